@@ -1,0 +1,29 @@
+#!/usr/bin/env node
+// Compile src/ into lib/: one ES module bundle with the CLI's commands split
+// into chunks loaded on demand. Bundling cuts the start-up from ~260 ms of
+// module loading to ~30 ms (see the benchmark), and no TypeScript is
+// compiled at run time.
+import { build } from 'esbuild'
+import { rm } from 'node:fs/promises'
+
+export async function compile() {
+  await rm('lib', { recursive: true, force: true })
+  await build({
+    entryPoints: ['src/cli.ts'],
+    outdir: 'lib',
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    chunkNames: '[name]-[hash]',
+    // Packages that find their own files at run time, or start a browser, stay in node_modules.
+    external: ['puppeteer-core', 'mermaid'],
+    // CommonJS dependencies bundled into ES modules still call require().
+    banner: { js: "import { createRequire as __diapoRequire } from 'node:module'; const require = __diapoRequire(import.meta.url);" },
+    legalComments: 'none',
+    logLevel: 'warning',
+  })
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await compile()

@@ -1,0 +1,86 @@
+#!/usr/bin/env node
+/**
+ * The `diapo` command. The single exit point: commands return an exit code
+ * or throw; only here is an error turned into a message and a status.
+ * Commands are imported on demand, so `--help` and `--version` are instant.
+ */
+import { DiapoError, ExitCode, UsageError } from './errors.ts'
+
+/** A sub-command: its help text and how to load it. */
+interface Command {
+  summary: string
+  usage: string
+  load: () => Promise<{ run: (args: string[]) => Promise<number> }>
+}
+
+const commands: Record<string, Command> = {
+  build: {
+    summary: 'Build the deck into a folder (default: slides/ → dist/)',
+    usage: `Usage: diapo build [input] [options]
+
+Build the Markdown in [input] (a file, or a folder of *.md files in name
+order; default: slides/) into a reveal.js deck: <out>/index.html and its assets.
+
+Options:
+  -o, --out <dir>     Output folder, replaced whole on success (default: dist)
+      --theme <name>  Theme name or CSS file, over the frontmatter's theme
+      --no-pdf        Build the HTML only
+  -q, --quiet         Print errors only
+  -h, --help          Show this help`,
+    load: () => import('./commands/build.ts'),
+  },
+}
+
+const mainUsage = `Usage: diapo <command> [options]
+
+Markdown in, reveal.js slides out.
+
+Commands:
+${Object.entries(commands)
+  .map(([name, command]) => `  ${name.padEnd(10)}${command.summary}`)
+  .join('\n')}
+
+Options:
+  -h, --help     Show help (also: diapo <command> --help)
+  -v, --version  Show the version
+
+Exit status: 0 done, 1 content error, 2 usage error, 3 environment error.`
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv
+  if (name === undefined || name === '-h' || name === '--help' || name === 'help') {
+    const topic = name === 'help' ? args[0] : undefined
+    process.stdout.write(`${(topic && commands[topic]?.usage) || mainUsage}\n`)
+    return ExitCode.ok
+  }
+  if (name === '-v' || name === '--version') {
+    const { diapoVersion } = await import('./packages.ts')
+    process.stdout.write(`${diapoVersion()}\n`)
+    return ExitCode.ok
+  }
+  const command = commands[name]
+  if (!command) throw new UsageError(`Unknown command \`${name}\`; run \`diapo --help\` for the list`)
+  if (args.includes('-h') || args.includes('--help')) {
+    process.stdout.write(`${command.usage}\n`)
+    return ExitCode.ok
+  }
+  const module = await command.load()
+  return module.run(args)
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code
+  },
+  (error: unknown) => {
+    if (error instanceof DiapoError) {
+      process.stderr.write(`diapo: ${error.message}\n`)
+      if (error instanceof UsageError) process.stderr.write('Run `diapo --help` for usage.\n')
+      process.exitCode = error.exitCode
+    } else {
+      // A bug, not a problem of the input: keep the stack so it can be reported.
+      process.stderr.write(`diapo: internal error; please report it with this trace:\n${(error as Error)?.stack ?? String(error)}\n`)
+      process.exitCode = 70
+    }
+  },
+)

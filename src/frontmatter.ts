@@ -1,0 +1,73 @@
+/**
+ * Stage: read and check a file's YAML frontmatter against the settings schema.
+ *
+ * Problems name the key's own line and column: an unknown key is a warning
+ * (with a suggestion when it looks like a typo), a wrong type an error.
+ */
+import type { Root } from 'mdast'
+import type { VFile } from 'vfile'
+import { LineCounter, isMap, isScalar, parseDocument } from 'yaml'
+import { configSchema, describeKind, matchesKind, suggestKey, type DeckConfig } from './config.ts'
+import { fail, warn } from './messages.ts'
+import type { Frontmatter, KeyPlace } from './types.ts'
+
+/** Parse the frontmatter into `file.data.frontmatter`. */
+export function readFrontmatter() {
+  return function (tree: Root, file: VFile): undefined {
+    const node = tree.children.find((child) => child.type === 'yaml')
+    const frontmatter: Frontmatter = { values: {}, places: {} }
+    file.data.frontmatter = frontmatter
+    if (!node || node.type !== 'yaml' || !node.position) return
+
+    // The YAML starts on the line after the opening `---`.
+    const firstLine = node.position.start.line + 1
+    const lineCounter = new LineCounter()
+    const document = parseDocument(node.value, { lineCounter, prettyErrors: false, uniqueKeys: true })
+    const placeOf = (offset: number): KeyPlace => {
+      const { line, col } = lineCounter.linePos(offset)
+      return { line: firstLine + line - 1, column: col }
+    }
+
+    for (const error of document.errors) {
+      fail(
+        file,
+        `Invalid YAML in frontmatter: ${error.message.split('\n')[0]}; fix the YAML between the \`---\` lines`,
+        placeOf(error.pos[0]),
+        'frontmatter-yaml',
+      )
+    }
+    if (document.errors.length > 0) return
+    if (document.contents === null) return
+    if (!isMap(document.contents)) {
+      fail(
+        file,
+        'Frontmatter must be `key: value` lines, such as `title: My talk`',
+        placeOf(document.contents.range?.[0] ?? 0),
+        'frontmatter-yaml',
+      )
+      return
+    }
+
+    const values = document.toJS() as Record<string, unknown>
+    for (const pair of document.contents.items) {
+      const keyNode = pair.key
+      const key = isScalar(keyNode) ? String(keyNode.value) : String(keyNode)
+      const place = placeOf(isScalar(keyNode) ? (keyNode.range?.[0] ?? 0) : 0)
+      if (!(key in configSchema)) {
+        const suggestion = suggestKey(key)
+        const hint = suggestion ? `; did you mean \`${suggestion}\`?` : `; known keys: ${Object.keys(configSchema).join(', ')}`
+        warn(file, `Unknown frontmatter key \`${key}\`, ignored${hint}`, place, 'frontmatter-key')
+        continue
+      }
+      const name = key as keyof DeckConfig
+      const value = values[key]
+      const kind = configSchema[name]
+      if (!matchesKind(value, kind)) {
+        fail(file, `Frontmatter \`${key}\` must be ${describeKind(kind)}, not ${JSON.stringify(value)}`, place, 'frontmatter-type')
+        continue
+      }
+      ;(frontmatter.values as Record<string, unknown>)[name] = typeof value === 'number' && kind === 'string' ? String(value) : value
+      frontmatter.places[name] = place
+    }
+  }
+}

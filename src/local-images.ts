@@ -1,0 +1,99 @@
+/**
+ * Stage: images on the author's disk are found, relative to the Markdown file
+ * that names them, and copied into the output under a content-hashed name.
+ * A missing one is an error with its place; a remote one gets a warning,
+ * since the deck must work offline.
+ */
+import { createHash } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
+import path from 'node:path'
+import type { Link, Root } from 'mdast'
+import type { Node } from 'unist'
+import { visit } from 'unist-util-visit'
+import type { VFile } from 'vfile'
+import { fail, warn } from './messages.ts'
+import { slidesOf } from './slide-attributes.ts'
+import type { Asset } from './types.ts'
+
+const scheme = /^[a-z][a-z\d+.-]*:|^\/\//i
+
+/** Resolve, check and register every local image of the file. */
+export function localImages() {
+  return async function (tree: Root, file: VFile): Promise<undefined> {
+    const base = file.dirname ?? process.cwd()
+    const assets: Asset[] = (file.data.assets ??= [])
+    const jobs: Array<Promise<void>> = []
+
+    const register = (url: string, node: Node, setUrl: (output: string) => void) => {
+      if (scheme.test(url)) {
+        if (/^(?:https?:)?\/\//i.test(url)) {
+          warn(
+            file,
+            `Remote image \`${url}\` needs the network: the deck will not show it offline; download it next to the Markdown file`,
+            node,
+            'remote-resource',
+          )
+        }
+        return
+      }
+      const relative = safeDecode(url.split(/[?#]/)[0] ?? '')
+      const source = path.resolve(base, relative)
+      jobs.push(
+        hashFile(source).then(
+          (hash) => {
+            const { name, ext } = path.parse(source)
+            const output = `assets/${name}-${hash}${ext.toLowerCase()}`
+            assets.push({ source, output })
+            setUrl(output)
+          },
+          (error: NodeJS.ErrnoException) => {
+            const why =
+              error.code === 'ENOENT'
+                ? 'not found'
+                : error.code === 'EISDIR'
+                  ? 'is a folder, not a file'
+                  : `cannot be read (${error.code ?? error.message})`
+            fail(file, `Image \`${url}\` ${why}: looked for ${source}; the path is relative to this Markdown file`, node, 'missing-image')
+          },
+        ),
+      )
+    }
+
+    visit(tree, 'image', (node, index, parent) => {
+      if (!isDiagramSource(node.url) || !parent || index === undefined) {
+        register(node.url, node, (output) => (node.url = output))
+        return
+      }
+      // A diagram source is not an image a browser can show: until diagrams are rendered, link to it.
+      const link: Link = { type: 'link', url: node.url, children: [{ type: 'text', value: node.alt || node.url }], position: node.position }
+      link.data = { hProperties: { className: ['diagram-source'] } }
+      parent.children[index] = link
+      register(link.url, link, (output) => (link.url = output))
+    })
+    for (const slide of slidesOf(tree)) {
+      const properties = slide.data?.hProperties
+      const background = properties?.['data-background-image']
+      if (typeof background === 'string' && properties) {
+        register(background, slide, (output) => (properties['data-background-image'] = output))
+      }
+    }
+    await Promise.all(jobs)
+  }
+}
+
+function isDiagramSource(url: string): boolean {
+  return /\.mmd$/i.test(url.split(/[?#]/)[0] ?? '')
+}
+
+async function hashFile(file: string): Promise<string> {
+  const content = await readFile(file)
+  return createHash('sha256').update(content).digest('hex').slice(0, 10)
+}
+
+function safeDecode(value: string): string {
+  try {
+    return decodeURIComponent(value)
+  } catch {
+    return value
+  }
+}

@@ -1,0 +1,39 @@
+/**
+ * Where diapo's own files and its npm dependencies are on disk. The deck
+ * copies reveal.js, fonts and themes from here: nothing comes from a CDN.
+ */
+import { existsSync, readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+/** The diapo package folder (both `src/` and the compiled `lib/` sit one level below it). */
+export const packageRoot = fileURLToPath(new URL('..', import.meta.url))
+
+const require = createRequire(path.join(packageRoot, 'package.json'))
+const found = new Map<string, string>()
+
+/** The folder of an installed npm package, such as `reveal.js`. */
+export function packageDir(name: string): string {
+  const cached = found.get(name)
+  if (cached) return cached
+  let dir = path.dirname(require.resolve(name))
+  while (!isPackageFolder(dir, name)) {
+    const parent = path.dirname(dir)
+    if (parent === dir) throw new Error(`Cannot find the folder of package ${name}`)
+    dir = parent
+  }
+  found.set(name, dir)
+  return dir
+}
+
+function isPackageFolder(dir: string, name: string): boolean {
+  const manifest = path.join(dir, 'package.json')
+  if (!existsSync(manifest)) return false
+  return (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === name
+}
+
+/** diapo's own version, from its package.json. */
+export function diapoVersion(): string {
+  return (JSON.parse(readFileSync(path.join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version
+}

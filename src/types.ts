@@ -1,0 +1,54 @@
+/**
+ * Module augmentation: the nodes and file data that diapo adds to unified's
+ * types, so that no stage needs a cast to read them.
+ */
+import type { Parent, RootContent } from 'mdast'
+import type { DeckConfig } from './config.ts'
+
+/** One slide: becomes a reveal.js `<section>`. */
+export interface Slide extends Parent {
+  type: 'slide'
+  children: RootContent[]
+}
+
+/** A vertical stack of slides: a `<section>` of `<section>`s. */
+export interface SlideStack extends Parent {
+  type: 'slideStack'
+  children: Slide[]
+}
+
+/** A file that the deck needs beside its HTML, such as an image. */
+export interface Asset {
+  /** Absolute path of the file to copy. */
+  source: string
+  /** Path inside the output folder, with `/` separators. */
+  output: string
+}
+
+/** Where a frontmatter key was written. */
+export interface KeyPlace {
+  line: number
+  column: number
+}
+
+/** What a file's YAML frontmatter said, with where it said it. */
+export interface Frontmatter {
+  values: Partial<DeckConfig>
+  places: Partial<Record<keyof DeckConfig, KeyPlace>>
+}
+
+declare module 'mdast' {
+  interface RootContentMap {
+    slide: Slide
+    slideStack: SlideStack
+  }
+}
+
+declare module 'vfile' {
+  interface DataMap {
+    /** Settings read from this file's frontmatter (see `frontmatter.ts`). */
+    frontmatter: Frontmatter
+    /** Files this Markdown file refers to, to copy into the output. */
+    assets: Asset[]
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * Stage: write the deck's files atomically. Everything goes into a fresh
+ * folder beside the output first, which then takes the output's place, so a
+ * failed or interrupted build never leaves a half-written deck behind.
+ */
+import { existsSync } from 'node:fs'
+import { copyFile, mkdir, mkdtemp, readdir, rename, rm, stat, writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import { EnvironmentError } from './errors.ts'
+
+/** One file of the output: text or bytes to write, or a file to copy. */
+export type OutputFile = { path: string; content: string | Uint8Array } | { path: string; source: string }
+
+/** Marks a folder as diapo's output, so a build never replaces a folder it did not write. */
+export const outputMarker = '.diapo-output'
+
+/** Write `files` as the new content of `outDir`, replacing what it held. */
+export async function writeDeck(outDir: string, files: OutputFile[]): Promise<void> {
+  const target = path.resolve(outDir)
+  await checkReplaceable(target)
+  const parent = path.dirname(target)
+  const staging = await attempt(`create a folder in ${parent}`, async () => {
+    await mkdir(parent, { recursive: true })
+    return mkdtemp(path.join(parent, `.${path.basename(target)}.tmp-`))
+  })
+
+  try {
+    const folders = new Set(files.map((file) => path.dirname(path.join(staging, file.path))))
+    for (const folder of [...folders].sort()) await mkdir(folder, { recursive: true })
+    await Promise.all([
+      writeFile(path.join(staging, outputMarker), 'This folder is written by diapo; each build replaces it whole.\n'),
+      ...files.map((file) =>
+        'content' in file ? writeFile(path.join(staging, file.path), file.content) : copyFile(file.source, path.join(staging, file.path)),
+      ),
+    ])
+    await swap(staging, target)
+  } catch (error) {
+    await rm(staging, { recursive: true, force: true })
+    if (error instanceof EnvironmentError) throw error
+    throw new EnvironmentError(`Cannot write the deck into ${outDir}: ${(error as Error).message}`, { cause: error })
+  }
+}
+
+async function checkReplaceable(target: string) {
+  const info = await stat(target).catch(() => undefined)
+  if (!info) return
+  if (!info.isDirectory()) {
+    throw new EnvironmentError(`Output ${target} is a file, not a folder; remove it or choose another folder with --out`)
+  }
+  const entries = await readdir(target)
+  if (entries.length > 0 && !entries.includes(outputMarker)) {
+    throw new EnvironmentError(
+      `Output folder ${target} holds files diapo did not write; a build replaces the whole folder, so choose another with --out, or empty it`,
+    )
+  }
+}
+
+/** Put `staging` in place of `target`, keeping the old output until the new one is in. */
+async function swap(staging: string, target: string) {
+  const previous = `${staging}.previous`
+  const hadOutput = existsSync(target)
+  if (hadOutput) await rename(target, previous)
+  try {
+    await rename(staging, target)
+  } catch (error) {
+    if (hadOutput) await rename(previous, target)
+    throw error
+  }
+  if (hadOutput) await rm(previous, { recursive: true, force: true })
+}
+
+async function attempt<T>(what: string, action: () => Promise<T>): Promise<T> {
+  try {
+    return await action()
+  } catch (error) {
+    throw new EnvironmentError(`Cannot ${what}: ${(error as Error).message}`, { cause: error })
+  }
+}
