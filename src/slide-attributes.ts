@@ -9,7 +9,7 @@ import type { LeafDirective } from 'mdast-util-directive'
 import type { Properties } from 'hast'
 import type { Root } from 'mdast'
 import type { VFile } from 'vfile'
-import { fail, warn } from './messages.ts'
+import { warn } from './messages.ts'
 import type { Slide } from './types.ts'
 
 /** Attribute of `::slide` → attribute of the `<section>`. */
@@ -69,9 +69,9 @@ function applyAttributes(slide: Slide, directive: LeafDirective, file: VFile) {
       properties[key] = value
     } else {
       const known = ['class', 'background', ...Object.keys(sectionAttributes)].join(', ')
-      fail(
+      warn(
         file,
-        `Unknown attribute \`${key}\` on \`::slide\`; expected one of: ${known}, or a \`data-*\` attribute`,
+        `Unknown attribute \`${key}\` on \`::slide\`, ignored; expected one of: ${known}, or a \`data-*\` attribute`,
         directive,
         'slide-attribute',
       )

@@ -1,0 +1,53 @@
+/**
+ * Shared by the tests: temporary folders, the compiled CLI, fixtures.
+ */
+import { spawn } from 'node:child_process'
+import { mkdtemp, rm } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { after } from 'node:test'
+import { fileURLToPath } from 'node:url'
+
+export const root = fileURLToPath(new URL('..', import.meta.url))
+export const fixtures = path.join(root, 'test', 'fixtures')
+export const cli = path.join(root, 'lib', 'cli.js')
+
+const made: string[] = []
+after(async () => {
+  await Promise.all(made.map((dir) => rm(dir, { recursive: true, force: true })))
+})
+
+/** A fresh folder, removed when the test file ends. */
+export async function tempDir(prefix = 'diapo-test-'): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), prefix))
+  made.push(dir)
+  return dir
+}
+
+/** What a run of the CLI did. */
+export interface CliRun {
+  code: number | null
+  stdout: string
+  stderr: string
+}
+
+/** Run the compiled `diapo` with `args` in `cwd`. */
+export function runCli(args: string[], cwd = root, env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [cli, ...args], { cwd, env: { ...process.env, ...env } })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+    child.on('error', reject)
+    child.on('close', (code) => resolve({ code, stdout, stderr }))
+  })
+}
+
+/** The slides of a built deck: the inside of `<div class="slides">`. */
+export function slidesOf(html: string): string {
+  const start = html.indexOf('<div class="slides">')
+  const end = html.lastIndexOf('</div></div>')
+  if (start === -1 || end === -1) throw new Error('No <div class="slides"> in the HTML')
+  return html.slice(start + '<div class="slides">'.length, end)
+}
