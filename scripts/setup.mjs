@@ -15,7 +15,8 @@ const root = fileURLToPath(new URL('..', import.meta.url))
 process.chdir(root)
 
 const [major] = process.versions.node.split('.').map(Number)
-if (major < 20) fail(`diapo needs Node.js 20 or newer; this is ${process.version}. Install it from https://nodejs.org or with your package manager.`)
+if (major < 20)
+  fail(`diapo needs Node.js 20 or newer; this is ${process.version}. Install it from https://nodejs.org or with your package manager.`)
 
 if (isOlder('node_modules/.package-lock.json', ['package-lock.json'])) {
   say('installing dependencies (npm ci)')

@@ -29,7 +29,15 @@ export interface FindBrowserOptions {
   env?: NodeJS.ProcessEnv
 }
 
-const installedNames = ['chromium', 'chromium-browser', 'google-chrome-stable', 'google-chrome', 'chrome', 'microsoft-edge-stable', 'microsoft-edge']
+const installedNames = [
+  'chromium',
+  'chromium-browser',
+  'google-chrome-stable',
+  'google-chrome',
+  'chrome',
+  'microsoft-edge-stable',
+  'microsoft-edge',
+]
 const installedPaths: Partial<Record<NodeJS.Platform, string[]>> = {
   darwin: [
     '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome',
@@ -71,7 +79,9 @@ export function findBrowser(options: FindBrowserOptions = {}): BrowserChoice {
     if (!value) continue
     const executable = value.includes(path.sep) ? value : onPath(value, env)
     if (executable && isExecutable(executable)) return { executable, source }
-    throw new EnvironmentError(`The browser given by ${source} (${value}) is not an executable file; fix it, or unset it to let diapo look for an installed browser`)
+    throw new EnvironmentError(
+      `The browser given by ${source} (${value}) is not an executable file; fix it, or unset it to let diapo look for an installed browser`,
+    )
   }
   const dirs = (env.PATH ?? '').split(path.delimiter).filter(Boolean)
   for (const name of installedNames) {
@@ -130,9 +140,12 @@ export async function launchBrowser(choice: BrowserChoice): Promise<RunningBrows
     browser = await launch({ executablePath: choice.executable, headless: true, args, pipe: true, timeout: 30_000 })
   } catch (error) {
     await rm(profile, { recursive: true, force: true })
-    throw new EnvironmentError(`Cannot start the browser ${choice.executable} (from ${choice.source}): ${(error as Error).message.split('\n')[0]}`, {
-      cause: error,
-    })
+    throw new EnvironmentError(
+      `Cannot start the browser ${choice.executable} (from ${choice.source}): ${(error as Error).message.split('\n')[0]}`,
+      {
+        cause: error,
+      },
+    )
   }
   let closing: Promise<void> | undefined
   return {

@@ -53,7 +53,12 @@ export function localImages() {
                 : error.code === 'EISDIR'
                   ? 'is a folder, not a file'
                   : `cannot be read (${error.code ?? error.message})`
-            fail(file, `Image \`${url}\` ${why}: looked for ${path.relative(process.cwd(), source) || source}; the path is relative to this Markdown file`, node, 'missing-image')
+            fail(
+              file,
+              `Image \`${url}\` ${why}: looked for ${path.relative(process.cwd(), source) || source}; the path is relative to this Markdown file`,
+              node,
+              'missing-image',
+            )
           },
         ),
       )

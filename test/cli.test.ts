@@ -1,0 +1,178 @@
+/**
+ * The `diapo` command as a user runs it: exit codes, messages, output files.
+ */
+import assert from 'node:assert/strict'
+import { existsSync } from 'node:fs'
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import { describe, test } from 'node:test'
+import { root, runCli, tempDir } from './helpers.ts'
+
+const noStackTrace = /^\s+at /m
+
+describe('diapo (no command)', () => {
+  test('--help prints usage and exits 0', async () => {
+    const run = await runCli(['--help'])
+    assert.equal(run.code, 0)
+    assert.match(run.stdout, /Usage: diapo <command>/)
+    assert.match(run.stdout, /build/)
+  })
+
+  test('build --help prints the command usage', async () => {
+    const run = await runCli(['build', '--help'])
+    assert.equal(run.code, 0)
+    assert.match(run.stdout, /Usage: diapo build \[input\]/)
+    assert.match(run.stdout, /--out/)
+  })
+
+  test('--version prints the package version', async () => {
+    const { version } = JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8')) as { version: string }
+    const run = await runCli(['--version'])
+    assert.equal(run.code, 0)
+    assert.equal(run.stdout.trim(), version)
+  })
+
+  test('an unknown command is a usage error (exit 2)', async () => {
+    const run = await runCli(['bulid'])
+    assert.equal(run.code, 2)
+    assert.match(run.stderr, /Unknown command `bulid`/)
+  })
+
+  test('an unknown option is a usage error (exit 2)', async () => {
+    const run = await runCli(['build', '--colour'])
+    assert.equal(run.code, 2)
+    assert.match(run.stderr, /Unknown option '--colour'/)
+  })
+})
+
+describe('diapo build', () => {
+  test('builds the talk and prints one summary line', async () => {
+    const out = path.join(await tempDir(), 'deck')
+    const run = await runCli(['build', 'slides', '--out', out, '--no-pdf'])
+    assert.equal(run.code, 0, run.stderr)
+    assert.match(run.stdout, /^Built \d+ slides → .*index\.html in \d+\.\d\d s\n$/)
+    assert.equal(run.stderr, '')
+    const html = await readFile(path.join(out, 'index.html'), 'utf8')
+    assert.match(html, /<html lang="es">/)
+  })
+
+  test('a missing input is a usage error (exit 2) naming it', async () => {
+    const run = await runCli(['build', 'no/such/slides.md'])
+    assert.equal(run.code, 2)
+    assert.match(run.stderr, /Input not found: no\/such\/slides\.md/)
+  })
+
+  test('a folder without Markdown is a content error (exit 1)', async () => {
+    const empty = await tempDir()
+    const run = await runCli(['build', empty, '--out', path.join(empty, 'out')])
+    assert.equal(run.code, 1)
+    assert.match(run.stderr, /No Markdown files \(\*\.md\)/)
+  })
+
+  test('invalid YAML frontmatter: exit 1, file:line:col, no stack trace', async () => {
+    const run = await runCli(['build', 'test/fixtures/frontmatter-invalid-yaml/input.md', '--out', path.join(await tempDir(), 'out')])
+    assert.equal(run.code, 1)
+    assert.match(run.stderr, /test\/fixtures\/frontmatter-invalid-yaml\/input\.md:3:18 {2}error {2}Invalid YAML in frontmatter/)
+    assert.match(run.stderr, /nothing was written/)
+    assert.doesNotMatch(run.stderr, noStackTrace)
+  })
+
+  test('an unknown frontmatter key is a warning with its place and a suggestion', async () => {
+    const dir = await tempDir()
+    await writeFile(path.join(dir, 'talk.md'), '---\ntitle: T\nslideLevl: 2\n---\n\n## Slide\n')
+    const run = await runCli(['build', path.join(dir, 'talk.md'), '--out', path.join(dir, 'out')])
+    assert.equal(run.code, 0, run.stderr)
+    assert.match(
+      run.stderr,
+      /talk\.md:3:1 {2}warning {2}Unknown frontmatter key `slideLevl`, ignored; did you mean `slideLevel`\? {2}diapo:frontmatter-key/,
+    )
+    assert.match(run.stdout, /Built 1 slide .*\(1 warning\)/)
+  })
+
+  test('a wrong frontmatter type is an error (exit 1) with its place', async () => {
+    const run = await runCli(['build', 'test/fixtures/frontmatter-errors/input.md', '--out', path.join(await tempDir(), 'out')])
+    assert.equal(run.code, 1)
+    assert.match(run.stderr, /input\.md:5:1 {2}error {4}Frontmatter `incremental` must be `true` or `false`, not "yes"/)
+  })
+
+  test('missing images: exit 1, every one named with file:line:col, previous output untouched', async () => {
+    const out = path.join(await tempDir(), 'out')
+    const good = await runCli(['build', 'test/fixtures/images/input.md', '--out', out])
+    assert.equal(good.code, 0, good.stderr)
+    const before = await snapshot(out)
+
+    const run = await runCli(['build', 'test/fixtures/missing-image/input.md', '--out', out])
+    assert.equal(run.code, 1)
+    assert.match(run.stderr, /missing-image\/input\.md:5:27 {2}error {2}Image `does-not-exist\.png` not found/)
+    assert.match(run.stderr, /missing-image\/input\.md:7:1 {3}error {2}Image `sub\/none\.jpg` not found/)
+    assert.match(run.stderr, /2 errors: nothing was written/)
+    assert.doesNotMatch(run.stderr, noStackTrace)
+    assert.deepEqual(await snapshot(out), before)
+  })
+
+  test('an unknown theme is an error at the frontmatter line; --theme overrides it', async () => {
+    const dir = await tempDir()
+    await writeFile(path.join(dir, 'talk.md'), '---\ntheme: nonesuch\n---\n\n## Slide\n')
+    const run = await runCli(['build', path.join(dir, 'talk.md'), '--out', path.join(dir, 'out')])
+    assert.equal(run.code, 1)
+    assert.match(run.stderr, /talk\.md:2:1 {2}error {2}Unknown theme `nonesuch`; use one of diapo, .*black/)
+
+    const fixed = await runCli(['build', path.join(dir, 'talk.md'), '--out', path.join(dir, 'out'), '--theme', 'white'])
+    assert.equal(fixed.code, 0, fixed.stderr)
+  })
+
+  test('an output path that is a file is an environment error (exit 3)', async () => {
+    const dir = await tempDir()
+    await writeFile(path.join(dir, 'dist'), 'a file')
+    const run = await runCli(['build', 'test/fixtures/split-headings/input.md', '--out', path.join(dir, 'dist')])
+    assert.equal(run.code, 3)
+    assert.match(run.stderr, /is a file, not a folder/)
+    assert.equal(await readFile(path.join(dir, 'dist'), 'utf8'), 'a file')
+  })
+
+  test('a folder diapo did not write is never replaced (exit 3)', async () => {
+    const dir = await tempDir()
+    await mkdir(path.join(dir, 'src'))
+    await writeFile(path.join(dir, 'src', 'precious.txt'), 'keep me')
+    const run = await runCli(['build', 'test/fixtures/split-headings/input.md', '--out', path.join(dir, 'src')])
+    assert.equal(run.code, 3)
+    assert.match(run.stderr, /holds files diapo did not write/)
+    assert.equal(await readFile(path.join(dir, 'src', 'precious.txt'), 'utf8'), 'keep me')
+  })
+
+  test('the same input gives byte-identical output', async () => {
+    const dir = await tempDir()
+    const first = path.join(dir, 'a')
+    const second = path.join(dir, 'b')
+    assert.equal((await runCli(['build', '--out', first])).code, 0)
+    assert.equal((await runCli(['build', '--out', second])).code, 0)
+    assert.deepEqual(await snapshot(second), await snapshot(first))
+  })
+
+  test('no temporary folder is left beside the output', async () => {
+    const dir = await tempDir()
+    assert.equal((await runCli(['build', 'test/fixtures/images/input.md', '--out', path.join(dir, 'out')])).code, 0)
+    assert.equal((await runCli(['build', 'test/fixtures/missing-image/input.md', '--out', path.join(dir, 'out')])).code, 1)
+    assert.deepEqual(await readdir(dir), ['out'])
+  })
+
+  test('a binary input file is a content error naming it', async () => {
+    const dir = await tempDir()
+    await writeFile(path.join(dir, 'slides.md'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x01]))
+    const run = await runCli(['build', path.join(dir, 'slides.md'), '--out', path.join(dir, 'out')])
+    assert.equal(run.code, 1)
+    assert.match(run.stderr, /slides\.md:1:1 {2}error {2}This is a binary file/)
+    assert.equal(existsSync(path.join(dir, 'out')), false)
+  })
+})
+
+/** Every file of a folder with its bytes, for before/after comparisons. */
+async function snapshot(dir: string): Promise<Record<string, string>> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true })
+  const result: Record<string, string> = {}
+  for (const entry of entries.filter((item) => item.isFile())) {
+    const file = path.join(entry.parentPath, entry.name)
+    result[path.relative(dir, file)] = (await readFile(file)).toString('base64')
+  }
+  return result
+}
