@@ -90,7 +90,14 @@ for (const benchCase of cases.filter((item) => !values.only || item.name.include
   }
   const value = median(times)
   const verdict = benchCase.target === undefined ? '' : `≤ ${benchCase.target} s ${value <= benchCase.target ? 'met' : 'MISSED'}`
-  rows.push([benchCase.name, String(benchCase.slides), value.toFixed(3), Math.min(...times).toFixed(3), Math.max(...times).toFixed(3), verdict])
+  rows.push([
+    benchCase.name,
+    String(benchCase.slides),
+    value.toFixed(3),
+    Math.min(...times).toFixed(3),
+    Math.max(...times).toFixed(3),
+    verdict,
+  ])
   process.stderr.write(`${benchCase.name}: ${value.toFixed(3)} s\n`)
 }
 rmSync(path.join(work, 'out'), { recursive: true, force: true })
