@@ -6,6 +6,7 @@
  * `CHROME_PATH` → an installed Chrome, Chromium or Edge. An explicit choice
  * that does not work is an error naming it, never a silent fall-back.
  */
+import { spawn, type ChildProcess } from 'node:child_process'
 import { accessSync, constants, statSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
@@ -50,20 +51,47 @@ const installedPaths: Partial<Record<NodeJS.Platform, string[]>> = {
   ],
 }
 
-/** Flags that keep Chromium quiet and quick on a machine with no network. */
+/**
+ * Flags for a headless Chromium on a machine with no network: the ones
+ * puppeteer would pass, and those that keep it from calling home.
+ */
 export const chromiumFlags = [
+  '--headless=new',
+  '--hide-scrollbars',
+  '--mute-audio',
   '--disable-gpu',
   '--disable-quic',
   '--no-first-run',
   '--no-default-browser-check',
   '--disable-background-networking',
+  '--disable-background-timer-throttling',
+  '--disable-backgrounding-occluded-windows',
+  '--disable-renderer-backgrounding',
+  '--disable-breakpad',
+  '--disable-crash-reporter',
+  '--disable-client-side-phishing-detection',
+  '--disable-component-extensions-with-background-pages',
   '--disable-component-update',
-  '--disable-sync',
-  '--disable-extensions',
+  '--disable-default-apps',
   '--disable-dev-shm-usage',
+  '--disable-extensions',
+  '--disable-hang-monitor',
+  '--disable-ipc-flooding-protection',
+  '--disable-popup-blocking',
+  '--disable-prompt-on-repost',
+  '--disable-search-engine-choice-screen',
+  '--disable-sync',
+  '--disable-features=Translate,MediaRouter,OptimizationHints,AcceptCHFrame',
+  '--enable-automation',
+  '--export-tagged-pdf',
+  '--generate-pdf-document-outline',
+  '--force-color-profile=srgb',
   '--font-render-hinting=none',
-  '--hide-scrollbars',
-  '--mute-audio',
+  '--metrics-recording-only',
+  '--password-store=basic',
+  '--use-mock-keychain',
+  // Pages are served from 127.0.0.1 or read from disk; no other host is ever resolved.
+  '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
 ]
 
 /** Find a browser, or throw an error that says what to install. */
@@ -129,23 +157,42 @@ export interface RunningBrowser {
   close(): Promise<void>
 }
 
-/** Start `choice` headless, with a fresh profile of its own. */
-export async function launchBrowser(choice: BrowserChoice): Promise<RunningBrowser> {
+const importPuppeteer = () => import('puppeteer-core')
+let puppeteer: ReturnType<typeof importPuppeteer> | undefined
+
+/** Start loading puppeteer-core (~0.15 s), without starting any browser. */
+export function preloadPuppeteer(): ReturnType<typeof importPuppeteer> {
+  puppeteer ??= importPuppeteer()
+  return puppeteer
+}
+
+/**
+ * Start `choice` headless, with a fresh profile of its own. The browser is
+ * spawned while puppeteer-core loads, then connected to: the two take
+ * ~0.3 s and ~0.15 s, so this saves the shorter one.
+ */
+export async function launchBrowser(choice: BrowserChoice, options: { timeout?: number; startUrl?: string } = {}): Promise<RunningBrowser> {
+  const timeout = options.timeout ?? 30_000
   const profile = await mkdtemp(path.join(os.tmpdir(), 'diapo-chromium-'))
-  const { launch } = await import('puppeteer-core')
-  const args = [...chromiumFlags, `--user-data-dir=${profile}`]
+  const args = [...chromiumFlags, `--user-data-dir=${profile}`, '--remote-debugging-port=0']
   if (process.getuid?.() === 0) args.push('--no-sandbox')
+  args.push(options.startUrl ?? 'about:blank')
+
+  // Detached: the browser leads its own process group, which is ended as a whole.
+  const child = spawn(choice.executable, args, { detached: true, stdio: ['ignore', 'ignore', 'pipe'] })
+  const end = async () => {
+    if (child.pid && child.exitCode === null && child.signalCode === null) killGroup(child.pid)
+    await rm(profile, { recursive: true, force: true, maxRetries: 3 }).catch(() => {})
+  }
   let browser: Browser
   try {
-    browser = await launch({ executablePath: choice.executable, headless: true, args, pipe: true, timeout: 30_000 })
+    const [endpoint, puppeteerModule] = await Promise.all([devToolsEndpoint(child, timeout), preloadPuppeteer()])
+    browser = await puppeteerModule.connect({ browserWSEndpoint: endpoint, defaultViewport: null, protocolTimeout: 120_000 })
   } catch (error) {
-    await rm(profile, { recursive: true, force: true })
-    throw new EnvironmentError(
-      `Cannot start the browser ${choice.executable} (from ${choice.source}): ${(error as Error).message.split('\n')[0]}`,
-      {
-        cause: error,
-      },
-    )
+    await end()
+    throw new EnvironmentError(`Cannot start the browser ${choice.executable} (from ${choice.source}): ${(error as Error).message}`, {
+      cause: error,
+    })
   }
   let closing: Promise<void> | undefined
   return {
@@ -153,15 +200,44 @@ export async function launchBrowser(choice: BrowserChoice): Promise<RunningBrows
     choice,
     close() {
       closing ??= (async () => {
-        const pid = browser.process()?.pid
-        // Killing the whole group: children left alive would write into a deleted profile.
-        if (pid) killGroup(pid)
-        await browser.close().catch(() => {})
-        await rm(profile, { recursive: true, force: true, maxRetries: 3 })
+        // A browser that does not answer within a second is killed all the same.
+        await Promise.race([browser.close().catch(() => {}), new Promise((resolve) => setTimeout(resolve, 1000).unref())])
+        await end()
       })()
       return closing
     },
   }
+}
+
+/** The DevTools address the browser prints when it is ready. */
+function devToolsEndpoint(child: ChildProcess, timeout: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let output = ''
+    const timer = setTimeout(() => fail(`it did not start within ${timeout / 1000} s`), timeout)
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString()
+      const match = /DevTools listening on (ws:\/\/\S+)/.exec(output)
+      if (match) done(() => resolve(match[1]!))
+    }
+    const onExit = (code: number | null, signal: string | null) =>
+      fail(`it exited (${signal ?? `status ${code}`}) before it was ready:\n${output.trim().split('\n').slice(-5).join('\n')}`)
+    const onError = (error: Error) => fail(error.message)
+    function done(action: () => void) {
+      clearTimeout(timer)
+      child.stderr?.off('data', onData)
+      child.off('exit', onExit)
+      child.off('error', onError)
+      // Keep draining stderr so the browser never blocks on a full pipe.
+      child.stderr?.resume()
+      action()
+    }
+    function fail(reason: string) {
+      done(() => reject(new Error(reason)))
+    }
+    child.stderr?.on('data', onData)
+    child.once('exit', onExit)
+    child.once('error', onError)
+  })
 }
 
 function killGroup(pid: number) {
@@ -169,5 +245,50 @@ function killGroup(pid: number) {
     process.kill(-pid, 'SIGKILL')
   } catch {
     // Already gone.
+  }
+}
+
+/** How a session reports what it does, e.g. for `--verbose`. */
+export type Log = (line: string) => void
+
+/**
+ * The browser of one build or one server: started on first need, at most
+ * once, and closed by whoever made the session.
+ */
+export class BrowserSession {
+  /** How many browsers this session started: 0 when nothing needed one. */
+  launches = 0
+  readonly #find: () => BrowserChoice
+  readonly #launch: typeof launchBrowser
+  readonly #log: Log
+  #running: Promise<RunningBrowser> | undefined
+
+  constructor(options: FindBrowserOptions & { launch?: typeof launchBrowser; log?: Log } = {}) {
+    this.#find = () => findBrowser(options)
+    this.#launch = options.launch ?? launchBrowser
+    this.#log = options.log ?? (() => {})
+  }
+
+  /**
+   * The running browser, started now if it was not yet; a browser started
+   * now opens `startUrl` as its first tab, before puppeteer is connected.
+   */
+  get(options: { startUrl?: string } = {}): Promise<RunningBrowser> {
+    this.#running ??= (async () => {
+      const choice = this.#find()
+      this.launches++
+      this.#log(`browser: starting ${choice.executable} (from ${choice.source})`)
+      const running = await this.#launch(choice, options)
+      this.#log('browser: started')
+      return running
+    })()
+    return this.#running
+  }
+
+  /** End the browser, if one was started. */
+  async close(): Promise<void> {
+    const running = this.#running
+    this.#running = undefined
+    if (running) await (await running.catch(() => undefined))?.close()
   }
 }

@@ -8,11 +8,14 @@ import type { Root as HastRoot } from 'hast'
 import type { Root as MdastRoot } from 'mdast'
 import { toString } from 'mdast-util-to-string'
 import type { VFile } from 'vfile'
+import { BrowserSession, type Log } from './browser.ts'
 import { defaultConfig, type DeckConfig } from './config.ts'
+import { DiagramCache, defaultCacheDir } from './diagram-cache.ts'
 import { readInput } from './input.ts'
 import { fail, warn } from './messages.ts'
 import { diapoVersion, packageDir } from './packages.ts'
 import { deckStages, parseStages, slideStages } from './pipeline.ts'
+import { drawDiagrams, planDiagrams } from './render-diagrams.ts'
 import { findTheme, loadTheme, themeNames } from './theme.ts'
 import { writeDeck, type OutputFile } from './write.ts'
 
@@ -24,6 +27,16 @@ export interface BuildOptions {
   outDir?: string
   /** A theme that overrides the frontmatter's. */
   theme?: string
+  /** The browser to draw diagrams with (the `--browser` flag); see `findBrowser`. */
+  browser?: string
+  /** The browser named by `diapo.config.json`, tried after `browser`. */
+  configBrowser?: string
+  /** Where rendered diagrams are kept. Default: {@link defaultCacheDir}. */
+  cacheDir?: string
+  /** A browser session to use, e.g. the dev server's; else one is made, and closed at the end. */
+  session?: BrowserSession
+  /** Where progress lines go (`--verbose`). */
+  log?: Log
 }
 
 /** What a build did. */
@@ -36,14 +49,34 @@ export interface BuildResult {
   slideCount: number
   /** The HTML file written, when `ok`. */
   html: string | undefined
+  /** Diagrams drawn now, and taken from the cache. */
+  diagrams: { rendered: number; cached: number }
+  /** Browsers started by this build (0 when every diagram was cached). */
+  browserLaunches: number
 }
 
 /** Build the deck of `options.input` into `options.outDir`. */
 export async function buildDeck(options: BuildOptions = {}): Promise<BuildResult> {
+  const session = options.session ?? new BrowserSession({ flag: options.browser, config: options.configBrowser, log: options.log })
+  try {
+    return await build(options, session)
+  } finally {
+    if (!options.session) await session.close()
+  }
+}
+
+async function build(options: BuildOptions, session: BrowserSession): Promise<BuildResult> {
   const input = options.input ?? 'slides'
   const outDir = options.outDir ?? 'dist'
   const files = await readInput(input)
-  const failed = (): BuildResult => ({ files, ok: false, slideCount: 0, html: undefined })
+  const failed = (): BuildResult => ({
+    files: withDiagramFiles(files),
+    ok: false,
+    slideCount: 0,
+    html: undefined,
+    diagrams: { rendered: 0, cached: 0 },
+    browserLaunches: session.launches,
+  })
 
   const parser = parseStages()
   const trees: MdastRoot[] = []
@@ -53,20 +86,28 @@ export async function buildDeck(options: BuildOptions = {}): Promise<BuildResult
     trees.push(tree)
   }
   const config = deckConfig(files)
-  if (hasErrors(files)) return failed()
+  if (hasErrors(withDiagramFiles(files))) return failed()
 
-  const themeFile = findTheme(options.theme ?? config.theme, options.theme ? process.cwd() : (files[0]?.dirname ?? process.cwd()))
+  const themeName = options.theme ?? config.theme
+  const themeFile = findTheme(themeName, options.theme ? process.cwd() : (files[0]?.dirname ?? process.cwd()))
   if (!themeFile) {
     const place = options.theme ? undefined : files[0]?.data.frontmatter?.places.theme
-    fail(
-      files[0]!,
-      `Unknown theme \`${options.theme ?? config.theme}\`; use one of ${themeNames().join(', ')}, or a path to a CSS file`,
-      place,
-      'unknown-theme',
-    )
+    const names = themeNames().join(', ')
+    fail(files[0]!, `Unknown theme \`${themeName}\`; use one of ${names}, or a path to a CSS file`, place, 'unknown-theme')
     return failed()
   }
-  const themePromise = loadTheme(themeFile)
+  const theme = await loadTheme(themeFile)
+  for (const warning of theme.warnings) warn(files[0]!, warning, files[0]!.data.frontmatter?.places.theme, 'theme')
+
+  // Diagrams missing from the cache are drawn while the slides are made: the browser boots meanwhile.
+  const cache = new DiagramCache(options.cacheDir ?? defaultCacheDir())
+  const plan = await planDiagrams(
+    files.flatMap((file) => file.data.diagrams ?? []),
+    theme,
+    cache,
+  )
+  const drawing = drawDiagrams(plan, { theme, cache, session, log: options.log })
+  drawing.catch(() => {}) // Awaited below; this only keeps an early failure from being "unhandled".
 
   const title = config.title ?? firstHeading(trees) ?? path.basename(path.resolve(input), '.md')
   const slides = slideStages(config)
@@ -74,9 +115,8 @@ export async function buildDeck(options: BuildOptions = {}): Promise<BuildResult
   for (const [index, tree] of trees.entries()) {
     slideTrees.push(await slides.run(tree, files[index]!))
   }
-  const theme = await themePromise
-  for (const warning of theme.warnings) warn(files[0]!, warning, files[0]!.data.frontmatter?.places.theme, 'theme')
-  if (hasErrors(files)) return failed()
+  const diagrams = await drawing
+  if (hasErrors(withDiagramFiles(files))) return failed()
 
   const revealDir = path.join(packageDir('reveal.js'), 'dist')
   const revealFiles: OutputFile[] = [
@@ -92,6 +132,7 @@ export async function buildDeck(options: BuildOptions = {}): Promise<BuildResult
     generator: `diapo ${diapoVersion()}`,
     stylesheets: [revealFiles[0]!.path, revealFiles[1]!.path, theme.output],
     scripts: { reveal: revealFiles[2]!.path, notes: revealFiles[3]!.path },
+    svgs: diagrams.svgs,
   })
   const html = stages.stringify(await stages.run(deck))
 
@@ -106,7 +147,27 @@ export async function buildDeck(options: BuildOptions = {}): Promise<BuildResult
     outputs.set(file.path, file)
   }
   await writeDeck(outDir, [...outputs.values()])
-  return { files, ok: true, slideCount: countSlides(deck), html: path.join(outDir, 'index.html') }
+  return {
+    files: withDiagramFiles(files),
+    ok: true,
+    slideCount: countSlides(deck),
+    html: path.join(outDir, 'index.html'),
+    diagrams: { rendered: diagrams.rendered, cached: diagrams.cached },
+    browserLaunches: session.launches,
+  }
+}
+
+/** The Markdown files, then each `.mmd` file they use (which may hold messages too). */
+function withDiagramFiles(files: VFile[]): VFile[] {
+  const diagramFiles = new Map<string, VFile>()
+  for (const file of files) {
+    for (const diagram of file.data.diagrams ?? []) {
+      const known = diagramFiles.get(diagram.file.path)
+      if (diagram.file !== file && (!known || diagram.file.messages.length > known.messages.length))
+        diagramFiles.set(diagram.file.path, diagram.file)
+    }
+  }
+  return [...files, ...diagramFiles.values()]
 }
 
 /** The deck's settings: defaults, then the first file's frontmatter. */

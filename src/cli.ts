@@ -25,9 +25,24 @@ Options:
   -o, --out <dir>     Output folder, replaced whole on success (default: dist)
       --theme <name>  Theme name or CSS file, over the frontmatter's theme
       --no-pdf        Build the HTML only
+      --browser <path>  Chrome/Chromium for diagrams (else CHROME_PATH, then installed ones)
   -q, --quiet         Print errors only
+      --verbose       Say which browser is used and what comes from the cache
   -h, --help          Show this help`,
     load: () => import('./commands/build.ts'),
+  },
+  doctor: {
+    summary: 'Show what diapo finds here: browser, packages, cache',
+    usage: `Usage: diapo doctor [--browser <path>]
+
+Print the versions diapo runs with, the browser it would use for diagrams
+(and which rule chose it), the diagram cache and the themes. Exits 3 when no
+browser can be used, with what to install.
+
+Browser order: --browser, then "browser" in diapo.config.json, then the
+PUPPETEER_EXECUTABLE_PATH and CHROME_PATH variables, then an installed
+Chrome, Chromium or Edge.`,
+    load: () => import('./commands/doctor.ts'),
   },
 }
 

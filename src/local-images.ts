@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
-import type { Link, Root } from 'mdast'
+import type { Root } from 'mdast'
 import type { Node } from 'unist'
 import { visit } from 'unist-util-visit'
 import type { VFile } from 'vfile'
@@ -64,16 +64,8 @@ export function localImages() {
       )
     }
 
-    visit(tree, 'image', (node, index, parent) => {
-      if (!isDiagramSource(node.url) || !parent || index === undefined) {
-        register(node.url, node, (output) => (node.url = output))
-        return
-      }
-      // A diagram source is not an image a browser can show: until diagrams are rendered, link to it.
-      const link: Link = { type: 'link', url: node.url, children: [{ type: 'text', value: node.alt || node.url }], position: node.position }
-      link.data = { hProperties: { className: ['diagram-source'] } }
-      parent.children[index] = link
-      register(link.url, link, (output) => (link.url = output))
+    visit(tree, 'image', (node) => {
+      register(node.url, node, (output) => (node.url = output))
     })
     for (const slide of slidesOf(tree)) {
       const properties = slide.data?.hProperties
@@ -84,10 +76,6 @@ export function localImages() {
     }
     await Promise.all(jobs)
   }
-}
-
-function isDiagramSource(url: string): boolean {
-  return /\.mmd$/i.test(url.split(/[?#]/)[0] ?? '')
 }
 
 async function hashFile(file: string): Promise<string> {

@@ -2,10 +2,13 @@
  * The pipeline: every stage of a build, in order. Each stage is a unified
  * plugin in a file of its own; this file only lists them.
  *
- *   Markdown ─parse─▶ mdast ─frontmatter─▶ settings
- *   mdast ─split─▶ slides ─attributes─▶ ─notes─▶ ─fragments─▶ ─directives─▶ ─images─▶
- *         ─to HTML─▶ hast ─footnotes─▶ ─highlight─▶ (per file)
- *   all slides ─reveal document─▶ ─stringify─▶ HTML ─write─▶ dist/
+ *   Markdown ─parse─▶ mdast ─frontmatter─▶ settings ─collect diagrams─▶
+ *   mdast ─split─▶ slides ─attributes─▶ ─notes─▶ ─fragments─▶ ─directives─▶
+ *         ─images─▶ ─to HTML─▶ hast ─footnotes─▶ ─highlight─▶ (per file)
+ *   all diagrams ─render (one browser, cached)─▶ SVG
+ *   all slides ─insert SVG─▶ ─reveal document─▶ ─stringify─▶ HTML ─write─▶ dist/
+ *
+ * The rendering and writing steps are called by `build.ts` between these.
  */
 import rehypeStringify from 'rehype-stringify'
 import remarkDirective from 'remark-directive'
@@ -14,10 +17,12 @@ import remarkGfm from 'remark-gfm'
 import remarkParse from 'remark-parse'
 import remarkRehype from 'remark-rehype'
 import { unified } from 'unified'
+import { collectDiagrams } from './collect-diagrams.ts'
 import type { DeckConfig } from './config.ts'
 import { fragments } from './fragments.ts'
 import { readFrontmatter } from './frontmatter.ts'
 import { highlightCode } from './highlight-code.ts'
+import { insertDiagrams, type InsertDiagramsOptions } from './insert-diagrams.ts'
 import { localImages } from './local-images.ts'
 import { otherDirectives } from './other-directives.ts'
 import { revealDocument, type RevealDocumentOptions } from './reveal-document.ts'
@@ -26,9 +31,18 @@ import { slideFootnotes } from './slide-footnotes.ts'
 import { speakerNotes } from './speaker-notes.ts'
 import { splitSlides } from './split-slides.ts'
 
-/** Stage 1, per file: Markdown text → syntax tree, and its frontmatter read. */
+/**
+ * Stage 1, per file: Markdown text → syntax tree; its frontmatter read and
+ * its diagrams collected, early, so the browser can boot while the rest runs.
+ */
 export function parseStages() {
-  return unified().use(remarkParse).use(remarkGfm).use(remarkFrontmatter, ['yaml']).use(remarkDirective).use(readFrontmatter)
+  return unified()
+    .use(remarkParse)
+    .use(remarkGfm)
+    .use(remarkFrontmatter, ['yaml'])
+    .use(remarkDirective)
+    .use(readFrontmatter)
+    .use(collectDiagrams)
 }
 
 /** Stage 2, per file: syntax tree → HTML tree of slides. */
@@ -45,7 +59,7 @@ export function slideStages(config: DeckConfig) {
     .use(highlightCode)
 }
 
-/** Stage 3, whole deck: every file's slides → one reveal.js HTML document. */
-export function deckStages(options: RevealDocumentOptions) {
-  return unified().use(revealDocument, options).use(rehypeStringify, { allowDangerousHtml: true })
+/** Stage 3, whole deck: every file's slides and the drawn diagrams → one reveal.js HTML document. */
+export function deckStages(options: RevealDocumentOptions & InsertDiagramsOptions) {
+  return unified().use(insertDiagrams, options).use(revealDocument, options).use(rehypeStringify, { allowDangerousHtml: true })
 }

@@ -3,6 +3,7 @@
  * types, so that no stage needs a cast to read them.
  */
 import type { Parent, RootContent } from 'mdast'
+import type { VFile } from 'vfile'
 import type { DeckConfig } from './config.ts'
 
 /** One slide: becomes a reveal.js `<section>`. */
@@ -15,6 +16,27 @@ export interface Slide extends Parent {
 export interface SlideStack extends Parent {
   type: 'slideStack'
   children: Slide[]
+}
+
+/** A Mermaid diagram's place in a slide: a `<figure>` that receives its SVG. */
+export interface DiagramNode extends Parent {
+  type: 'diagram'
+  children: []
+}
+
+/** A diagram found in the Markdown, with where its source text is. */
+export interface DiagramSource {
+  /** The Mermaid text. */
+  source: string
+  /** Accessible name of the diagram: the image's alt text. */
+  alt: string | undefined
+  /** Identifies the diagram's `<figure>` in the HTML (a hash of source and alt). */
+  ref: string
+  /** The file holding the Mermaid text: the Markdown file, or the `.mmd` file. */
+  file: VFile
+  /** Line and column, in `file`, of the Mermaid text's first line. */
+  line: number
+  column: number
 }
 
 /** A file that the deck needs beside its HTML, such as an image. */
@@ -41,6 +63,7 @@ declare module 'mdast' {
   interface RootContentMap {
     slide: Slide
     slideStack: SlideStack
+    diagram: DiagramNode
   }
 }
 
@@ -50,5 +73,7 @@ declare module 'vfile' {
     frontmatter: Frontmatter
     /** Files this Markdown file refers to, to copy into the output. */
     assets: Asset[]
+    /** Mermaid diagrams of this Markdown file, in order. */
+    diagrams: DiagramSource[]
   }
 }

@@ -10,7 +10,7 @@ import path from 'node:path'
 import { test } from 'node:test'
 import { buildDeck } from '../src/build.ts'
 import { formatMessages } from '../src/report.ts'
-import { fixtures, slidesOf, tempDir } from './helpers.ts'
+import { fixtures, slidesOf, tempDir, withoutSvgBodies } from './helpers.ts'
 
 const update = process.env.UPDATE === '1'
 
@@ -22,7 +22,9 @@ for (const name of readdirSync(fixtures).sort()) {
     const outDir = path.join(await tempDir(), 'out')
     const result = await buildDeck({ input, outDir })
     const messages = formatMessages(result.files, dir).join('\n')
-    const html = result.ok ? slidesOf(await readFile(path.join(outDir, 'index.html'), 'utf8')) : '(build failed: nothing written)\n'
+    const html = result.ok
+      ? withoutSvgBodies(slidesOf(await readFile(path.join(outDir, 'index.html'), 'utf8')))
+      : '(build failed: nothing written)\n'
 
     await compare(path.join(dir, 'expected.html'), html)
     await compare(path.join(dir, 'messages.txt'), messages ? `${messages}\n` : '')

@@ -3,9 +3,11 @@
  */
 import path from 'node:path'
 import { parseArgs } from 'node:util'
+import { findBrowser } from '../browser.ts'
 import { buildDeck } from '../build.ts'
 import { ExitCode, UsageError } from '../errors.ts'
 import { countMessages, formatMessages } from '../report.ts'
+import { readUserConfig } from '../user-config.ts'
 
 /** Run `diapo build` with its command-line arguments; returns the exit code. */
 export async function run(args: string[]): Promise<number> {
@@ -13,7 +15,21 @@ export async function run(args: string[]): Promise<number> {
   const { values, positionals } = parseOptions(args)
   if (positionals.length > 1) throw new UsageError(`Expected at most one input, got ${positionals.length}: ${positionals.join(' ')}`)
 
-  const result = await buildDeck({ input: positionals[0], outDir: values.out, theme: values.theme })
+  const config = await readUserConfig()
+  // An explicit browser that does not exist is an error now, not only once a diagram needs it.
+  if (values.browser) findBrowser({ flag: values.browser })
+  const log = values.verbose
+    ? (line: string) => process.stderr.write(`[${Math.round(performance.now() - started)} ms] ${line}\n`)
+    : undefined
+  const result = await buildDeck({
+    input: positionals[0],
+    outDir: values.out,
+    theme: values.theme,
+    browser: values.browser,
+    configBrowser: config.browser,
+    cacheDir: config.cacheDir,
+    log,
+  })
   const { errors, warnings } = countMessages(result.files)
   const lines = formatMessages(result.files).filter((line) => !values.quiet || / {2}error {2}/.test(line))
   if (lines.length > 0) process.stderr.write(`${lines.join('\n')}\n`)
@@ -41,7 +57,9 @@ function parseOptions(args: string[]) {
         out: { type: 'string', short: 'o' },
         theme: { type: 'string' },
         'no-pdf': { type: 'boolean' },
+        browser: { type: 'string' },
         quiet: { type: 'boolean', short: 'q' },
+        verbose: { type: 'boolean' },
       },
     })
   } catch (error) {

@@ -1,0 +1,79 @@
+/**
+ * Stage: find the Mermaid diagrams of a file — ```` ```mermaid ```` fences and
+ * images whose path ends in `.mmd` — and leave a `<figure>` in their place.
+ * The drawing happens once for the whole deck (see `render-diagrams.ts`).
+ */
+import { createHash } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
+import path from 'node:path'
+import type { Code, Image, Parent, Root } from 'mdast'
+import { visit } from 'unist-util-visit'
+import { VFile } from 'vfile'
+import { fail } from './messages.ts'
+import type { DiagramNode, DiagramSource } from './types.ts'
+
+/** Replace diagrams by placeholders and list them in `file.data.diagrams`. */
+export function collectDiagrams() {
+  return async function (tree: Root, file: VFile): Promise<undefined> {
+    const found: Array<{ node: Code | Image; index: number; parent: Parent }> = []
+    visit(tree, (node, index, parent) => {
+      if (!parent || index === undefined) return
+      if ((node.type === 'code' && node.lang === 'mermaid') || (node.type === 'image' && isDiagramPath(node.url))) {
+        found.push({ node, index, parent })
+      }
+    })
+    const diagrams: DiagramSource[] = (file.data.diagrams ??= [])
+    const sources = await Promise.all(found.map(({ node }) => (node.type === 'code' ? fenced(node, file) : referenced(node, file))))
+    for (const [position, { node, index, parent }] of found.entries()) {
+      const diagram = sources[position]
+      if (!diagram) continue
+      diagrams.push(diagram)
+      const placeholder: DiagramNode = {
+        type: 'diagram',
+        children: [],
+        position: node.position,
+        data: { hName: 'figure', hProperties: { className: ['diagram'], dataDiagram: diagram.ref } },
+      }
+      // An image stands inside a paragraph: the figure replaces the whole paragraph when it is alone there.
+      if (parent.type === 'paragraph' && parent.children.length === 1) Object.assign(parent, placeholder)
+      else parent.children[index] = placeholder as never
+    }
+  }
+}
+
+function fenced(node: Code, file: VFile): DiagramSource {
+  const start = node.position?.start
+  return describe(node.value, undefined, file, (start?.line ?? 0) + 1, start?.column ?? 1)
+}
+
+async function referenced(node: Image, file: VFile): Promise<DiagramSource | undefined> {
+  const relative = decodeURIComponent(node.url.split(/[?#]/)[0] ?? '')
+  const source = path.resolve(file.dirname ?? process.cwd(), relative)
+  try {
+    const text = await readFile(source, 'utf8')
+    return describe(text, node.alt || undefined, new VFile({ path: source, value: text }), 1, 1)
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    const why = code === 'ENOENT' ? 'not found' : `cannot be read (${code ?? (error as Error).message})`
+    fail(
+      file,
+      `Diagram \`${node.url}\` ${why}: looked for ${path.relative(process.cwd(), source) || source}; the path is relative to this Markdown file`,
+      node,
+      'missing-diagram',
+    )
+    return undefined
+  }
+}
+
+function describe(source: string, alt: string | undefined, file: VFile, line: number, column: number): DiagramSource {
+  const ref = createHash('sha256')
+    .update(JSON.stringify([source, alt ?? null]))
+    .digest('hex')
+    .slice(0, 12)
+  return { source, alt, ref, file, line, column }
+}
+
+/** Whether an image path names a Mermaid source file. */
+export function isDiagramPath(url: string): boolean {
+  return /\.mmd$/i.test(url.split(/[?#]/)[0] ?? '')
+}

@@ -1,0 +1,266 @@
+/**
+ * Mermaid, run in the shared headless browser: every diagram of a build in
+ * one page load, with the deck's own theme CSS loaded so the labels are
+ * measured in the very font they are shown in.
+ *
+ * The page and its files (Mermaid's ES modules, the theme, its fonts) come
+ * from node_modules through a server on 127.0.0.1; the browser resolves no
+ * other host, so rendering never touches the network.
+ */
+import { createHash } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import path from 'node:path'
+import { packageDir } from './packages.ts'
+import type { Page } from 'puppeteer-core'
+import type { BrowserSession, Log, RunningBrowser } from './browser.ts'
+
+/** One diagram to draw. */
+export interface MermaidJob {
+  /** Id of the SVG root; Mermaid prefixes its styles and markers with it. */
+  id: string
+  source: string
+  /** Accessible name: the image's alt text. */
+  title: string | undefined
+}
+
+/** A drawn diagram, or why it could not be drawn. */
+export type MermaidResult =
+  { id: string; svg: string } | { id: string; error: string; line: number | undefined; column: number | undefined }
+
+/** What the diagrams look like. */
+export interface MermaidTheme {
+  /** The deck's theme CSS (with `url()`s relative to it), and the files it names. */
+  css: string
+  assets: ReadonlyArray<{ source: string; output: string }>
+  /** Icon packs to register, by prefix: Iconify JSON with only the icons used. */
+  iconPacks: Record<string, unknown>
+}
+
+const contentTypes: Record<string, string> = {
+  '.mjs': 'text/javascript',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.html': 'text/html',
+  '.woff2': 'font/woff2',
+  '.woff': 'font/woff',
+  '.ttf': 'font/ttf',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+}
+
+/**
+ * Draw `jobs` with Mermaid; one result a job, in order. The render page
+ * carries the jobs and starts drawing as soon as it loads, so when the
+ * session starts the browser for it (opening the page as its first tab),
+ * Mermaid loads and draws while puppeteer is still connecting.
+ */
+export async function renderMermaid(session: BrowserSession, jobs: MermaidJob[], theme: MermaidTheme, log?: Log): Promise<MermaidResult[]> {
+  const server = await serveRenderFiles(theme, jobs)
+  let page: Page | undefined
+  try {
+    const { port } = server.address() as AddressInfo
+    const url = `http://127.0.0.1:${port}/render.html`
+    const running = await session.get({ startUrl: url })
+    page = await openPage(running, url)
+    await page.waitForFunction('window.diapoDone === true', { timeout: 60_000, polling: 50 })
+    const failed = await page.evaluate('window.diapoFailed')
+    if (failed) throw new Error(`Mermaid did not run in the browser: ${String(failed)}`)
+    const times = (await page.evaluate('window.diapoTimes')) as Record<string, number>
+    log?.(`diagrams: in the page (ms): ${JSON.stringify(times)}`)
+    return (await page.evaluate('window.diapoResults')) as MermaidResult[]
+  } finally {
+    await page?.close().catch(() => {})
+    server.close()
+  }
+}
+
+/** The tab showing `url`: the browser's first tab when it was started on it, else a new one. */
+async function openPage(running: RunningBrowser, url: string): Promise<Page> {
+  const target = await running.browser.waitForTarget((candidate) => candidate.url() === url, { timeout: 2_000 }).catch(() => undefined)
+  const existing = await target?.page()
+  if (existing) return existing
+  const page = await running.browser.newPage()
+  await page.goto(url, { waitUntil: 'load', timeout: 30_000 })
+  return page
+}
+
+async function serveRenderFiles(theme: MermaidTheme, jobs: MermaidJob[]): Promise<Server> {
+  const mermaidDist = path.join(packageDir('mermaid'), 'dist')
+  const assets = new Map(theme.assets.map((asset) => [asset.output.replace(/^assets\//, ''), asset.source]))
+  const preload = (await mermaidModules(mermaidDist)).map((file) => `<link rel="modulepreload" href="/mermaid/${file}">`)
+  const work = JSON.stringify({ jobs, iconPacks: theme.iconPacks }).replace(/</g, '\\u003c')
+  const page = renderPage
+    .replace('<!--preload-->', preload.join(''))
+    .replace('<!--work-->', `<script type="application/json" id="work">${work}</script>`)
+
+  async function respond(url: string): Promise<[number, string | Buffer, string]> {
+    const pathname = decodeURIComponent(new URL(url, 'http://127.0.0.1').pathname)
+    let body: string | Buffer | undefined
+    if (pathname === '/render.html') body = page
+    else if (pathname === '/assets/theme.css') body = theme.css
+    else if (pathname.startsWith('/mermaid/')) body = await readInside(mermaidDist, pathname.slice('/mermaid/'.length))
+    else if (pathname.startsWith('/assets/')) {
+      const source = assets.get(pathname.slice('/assets/'.length))
+      body = source ? await readFile(source).catch(() => undefined) : undefined
+    }
+    if (body === undefined) return [404, 'not found', 'text/plain']
+    return [200, body, contentTypes[path.extname(pathname)] ?? 'application/octet-stream']
+  }
+
+  const server = createServer((request, response) => {
+    void respond(request.url ?? '/').then(([status, body, type]) => {
+      response.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' })
+      response.end(body)
+    })
+  })
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', resolve)
+  })
+  return server
+}
+
+/** A file of `dir`, never outside it. */
+async function readInside(dir: string, relative: string): Promise<Buffer | undefined> {
+  const file = path.resolve(dir, relative)
+  if (!file.startsWith(dir + path.sep)) return undefined
+  return readFile(file).catch(() => undefined)
+}
+
+let modules: Promise<string[]> | undefined
+
+/**
+ * Every module Mermaid's entry imports statically, found by reading their
+ * import lists: preloading them all at once saves the browser discovering
+ * them level by level. Diagram types, imported on demand, are not included.
+ */
+function mermaidModules(dist: string): Promise<string[]> {
+  modules ??= (async () => {
+    const found = new Set<string>()
+    const queue = ['mermaid.esm.min.mjs']
+    while (queue.length > 0) {
+      const file = queue.shift()!
+      if (found.has(file)) continue
+      found.add(file)
+      const code = await readFile(path.join(dist, file), 'utf8').catch(() => '')
+      for (const match of code.matchAll(/(?:import|from)\s*["'](\.{1,2}\/[^"']+\.mjs)["']/g)) {
+        queue.push(path.posix.join(path.posix.dirname(file), match[1]!))
+      }
+    }
+    return [...found]
+  })()
+  return modules
+}
+
+/**
+ * The render page. Kept as text, not as a function, because it runs in the
+ * browser: nothing of Node or of the bundler may leak into it.
+ */
+const renderPage = String.raw`<!doctype html>
+<html><head><meta charset="utf-8">
+<link rel="stylesheet" href="/assets/theme.css"><!--preload-->
+<style>body { margin: 0 } #stage { position: absolute; left: 0; top: 0; width: 1280px }</style>
+<!--work--></head><body><div class="reveal"><div class="slides"><section id="stage"><figure class="diagram" id="host"></figure></section></div></div>
+<script type="module">
+try {
+  const { default: mermaid } = await import('/mermaid/mermaid.esm.min.mjs')
+  window.diapoTimes = { loaded: Math.round(performance.now()) }
+  const style = getComputedStyle(document.querySelector('.reveal'))
+  const css = (name, fallback) => style.getPropertyValue(name).trim() || fallback
+  const fontFamily = css('--diapo-diagram-font', css('--r-main-font', 'sans-serif'))
+  const text = css('--diapo-diagram-text', css('--r-main-color', '#222222'))
+  const background = css('--diapo-diagram-background', css('--r-background-color', '#ffffff'))
+  const themeVariables = {
+    fontFamily,
+    fontSize: css('--diapo-diagram-font-size', '18px'),
+    background,
+    primaryColor: css('--diapo-diagram-node', '#e8effd'),
+    primaryBorderColor: css('--diapo-diagram-border', text),
+    primaryTextColor: text,
+    secondaryColor: css('--diapo-diagram-node-alt', '#f3f6fb'),
+    tertiaryColor: css('--diapo-diagram-cluster', '#f7f9fc'),
+    lineColor: css('--diapo-diagram-line', text),
+    textColor: text,
+    darkMode: css('--diapo-diagram-dark', 'false') === 'true',
+  }
+  // Labels are measured now: wait for the deck's fonts, bold included.
+  await Promise.all([400, 700].map((weight) => document.fonts.load(weight + ' 18px ' + fontFamily)))
+  await document.fonts.ready
+  window.diapoTimes.fonts = Math.round(performance.now())
+  mermaid.initialize({
+    startOnLoad: false,
+    securityLevel: 'strict',
+    theme: 'base',
+    themeVariables,
+    fontFamily,
+    deterministicIds: true,
+    flowchart: { useMaxWidth: false },
+    block: { useMaxWidth: false },
+    sequence: { useMaxWidth: false },
+    class: { useMaxWidth: false },
+    state: { useMaxWidth: false },
+    er: { useMaxWidth: false },
+    gantt: { useMaxWidth: false },
+    architecture: { useMaxWidth: false },
+  })
+  const stage = document.getElementById('host')
+  async function renderDiagrams(jobs, iconPacks) {
+    const packs = Object.entries(iconPacks).map(([name, icons]) => ({ name, icons }))
+    if (packs.length > 0) mermaid.registerIconPacks(packs)
+    // Parsing loads each diagram type's code: do it for all at once, then draw one by one.
+    const parsed = await Promise.allSettled(jobs.map((job) => mermaid.parse(job.source)))
+    window.diapoTimes.parsed = Math.round(performance.now())
+    const results = []
+    for (const [index, job] of jobs.entries()) {
+      try {
+        if (parsed[index].status === 'rejected') throw parsed[index].reason
+        const { svg } = await mermaid.render(job.id, job.source, stage)
+        results.push({ id: job.id, svg: finish(svg, job) })
+        window.diapoTimes[job.id] = Math.round(performance.now())
+      } catch (error) {
+        const loc = error && error.hash && error.hash.loc
+        const match = /line (\d+)/i.exec(String(error && error.message))
+        results.push({
+          id: job.id,
+          error: String((error && error.message) || error).trim(),
+          line: loc ? loc.first_line : match ? Number(match[1]) : undefined,
+          column: loc ? loc.first_column + 1 : undefined,
+        })
+      }
+    }
+    return results
+  }
+  /** Make the SVG scale with CSS, and give it its accessible name. */
+  function finish(markup, job) {
+    const holder = document.createElement('div')
+    holder.innerHTML = markup
+    const svg = holder.querySelector('svg')
+    const box = svg.viewBox.baseVal
+    svg.removeAttribute('style')
+    svg.setAttribute('width', String(Math.ceil(box.width)))
+    svg.setAttribute('height', String(Math.ceil(box.height)))
+    svg.setAttribute('role', 'img')
+    const name = job.title || (svg.querySelector(':scope > title') || {}).textContent
+    if (name) {
+      svg.setAttribute('aria-label', name)
+      if (!svg.querySelector(':scope > title')) {
+        const title = document.createElementNS('http://www.w3.org/2000/svg', 'title')
+        title.textContent = name
+        svg.prepend(title)
+      }
+    }
+    return svg.outerHTML
+  }
+  const work = JSON.parse(document.getElementById('work').textContent)
+  window.diapoResults = await renderDiagrams(work.jobs, work.iconPacks)
+  window.diapoTimes.drawn = Math.round(performance.now())
+} catch (error) {
+  window.diapoFailed = String((error && error.stack) || error)
+}
+window.diapoDone = true
+</script></body></html>`
+
+/** Changes whenever the render page does, so cached SVGs of an older page are not reused. */
+export const rendererFingerprint = createHash('sha256').update(renderPage).digest('hex').slice(0, 16)

@@ -1,0 +1,167 @@
+/**
+ * Stage: draw every diagram of the deck, in one batch. Cached SVGs are
+ * reused; the browser is started only when some diagram is not cached, and
+ * all the others are drawn in the same page. A broken diagram is reported
+ * at its line with Mermaid's own message, and does not hide the others'.
+ */
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
+import type { BrowserSession, Log } from './browser.ts'
+import { cacheKey, type DiagramCache } from './diagram-cache.ts'
+import { rendererFingerprint, renderMermaid } from './mermaid-renderer.ts'
+import { fail } from './messages.ts'
+import { packageDir } from './packages.ts'
+import type { LoadedTheme } from './theme.ts'
+import type { DiagramSource } from './types.ts'
+
+/** What {@link drawDiagrams} needs. */
+export interface RenderDiagramsOptions {
+  theme: LoadedTheme
+  cache: DiagramCache
+  session: BrowserSession
+  log?: Log | undefined
+}
+
+/** The SVG of each diagram, by its `ref`, and how they were obtained. */
+export interface RenderedDiagrams {
+  svgs: Map<string, string>
+  cached: number
+  rendered: number
+}
+
+/** The diagrams of a deck sorted into those the cache has and those to draw. */
+export interface DiagramPlan {
+  /** SVGs found in the cache, by diagram ref. */
+  svgs: Map<string, string>
+  missing: Array<{ diagram: DiagramSource; key: string }>
+  iconPacks: Record<string, unknown>
+}
+
+/** Everything besides its own text that shapes a diagram's SVG. */
+export interface DiagramContext {
+  /** Fingerprint of the render page. */
+  renderer: string
+  /** Mermaid's version. */
+  mermaid: string
+  /** The theme, by its content-hashed CSS name: colours and fonts. */
+  theme: string
+  /** Versions of the icon packs used. */
+  icons: Record<string, string>
+}
+
+/** The cache key of a diagram: it changes with its text, its title, or anything of its context. */
+export function diagramKey(diagram: Pick<DiagramSource, 'source' | 'alt'>, context: DiagramContext): string {
+  return cacheKey([context.renderer, context.mermaid, context.theme, context.icons, diagram.source, diagram.alt ?? null])
+}
+
+/** Look every diagram up in the cache; nothing is started. */
+export async function planDiagrams(diagrams: readonly DiagramSource[], theme: LoadedTheme, cache: DiagramCache): Promise<DiagramPlan> {
+  const unique = [...new Map(diagrams.map((diagram) => [diagram.ref, diagram])).values()]
+  const svgs = new Map<string, string>()
+  if (unique.length === 0) return { svgs, missing: [], iconPacks: {} }
+  const iconPacks = iconPacksFor(unique.map((diagram) => diagram.source))
+  const context: DiagramContext = {
+    renderer: rendererFingerprint,
+    mermaid: packageVersion('mermaid'),
+    theme: theme.output,
+    icons: iconPacks.versions,
+  }
+  const keys = unique.map((diagram) => diagramKey(diagram, context))
+  const stored = await Promise.all(keys.map((key) => cache.get(key)))
+  const missing: DiagramPlan['missing'] = []
+  for (const [index, diagram] of unique.entries()) {
+    const svg = stored[index]
+    if (svg) svgs.set(diagram.ref, svg)
+    else missing.push({ diagram, key: keys[index]! })
+  }
+  return { svgs, missing, iconPacks: iconPacks.packs }
+}
+
+/**
+ * Draw what the plan misses (starting the browser only then), store it in
+ * the cache, and report broken diagrams at their lines.
+ */
+export async function drawDiagrams(plan: DiagramPlan, options: RenderDiagramsOptions): Promise<RenderedDiagrams> {
+  const cached = plan.svgs.size
+  options.log?.(`diagrams: ${cached} from the cache, ${plan.missing.length} to render`)
+  if (plan.missing.length === 0) return { svgs: plan.svgs, cached, rendered: 0 }
+
+  const jobs = plan.missing.map(({ diagram }) => ({ id: `diagram-${diagram.ref}`, source: diagram.source, title: diagram.alt }))
+  const results = await renderMermaid(
+    options.session,
+    jobs,
+    { css: options.theme.css, assets: options.theme.assets, iconPacks: plan.iconPacks },
+    options.log,
+  )
+  options.log?.(`diagrams: ${results.length} drawn`)
+  let rendered = 0
+  await Promise.all(
+    results.map(async (result, index) => {
+      const { diagram, key } = plan.missing[index]!
+      if ('svg' in result) {
+        plan.svgs.set(diagram.ref, result.svg)
+        rendered++
+        await options.cache.set(key, result.svg)
+        return
+      }
+      const line = result.line === undefined ? diagram.line : diagram.line + result.line - 1
+      const column = result.line === undefined ? diagram.column : diagram.column + (result.column ?? 1) - 1
+      fail(diagram.file, `Invalid Mermaid diagram: ${describeError(result.error)}`, { line, column }, 'mermaid')
+    }),
+  )
+  return { svgs: plan.svgs, cached, rendered }
+}
+
+/** Mermaid's message without its ASCII pointer to the code. */
+function describeError(message: string): string {
+  return message
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line && !/^-*\^$/.test(line) && !line.startsWith('...'))
+    .join(' ')
+}
+
+/**
+ * Icon packs the diagrams use (`logos:nginx` → `@iconify-json/logos`), cut
+ * down to the icons named, so the page gets kilobytes, not the 8 MB pack.
+ */
+function iconPacksFor(sources: readonly string[]): { packs: Record<string, unknown>; versions: Record<string, string> } {
+  const wanted = new Map<string, Set<string>>()
+  for (const source of sources) {
+    for (const match of source.matchAll(/\bicon:\s*["']([a-z\d-]+):([a-z\d-]+)["']/g)) {
+      const [, prefix, name] = match
+      if (!wanted.has(prefix!)) wanted.set(prefix!, new Set())
+      wanted.get(prefix!)!.add(name!)
+    }
+  }
+  const packs: Record<string, unknown> = {}
+  const versions: Record<string, string> = {}
+  for (const [prefix, names] of [...wanted].sort(([a], [b]) => a.localeCompare(b))) {
+    let dir: string
+    try {
+      dir = packageDir(`@iconify-json/${prefix}`)
+    } catch {
+      continue // Mermaid itself will say the icon is unknown.
+    }
+    const pack = JSON.parse(readFileSync(path.join(dir, 'icons.json'), 'utf8')) as IconifyPack
+    const icons: Record<string, unknown> = {}
+    for (const name of [...names].sort()) {
+      const target = pack.aliases?.[name]?.parent ?? name
+      if (pack.icons[target]) icons[name] = pack.icons[target]
+    }
+    packs[prefix] = { prefix, width: pack.width, height: pack.height, icons }
+    versions[prefix] = packageVersion(`@iconify-json/${prefix}`)
+  }
+  return { packs, versions }
+}
+
+interface IconifyPack {
+  icons: Record<string, unknown>
+  aliases?: Record<string, { parent: string }>
+  width?: number
+  height?: number
+}
+
+function packageVersion(name: string): string {
+  return (JSON.parse(readFileSync(path.join(packageDir(name), 'package.json'), 'utf8')) as { version: string }).version
+}
