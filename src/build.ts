@@ -85,8 +85,8 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
     await parser.run(tree, file)
     trees.push(tree)
   }
+  // Errors so far fail the build, but it goes on so that one run reports every problem.
   const config = deckConfig(files)
-  if (hasErrors(withDiagramFiles(files))) return failed()
 
   const themeName = options.theme ?? config.theme
   const themeFile = findTheme(themeName, options.theme ? process.cwd() : (files[0]?.dirname ?? process.cwd()))
@@ -117,6 +117,7 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
   }
   const diagrams = await drawing
   if (hasErrors(withDiagramFiles(files))) return failed()
+
 
   const revealDir = path.join(packageDir('reveal.js'), 'dist')
   const revealFiles: OutputFile[] = [

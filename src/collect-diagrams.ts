@@ -26,14 +26,10 @@ export function collectDiagrams() {
     const sources = await Promise.all(found.map(({ node }) => (node.type === 'code' ? fenced(node, file) : referenced(node, file))))
     for (const [position, { node, index, parent }] of found.entries()) {
       const diagram = sources[position]
-      if (!diagram) continue
-      diagrams.push(diagram)
-      const placeholder: DiagramNode = {
-        type: 'diagram',
-        children: [],
-        position: node.position,
-        data: { hName: 'figure', hProperties: { className: ['diagram'], dataDiagram: diagram.ref } },
-      }
+      if (diagram) diagrams.push(diagram)
+      // A diagram that could not be read was reported; its figure stays empty.
+      const properties = diagram ? { className: ['diagram'], dataDiagram: diagram.ref } : { className: ['diagram'] }
+      const placeholder: DiagramNode = { type: 'diagram', children: [], position: node.position, data: { hName: 'figure', hProperties: properties } }
       // An image stands inside a paragraph: the figure replaces the whole paragraph when it is alone there.
       if (parent.type === 'paragraph' && parent.children.length === 1) Object.assign(parent, placeholder)
       else parent.children[index] = placeholder as never

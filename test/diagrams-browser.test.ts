@@ -1,0 +1,190 @@
+/**
+ * Diagrams in real Chromium: drawn at build time into the talk, legible
+ * (no clipped label), inside their slide, drawn once and then cached.
+ */
+import assert from 'node:assert/strict'
+import { writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { after, before, describe, test } from 'node:test'
+import type { Page } from 'puppeteer-core'
+import { findBrowser, launchBrowser, type RunningBrowser } from '../src/browser.ts'
+import { buildDeck, type BuildResult } from '../src/build.ts'
+import { runCli, tempDir } from './helpers.ts'
+
+describe('the talk’s diagrams', () => {
+  let out: string
+  let cold: BuildResult
+  let warm: BuildResult
+  let running: RunningBrowser
+  let page: Page
+
+  before(async () => {
+    const dir = await tempDir()
+    out = path.join(dir, 'dist')
+    const cacheDir = path.join(dir, 'cache')
+    cold = await buildDeck({ input: 'slides', outDir: out, cacheDir })
+    warm = await buildDeck({ input: 'slides', outDir: out, cacheDir })
+    running = await launchBrowser(findBrowser())
+    page = await running.browser.newPage()
+    await page.setViewport({ width: 1280, height: 720 })
+    await page.goto(pathToFileURL(path.join(out, 'index.html')).href, { waitUntil: 'load' })
+    await page.waitForFunction('Reveal.isReady()')
+    await page.evaluate('document.fonts.ready')
+  })
+
+  after(async () => {
+    await running?.close()
+  })
+
+  test('a cold build draws both in one browser; a warm rebuild starts none', () => {
+    assert.equal(cold.ok, true)
+    assert.deepEqual(cold.diagrams, { rendered: 2, cached: 0 })
+    assert.equal(cold.browserLaunches, 1)
+    assert.equal(warm.ok, true)
+    assert.deepEqual(warm.diagrams, { rendered: 0, cached: 2 })
+    assert.equal(warm.browserLaunches, 0)
+  })
+
+  test('are inline SVG with every label of the originals', async () => {
+    const diagrams = await page.$$eval('figure.diagram > svg', (svgs) =>
+      svgs.map((svg) => ({ role: svg.getAttribute('role'), label: svg.getAttribute('aria-label'), text: svg.textContent ?? '' })),
+    )
+    assert.equal(diagrams.length, 2)
+    assert.deepEqual(
+      diagrams.map(({ role, label }) => ({ role, label })),
+      [
+        { role: 'img', label: 'Máquinas virtuales frente a contenedores' },
+        { role: 'img', label: 'La plataforma Docker' },
+      ],
+    )
+    const [stacks, platform] = diagrams.map(({ text }) => text.replace(/\s+/g, ' '))
+    for (const label of ['Hypervisor', 'libs/bin', 'App', 'daemon']) assert.ok(stacks?.includes(label), `VM diagram lacks ${label}`)
+    assert.ok(/SO invitado|Guest OS/.test(stacks ?? ''), 'VM diagram lacks the guest OS')
+    for (const label of ['Docker Engine', 'Registry', 'Docker Client', 'Docker Host', '$ docker build', '$ docker pull', '$ docker run']) {
+      assert.ok(platform?.includes(label), `platform diagram lacks ${label}`)
+    }
+  })
+
+  test('no ids are shared between the page’s SVGs', async () => {
+    const duplicates = await page.$$eval('[id]', (elements) => {
+      const seen = new Map<string, number>()
+      for (const element of elements) seen.set(element.id, (seen.get(element.id) ?? 0) + 1)
+      return [...seen].filter(([, count]) => count > 1).map(([id]) => id)
+    })
+    assert.deepEqual(duplicates, [])
+  })
+
+  test('every label lies inside its node and is not clipped', async () => {
+    for (const index of await slidesWithDiagrams(page)) {
+      await page.evaluate(`Reveal.slide(${index})`)
+      await page.evaluate('new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))')
+      const problems = await page.evaluate(findClippedLabels)
+      assert.deepEqual(problems, [], `slide ${index}`)
+    }
+  })
+
+  test('each diagram fits inside its slide', async () => {
+    for (const index of await slidesWithDiagrams(page)) {
+      await page.evaluate(`Reveal.slide(${index})`)
+      await page.evaluate('new Promise((resolve) => setTimeout(resolve, 900))') // past the slide transition
+      const boxes = (await page.evaluate(`(() => {
+        const slide = Reveal.getCurrentSlide()
+        const box = (element) => { const r = element.getBoundingClientRect(); return { left: r.left, top: r.top, right: r.right, bottom: r.bottom } }
+        return { slide: box(document.querySelector('.reveal .slides')), svg: box(slide.querySelector('figure.diagram > svg')) }
+      })()`)) as { slide: Box; svg: Box }
+      const { slide, svg } = boxes
+      assert.ok(svg.right - svg.left > 200, `slide ${index}: diagram is drawn at a legible size`)
+      assert.ok(
+        svg.left >= slide.left - 1 && svg.top >= slide.top - 1 && svg.right <= slide.right + 1 && svg.bottom <= slide.bottom + 1,
+        `slide ${index}: diagram ${JSON.stringify(svg)} is outside the slide ${JSON.stringify(slide)}`,
+      )
+    }
+  })
+})
+
+describe('diagram problems', () => {
+  test('broken diagrams: exit 1, each at its line, nothing written', async () => {
+    const dir = await tempDir()
+    const run = await runCli(['build', 'test/fixtures/diagram-errors/input.md', '--out', path.join(dir, 'out')], undefined, {
+      DIAPO_CACHE_DIR: dir,
+    })
+    assert.equal(run.code, 1)
+    assert.match(run.stderr, /diagram-errors\/input\.md:6:11 +error +Invalid Mermaid diagram: Parse error/)
+    assert.match(run.stderr, /diagram-errors\/broken\.mmd:3:6 +error +Invalid Mermaid diagram: Parse error/)
+    assert.match(run.stderr, /diagram-errors\/input\.md:22:1 +error +Diagram `gone\.mmd` not found/)
+    assert.match(run.stderr, /3 errors: nothing was written/)
+  })
+
+  test('--browser naming no browser: exit 3, naming it', async () => {
+    const run = await runCli(['build', '--browser', '/no/such/chrome', '--out', path.join(await tempDir(), 'out')])
+    assert.equal(run.code, 3)
+    assert.match(run.stderr, /--browser \(\/no\/such\/chrome\) is not an executable file/)
+  })
+
+  test('no browser at all, with a diagram to draw: exit 3 with what to install; --verbose says what was used', async () => {
+    const dir = await tempDir()
+    const deck = path.join(dir, 'deck.md')
+    await writeFile(deck, '## A diagram\n\n```mermaid\nflowchart LR\n  Nowhere --> ToDraw\n```\n')
+    const env = { DIAPO_CACHE_DIR: dir, PATH: '/nonexistent', CHROME_PATH: '', PUPPETEER_EXECUTABLE_PATH: '' }
+    const none = await runCli(['build', deck, '--out', path.join(dir, 'out')], undefined, env)
+    assert.equal(none.code, 3)
+    assert.match(none.stderr, /No Chrome, Chromium or Edge found/)
+    assert.match(none.stderr, /apt-get install -y chromium/)
+
+    const found = await runCli(['build', deck, '--out', path.join(dir, 'out'), '--verbose'], undefined, { DIAPO_CACHE_DIR: dir })
+    assert.equal(found.code, 0, found.stderr)
+    assert.match(found.stderr, /browser: starting \S+ \(from (installed|CHROME_PATH|PUPPETEER_EXECUTABLE_PATH)\)/)
+    const again = await runCli(['build', deck, '--out', path.join(dir, 'out'), '--verbose'], undefined, env)
+    assert.equal(again.code, 0, 'a cached diagram needs no browser')
+    assert.match(again.stderr, /diagrams: 1 from the cache, 0 to render/)
+    assert.doesNotMatch(again.stderr, /browser: starting/)
+  })
+})
+
+interface Box {
+  left: number
+  top: number
+  right: number
+  bottom: number
+}
+
+async function slidesWithDiagrams(page: Page): Promise<number[]> {
+  return (await page.evaluate(
+    `Reveal.getSlides().flatMap((slide, index) => slide.querySelector('figure.diagram > svg') ? [index] : [])`,
+  )) as number[]
+}
+
+/**
+ * In the page: each label whose text runs outside its box. A node's text
+ * must lie inside its shape (icons excepted: their label sits below the
+ * icon) and inside the foreignObject that holds it; a cluster's title inside
+ * the cluster. Given as text: the test compiler's helpers do not exist there.
+ */
+const findClippedLabels = `(() => {
+  const problems = []
+  const textBox = (element) => {
+    const range = document.createRange()
+    range.selectNodeContents(element)
+    return range.getBoundingClientRect()
+  }
+  const inside = (inner, outer) => inner.width === 0 || (inner.left >= outer.left - 1 && inner.top >= outer.top - 1 && inner.right <= outer.right + 1 && inner.bottom <= outer.bottom + 1)
+  for (const svg of document.querySelectorAll('figure.diagram > svg')) {
+    for (const holder of svg.querySelectorAll('foreignObject')) {
+      if (!inside(textBox(holder), holder.getBoundingClientRect())) problems.push(svg.id + ': text runs out of its label box: ' + holder.textContent.trim())
+    }
+    for (const node of svg.querySelectorAll('g.node')) {
+      const label = node.querySelector('.label, text')
+      const shape = [...node.querySelectorAll('rect, path, polygon, circle, ellipse')].find((element) => !element.closest('.label'))
+      if (!label || !shape || node.classList.contains('icon-shape') || node.querySelector('.icon-shape')) continue
+      if (!label.textContent.trim()) continue
+      if (!inside(textBox(label), shape.getBoundingClientRect())) problems.push(svg.id + ': label outside its node: ' + label.textContent.trim())
+    }
+    for (const cluster of svg.querySelectorAll('g.cluster')) {
+      const label = cluster.querySelector('.cluster-label')
+      const shape = cluster.querySelector('rect')
+      if (label && shape && !inside(textBox(label), shape.getBoundingClientRect())) problems.push(svg.id + ': cluster title outside its box: ' + label.textContent.trim())
+    }
+  }
+  return problems
+})()`
