@@ -32,10 +32,21 @@ interface Case {
   target?: number
 }
 
+const cache = path.join(work, 'cache')
+const emptyCache = () => rmSync(cache, { recursive: true, force: true })
+
 const cases: Case[] = [
   { name: 'node -e "" (start-up floor)', slides: '–', command: [process.execPath, '-e', ''] },
   { name: 'diapo --version', slides: '–', command: [process.execPath, cli, '--version'] },
-  { name: 'build the talk (HTML)', slides: 15, command: build('slides', 'talk'), target: 0.35 },
+  { name: 'build the talk (HTML), diagrams cached', slides: 15, command: build('slides', 'talk'), target: 0.35 },
+  { name: 'build the talk (HTML), 2 diagrams, cold cache', slides: 15, command: build('slides', 'talk'), prepare: emptyCache, target: 1.3 },
+  {
+    name: 'build 50 diagrams, cold cache',
+    slides: 50,
+    command: build(generateDiagramDeck(50), 'diagrams-50'),
+    prepare: emptyCache,
+    target: 5,
+  },
   ...[10, 100, 1000].map((count) => ({
     name: `build ${count} generated slides (HTML)`,
     slides: count,
@@ -66,9 +77,31 @@ function generateDeck(count: number): string {
   return file
 }
 
+/** A deck of `count` slides, each with a different diagram: flowcharts, sequences, blocks. */
+function generateDiagramDeck(count: number): string {
+  const file = path.join(work, 'decks', `diagrams-${count}.md`)
+  mkdirSync(path.dirname(file), { recursive: true })
+  const slides: string[] = []
+  for (let index = 1; index <= count; index++) {
+    const diagram =
+      index % 3 === 0
+        ? `sequenceDiagram\n  Client->>Server: request ${index}\n  Server-->>Client: response ${index}`
+        : index % 3 === 1
+          ? `flowchart LR\n  A${index}[Start ${index}] --> B{Check} --> C[Done]\n  B --> D[Retry ${index}]`
+          : `block-beta\n  columns 3\n  a["App ${index}"] b["libs/bin"] c["OS"]`
+    slides.push(`## Diagram ${index}\n\n\`\`\`mermaid\n${diagram}\n\`\`\`\n`)
+  }
+  writeFileSync(file, slides.join('\n'))
+  return file
+}
+
 function time(command: string[]): number {
   const started = process.hrtime.bigint()
-  const result = spawnSync(command[0]!, command.slice(1), { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] })
+  const result = spawnSync(command[0]!, command.slice(1), {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, DIAPO_CACHE_DIR: cache },
+  })
   const seconds = Number(process.hrtime.bigint() - started) / 1e9
   if (result.status !== 0) throw new Error(`${command.join(' ')} failed (${result.status}): ${result.stderr.toString()}`)
   return seconds
