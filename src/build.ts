@@ -118,7 +118,6 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
   const diagrams = await drawing
   if (hasErrors(withDiagramFiles(files))) return failed()
 
-
   const revealDir = path.join(packageDir('reveal.js'), 'dist')
   const revealFiles: OutputFile[] = [
     { path: 'assets/reveal/reset.css', source: path.join(revealDir, 'reset.css') },

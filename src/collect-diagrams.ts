@@ -29,7 +29,12 @@ export function collectDiagrams() {
       if (diagram) diagrams.push(diagram)
       // A diagram that could not be read was reported; its figure stays empty.
       const properties = diagram ? { className: ['diagram'], dataDiagram: diagram.ref } : { className: ['diagram'] }
-      const placeholder: DiagramNode = { type: 'diagram', children: [], position: node.position, data: { hName: 'figure', hProperties: properties } }
+      const placeholder: DiagramNode = {
+        type: 'diagram',
+        children: [],
+        position: node.position,
+        data: { hName: 'figure', hProperties: properties },
+      }
       // An image stands inside a paragraph: the figure replaces the whole paragraph when it is alone there.
       if (parent.type === 'paragraph' && parent.children.length === 1) Object.assign(parent, placeholder)
       else parent.children[index] = placeholder as never
