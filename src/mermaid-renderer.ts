@@ -238,7 +238,8 @@ try {
     holder.innerHTML = markup
     const svg = holder.querySelector('svg')
     const box = svg.viewBox.baseVal
-    svg.removeAttribute('style')
+    // Scaled by CSS to the slide, but never blown up past 1.75× its drawn size.
+    svg.setAttribute('style', 'max-width: ' + Math.ceil(box.width * 1.75) + 'px')
     svg.setAttribute('width', String(Math.ceil(box.width)))
     svg.setAttribute('height', String(Math.ceil(box.height)))
     svg.setAttribute('role', 'img')
