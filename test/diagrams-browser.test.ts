@@ -103,6 +103,33 @@ describe('the talk’s diagrams', () => {
   })
 })
 
+describe('the clipped-label check', () => {
+  test('does catch labels shown larger than they were measured', async () => {
+    const dir = await tempDir()
+    const deck = path.join(dir, 'deck.md')
+    await writeFile(
+      deck,
+      '## Too big\n\n<style>.reveal svg .nodeLabel { font-size: 40px !important }</style>\n\n```mermaid\nflowchart LR\n  A[Docker daemon] --> B[Registry]\n```\n',
+    )
+    const build = await buildDeck({ input: deck, outDir: path.join(dir, 'out'), cacheDir: dir })
+    assert.equal(build.ok, true)
+    const running = await launchBrowser(findBrowser())
+    try {
+      const page = await running.browser.newPage()
+      await page.setViewport({ width: 1280, height: 720 })
+      await page.goto(pathToFileURL(path.join(dir, 'out', 'index.html')).href, { waitUntil: 'load' })
+      await page.waitForFunction('Reveal.isReady()')
+      const problems = (await page.evaluate(findClippedLabels)) as string[]
+      assert.ok(
+        problems.some((problem) => problem.includes('Docker daemon')),
+        JSON.stringify(problems),
+      )
+    } finally {
+      await running.close()
+    }
+  })
+})
+
 describe('diagram problems', () => {
   test('broken diagrams: exit 1, each at its line, nothing written', async () => {
     const dir = await tempDir()
@@ -159,7 +186,9 @@ async function slidesWithDiagrams(page: Page): Promise<number[]> {
  * In the page: each label whose text runs outside its box. A node's text
  * must lie inside its shape (icons excepted: their label sits below the
  * icon) and inside the foreignObject that holds it; a cluster's title inside
- * the cluster. Given as text: the test compiler's helpers do not exist there.
+ * the cluster. Across, 1 px of slack; up and down, 15% of the font size,
+ * since a text's box is the font's full ascent and descent, taller than
+ * its ink. Given as text: the test compiler's helpers do not exist there.
  */
 const findClippedLabels = `(() => {
   const problems = []
@@ -168,22 +197,27 @@ const findClippedLabels = `(() => {
     range.selectNodeContents(element)
     return range.getBoundingClientRect()
   }
-  const inside = (inner, outer) => inner.width === 0 || (inner.left >= outer.left - 1 && inner.top >= outer.top - 1 && inner.right <= outer.right + 1 && inner.bottom <= outer.bottom + 1)
+  const inside = (inner, outer, element) => {
+    if (inner.width === 0) return true
+    const scale = element.getBoundingClientRect().height / (element.getBBox ? element.getBBox().height || 1 : 1)
+    const slack = 0.15 * parseFloat(getComputedStyle(element.querySelector('span, p, div, tspan') || element).fontSize) * (isFinite(scale) && scale > 0 ? scale : 1)
+    return inner.left >= outer.left - 1 && inner.right <= outer.right + 1 && inner.top >= outer.top - slack && inner.bottom <= outer.bottom + slack
+  }
   for (const svg of document.querySelectorAll('figure.diagram > svg')) {
     for (const holder of svg.querySelectorAll('foreignObject')) {
-      if (!inside(textBox(holder), holder.getBoundingClientRect())) problems.push(svg.id + ': text runs out of its label box: ' + holder.textContent.trim())
+      if (!inside(textBox(holder), holder.getBoundingClientRect(), holder)) problems.push(svg.id + ': text runs out of its label box: ' + holder.textContent.trim())
     }
     for (const node of svg.querySelectorAll('g.node')) {
       const label = node.querySelector('.label, text')
       const shape = [...node.querySelectorAll('rect, path, polygon, circle, ellipse')].find((element) => !element.closest('.label'))
       if (!label || !shape || node.classList.contains('icon-shape') || node.querySelector('.icon-shape')) continue
       if (!label.textContent.trim()) continue
-      if (!inside(textBox(label), shape.getBoundingClientRect())) problems.push(svg.id + ': label outside its node: ' + label.textContent.trim())
+      if (!inside(textBox(label), shape.getBoundingClientRect(), label)) problems.push(svg.id + ': label outside its node: ' + label.textContent.trim())
     }
     for (const cluster of svg.querySelectorAll('g.cluster')) {
       const label = cluster.querySelector('.cluster-label')
       const shape = cluster.querySelector('rect')
-      if (label && shape && !inside(textBox(label), shape.getBoundingClientRect())) problems.push(svg.id + ': cluster title outside its box: ' + label.textContent.trim())
+      if (label && shape && !inside(textBox(label), shape.getBoundingClientRect(), label)) problems.push(svg.id + ': cluster title outside its box: ' + label.textContent.trim())
     }
   }
   return problems
