@@ -6,22 +6,26 @@
  *   npm run bench                 all cases
  *   npm run bench -- --runs 9     more runs a case
  *   npm run bench -- --only talk  cases whose name contains "talk"
+ *   npm run bench -- --peers      also Marp CLI, reveal-md and bare Chromium (installed on first use)
  */
 import { spawnSync } from 'node:child_process'
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { fileURLToPath } from 'node:url'
+import { peerCases, peerNote } from './peers.ts'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const work = path.join(root, '.bench')
 const cli = path.join(root, 'lib', 'cli.js')
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '7' }, only: { type: 'string' } } })
+const { values } = parseArgs({
+  options: { runs: { type: 'string', default: '7' }, only: { type: 'string' }, peers: { type: 'boolean', default: false } },
+})
 const runs = Number(values.runs)
 
 /** One row of the table. */
-interface Case {
+export interface Case {
   name: string
   slides: number | string
   /** The command, run `runs` times. */
@@ -30,6 +34,14 @@ interface Case {
   prepare?: () => void
   /** What the issue asks for, in seconds. */
   target?: number
+  /** Run once before the first run (not timed), e.g. to install a peer tool. */
+  setup?: () => void
+  /** Added to the command's environment. */
+  env?: NodeJS.ProcessEnv
+  /** A file each run must leave non-empty: a tool that exits 0 having written nothing must not pass as fast. */
+  output?: string
+  /** Another tool: when it fails its row says why, and the bench goes on; diapo failing still stops it. */
+  peer?: boolean
 }
 
 const cache = path.join(work, 'cache')
@@ -53,6 +65,7 @@ const cases: Case[] = [
     command: build(generateDeck(count), `deck-${count}`),
     target: count === 1000 ? 3 : undefined,
   })),
+  ...(values.peers ? peerCases(root, work) : []),
 ]
 
 function build(input: string, name: string): string[] {
@@ -95,16 +108,43 @@ function generateDiagramDeck(count: number): string {
   return file
 }
 
-function time(command: string[]): number {
+function time({ command, env, output }: Case): number {
   const started = process.hrtime.bigint()
   const result = spawnSync(command[0]!, command.slice(1), {
     cwd: root,
     stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, DIAPO_CACHE_DIR: cache },
+    env: { ...process.env, DIAPO_CACHE_DIR: cache, ...env },
   })
   const seconds = Number(process.hrtime.bigint() - started) / 1e9
-  if (result.status !== 0) throw new Error(`${command.join(' ')} failed (${result.status}): ${result.stderr.toString()}`)
+  const stderr = result.stderr?.toString().trim() ?? ''
+  if (result.error) throw new Error(`${command.join(' ')} did not start: ${result.error.message}`)
+  if (result.status !== 0) throw new Error(`${command.join(' ')} failed (${result.status ?? result.signal}): ${stderr}`)
+  if (output && !isNonEmptyFile(output)) throw new Error(`no ${path.basename(output)} written${stderr ? ` (stderr: ${stderr})` : ''}`)
   return seconds
+}
+
+function isNonEmptyFile(file: string): boolean {
+  return (statSync(file, { throwIfNoEntry: false })?.size ?? 0) > 0
+}
+
+/** The case's times: setup, one warm-up run, then `runs` timed runs, each after its untimed `prepare`. */
+function measure(benchCase: Case): number[] {
+  benchCase.setup?.()
+  benchCase.prepare?.()
+  time(benchCase) // warm the file system cache; not counted
+  const times: number[] = []
+  for (let run = 0; run < runs; run++) {
+    benchCase.prepare?.()
+    times.push(time(benchCase))
+  }
+  return times
+}
+
+/** A reason short enough for a table cell: its first line, without the pipes that would split the row. */
+function cellReason(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error)
+  const line = message.split('\n')[0]!.replaceAll('|', '/')
+  return line.length > 160 ? `${line.slice(0, 157)}…` : line
 }
 
 function median(numbers: number[]): number {
@@ -115,11 +155,14 @@ function median(numbers: number[]): number {
 
 const rows: string[][] = []
 for (const benchCase of cases.filter((item) => !values.only || item.name.includes(values.only))) {
-  const times: number[] = []
-  time(benchCase.command) // warm the file system cache; not counted
-  for (let run = 0; run < runs; run++) {
-    benchCase.prepare?.()
-    times.push(time(benchCase.command))
+  let times: number[]
+  try {
+    times = measure(benchCase)
+  } catch (error) {
+    if (!benchCase.peer) throw error
+    process.stderr.write(`${benchCase.name}: failed: ${error instanceof Error ? error.message : String(error)}\n`)
+    rows.push([benchCase.name, String(benchCase.slides), `failed: ${cellReason(error)}`, '', '', ''])
+    continue
   }
   const value = median(times)
   const verdict = benchCase.target === undefined ? '' : `≤ ${benchCase.target} s ${value <= benchCase.target ? 'met' : 'MISSED'}`
@@ -137,4 +180,5 @@ rmSync(path.join(work, 'out'), { recursive: true, force: true })
 
 const header = ['case', 'slides', 'median s', 'min s', 'max s', 'target']
 const table = [header, header.map(() => '---'), ...rows].map((row) => `| ${row.join(' | ')} |`).join('\n')
-process.stdout.write(`\n${runs} runs a case, whole-process wall time, ${new Date().toISOString().slice(0, 10)}\n\n${table}\n`)
+const note = values.peers ? `\n${peerNote(work)}\n` : ''
+process.stdout.write(`\n${runs} runs a case, whole-process wall time, ${new Date().toISOString().slice(0, 10)}\n\n${table}\n${note}`)

@@ -16,6 +16,8 @@ import { fail, warn } from './messages.ts'
 import { diapoVersion, packageDir } from './packages.ts'
 import { deckStages, parseStages, slideStages } from './pipeline.ts'
 import { drawDiagrams, planDiagrams } from './render-diagrams.ts'
+import { exportPdf, type PdfResult } from './export-pdf.ts'
+import { slidesOf } from './slide-attributes.ts'
 import { findTheme, loadTheme, themeNames } from './theme.ts'
 import { writeDeck, type OutputFile } from './write.ts'
 
@@ -37,6 +39,20 @@ export interface BuildOptions {
   session?: BrowserSession
   /** Where progress lines go (`--verbose`). */
   log?: Log
+  /** The PDF export: `false` for none. Default: the slides PDF, final state of the fragments. */
+  pdf?: false | PdfSettings
+  /** Where the slides PDF goes. Default: `<outDir>/<title>.pdf`. */
+  pdfFile?: string
+}
+
+/** Which PDFs to print. */
+export interface PdfSettings {
+  /** `each`: a page for every fragment step. Default: `final`. */
+  fragments?: 'final' | 'each'
+  /** Also print the handout: each slide with its speaker notes. */
+  notes?: boolean
+  /** Paper of the handout. Default: `a4`. */
+  paper?: 'a4' | 'letter'
 }
 
 /** What a build did. */
@@ -49,6 +65,8 @@ export interface BuildResult {
   slideCount: number
   /** The HTML file written, when `ok`. */
   html: string | undefined
+  /** The PDFs written, and their page counts. */
+  pdf?: { slides: string; notes: string | undefined; pages: PdfResult['pages'] } | undefined
   /** Diagrams drawn now, and taken from the cache. */
   diagrams: { rendered: number; cached: number }
   /** Browsers started by this build (0 when every diagram was cached). */
@@ -68,6 +86,7 @@ export async function buildDeck(options: BuildOptions = {}): Promise<BuildResult
 async function build(options: BuildOptions, session: BrowserSession): Promise<BuildResult> {
   const input = options.input ?? 'slides'
   const outDir = options.outDir ?? 'dist'
+  const pdf = options.pdf === false ? undefined : (options.pdf ?? {})
   const files = await readInput(input)
   const failed = (): BuildResult => ({
     files: withDiagramFiles(files),
@@ -108,6 +127,8 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
   )
   const drawing = drawDiagrams(plan, { theme, cache, session, log: options.log })
   drawing.catch(() => {}) // Awaited below; this only keeps an early failure from being "unhandled".
+  // The PDF needs the browser anyway: when no diagram starts it, start it now, while the slides are made.
+  if (pdf && plan.missing.length === 0) session.get().catch(() => {})
 
   const title = config.title ?? firstHeading(trees) ?? path.basename(path.resolve(input), '.md')
   const slides = slideStages(config)
@@ -146,15 +167,68 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
   ]) {
     outputs.set(file.path, file)
   }
-  await writeDeck(outDir, [...outputs.values()])
+
+  const name = fileName(title) || path.basename(path.resolve(input), '.md')
+  let printed: PdfResult | undefined
+  const printPdf = async (staging: string) => {
+    printed = await exportPdf(session, {
+      html: path.join(staging, 'index.html'),
+      slides: options.pdfFile ?? path.join(staging, `${name}.pdf`),
+      notes: pdf?.notes ? path.join(staging, `${name}-notes.pdf`) : undefined,
+      fragments: pdf?.fragments ?? 'final',
+      paper: pdf?.paper ?? 'a4',
+      metadata: { title, author: config.author, subject: config.description, lang: config.lang, creator: `diapo ${diapoVersion()}` },
+      log: options.log,
+    })
+  }
+  await writeDeck(outDir, [...outputs.values()], { beforeSwap: pdf ? printPdf : undefined })
+  reportPrinting(printed, files, trees)
+
+  const inOutput = (file: string) => path.join(outDir, file)
   return {
     files: withDiagramFiles(files),
     ok: true,
     slideCount: countSlides(deck),
-    html: path.join(outDir, 'index.html'),
+    html: inOutput('index.html'),
+    pdf: printed && {
+      slides: options.pdfFile ?? inOutput(`${name}.pdf`),
+      notes: pdf?.notes ? inOutput(`${name}-notes.pdf`) : undefined,
+      pages: printed.pages,
+    },
     diagrams: { rendered: diagrams.rendered, cached: diagrams.cached },
     browserLaunches: session.launches,
   }
+}
+
+/** Warnings from printing: slides too tall for their page, requests outside the deck. */
+function reportPrinting(printed: PdfResult | undefined, files: VFile[], trees: MdastRoot[]) {
+  if (!printed) return
+  const slides = trees.flatMap((tree, index) => slidesOf(tree).map((slide) => ({ slide, file: files[index]! })))
+  for (const { slide, title, pages } of printed.spilled) {
+    const source = slides[slide - 1]
+    const file = source?.file ?? files[0]!
+    const reason = `Slide ${slide} (“${title}”) does not fit its page: it takes ${pages} pages in the PDF; shorten it or split it with \`---\``
+    warn(file, reason, source?.slide.position?.start, 'slide-overflow')
+  }
+  for (const url of [...new Set(printed.blocked)]) {
+    warn(
+      files[0]!,
+      `The deck asks for ${url}, outside its folder: blocked while printing, so the PDF never depends on the network`,
+      undefined,
+      'remote-resource',
+    )
+  }
+}
+
+/** A file name from the deck's title: lower case, ASCII, dashes. */
+function fileName(title: string): string {
+  return title
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 80)
 }
 
 /** The Markdown files, then each `.mmd` file they use (which may hold messages too). */

@@ -15,21 +15,44 @@ interface Command {
 
 const commands: Record<string, Command> = {
   build: {
-    summary: 'Build the deck into a folder (default: slides/ → dist/)',
+    summary: 'Build the deck and its PDF (default: slides/ → dist/)',
     usage: `Usage: diapo build [input] [options]
 
 Build the Markdown in [input] (a file, or a folder of *.md files in name
-order; default: slides/) into a reveal.js deck: <out>/index.html and its assets.
+order; default: slides/) into a reveal.js deck, <out>/index.html and its
+assets, and its PDF, <out>/<title>.pdf: one page a slide.
 
 Options:
-  -o, --out <dir>     Output folder, replaced whole on success (default: dist)
-      --theme <name>  Theme name or CSS file, over the frontmatter's theme
-      --no-pdf        Build the HTML only
-      --browser <path>  Chrome/Chromium for diagrams (else CHROME_PATH, then installed ones)
-  -q, --quiet         Print errors only
-      --verbose       Say which browser is used and what comes from the cache
+  -o, --out <dir>       Output folder, replaced whole on success (default: dist)
+      --theme <name>    Theme name or CSS file, over the frontmatter's theme
+      --no-pdf          Build the HTML only
+      --notes           Also write <title>-notes.pdf: each slide with its notes
+      --paper <size>    Paper of the notes handout: a4 (default) or letter
+      --fragments <how> final (default): slides as they end; each: a page a step
+      --browser <path>  Chrome or Chromium to use (else diapo.config.json,
+                        PUPPETEER_EXECUTABLE_PATH, CHROME_PATH, installed ones)
+  -q, --quiet           Print errors only
+      --verbose         Say which browser is used, what is cached, and when
   -h, --help          Show this help`,
     load: () => import('./commands/build.ts'),
+  },
+  pdf: {
+    summary: 'Write only the PDF of the deck (default: dist/<title>.pdf)',
+    usage: `Usage: diapo pdf [input] [options]
+
+Print the deck of [input] (default: slides/) to a PDF: one page a slide,
+selectable text, vector diagrams, the bundled fonts, bookmarks by slide.
+
+Options:
+  -o, --out <file>      The PDF to write (default: dist/<title>.pdf)
+      --notes           Also write the handout, <title>-notes.pdf, beside it
+      --paper <size>    Paper of the handout: a4 (default) or letter
+      --fragments <how> final (default): slides as they end; each: a page a step
+      --theme <name>    Theme name or CSS file, over the frontmatter's theme
+      --browser <path>  Chrome or Chromium to use
+  -q, --quiet           Print errors only
+      --verbose         Say which browser is used, and when each step ends`,
+    load: () => import('./commands/pdf.ts'),
   },
   doctor: {
     summary: 'Show what diapo finds here: browser, packages, cache',

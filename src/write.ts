@@ -4,9 +4,9 @@
  * failed or interrupted build never leaves a half-written deck behind.
  */
 import { existsSync } from 'node:fs'
-import { copyFile, mkdir, mkdtemp, readdir, rename, rm, stat, writeFile } from 'node:fs/promises'
+import { chmod, copyFile, mkdir, mkdtemp, readdir, rename, rm, stat, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { EnvironmentError } from './errors.ts'
+import { DiapoError, EnvironmentError } from './errors.ts'
 
 /** One file of the output: text or bytes to write, or a file to copy. */
 export type OutputFile = { path: string; content: string | Uint8Array } | { path: string; source: string }
@@ -14,14 +14,23 @@ export type OutputFile = { path: string; content: string | Uint8Array } | { path
 /** Marks a folder as diapo's output, so a build never replaces a folder it did not write. */
 export const outputMarker = '.diapo-output'
 
+/** Options of {@link writeDeck}. */
+export interface WriteDeckOptions {
+  /** Work on the written deck before it takes the output's place, e.g. print it to PDF into the same folder. */
+  beforeSwap?: (staging: string) => Promise<void>
+}
+
 /** Write `files` as the new content of `outDir`, replacing what it held. */
-export async function writeDeck(outDir: string, files: OutputFile[]): Promise<void> {
+export async function writeDeck(outDir: string, files: OutputFile[], options: WriteDeckOptions = {}): Promise<void> {
   const target = path.resolve(outDir)
   await checkReplaceable(target)
   const parent = path.dirname(target)
   const staging = await attempt(`create a folder in ${parent}`, async () => {
     await mkdir(parent, { recursive: true })
-    return mkdtemp(path.join(parent, `.${path.basename(target)}.tmp-`))
+    const folder = await mkdtemp(path.join(parent, `.${path.basename(target)}.tmp-`))
+    // mkdtemp makes a private folder; the output is an ordinary one.
+    await chmod(folder, 0o755)
+    return folder
   })
 
   try {
@@ -33,10 +42,11 @@ export async function writeDeck(outDir: string, files: OutputFile[]): Promise<vo
         'content' in file ? writeFile(path.join(staging, file.path), file.content) : copyFile(file.source, path.join(staging, file.path)),
       ),
     ])
+    await options.beforeSwap?.(staging)
     await swap(staging, target)
   } catch (error) {
     await rm(staging, { recursive: true, force: true })
-    if (error instanceof EnvironmentError) throw error
+    if (error instanceof DiapoError) throw error
     throw new EnvironmentError(`Cannot write the deck into ${outDir}: ${(error as Error).message}`, { cause: error })
   }
 }

@@ -1,51 +1,104 @@
 /**
- * `diapo build`: Markdown → reveal.js deck in the output folder.
+ * `diapo build`: Markdown → reveal.js deck and its PDF in the output folder.
+ * `diapo pdf` (see `pdf.ts`) shares this code and writes only the PDF.
  */
+import { mkdtemp, rm } from 'node:fs/promises'
+import os from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { findBrowser } from '../browser.ts'
-import { buildDeck } from '../build.ts'
+import { buildDeck, type BuildResult, type PdfSettings } from '../build.ts'
 import { ExitCode, UsageError } from '../errors.ts'
 import { countMessages, formatMessages } from '../report.ts'
 import { readUserConfig } from '../user-config.ts'
 
 /** Run `diapo build` with its command-line arguments; returns the exit code. */
-export async function run(args: string[]): Promise<number> {
+export function run(args: string[]): Promise<number> {
+  return runBuild(args, 'build')
+}
+
+/** `build` writes the deck and its PDFs; `pdf` writes only the PDF, to `--out`. */
+export async function runBuild(args: string[], mode: 'build' | 'pdf'): Promise<number> {
   const started = performance.now()
   const { values, positionals } = parseOptions(args)
   if (positionals.length > 1) throw new UsageError(`Expected at most one input, got ${positionals.length}: ${positionals.join(' ')}`)
+  const pdf = pdfSettings(values, mode)
 
   const config = await readUserConfig()
-  // An explicit browser that does not exist is an error now, not only once a diagram needs it.
+  // An explicit browser that does not exist is an error now, not only once something needs it.
   if (values.browser) findBrowser({ flag: values.browser })
   const log = values.verbose
     ? (line: string) => process.stderr.write(`[${Math.round(performance.now() - started)} ms] ${line}\n`)
     : undefined
-  const result = await buildDeck({
-    input: positionals[0],
-    outDir: values.out,
-    theme: values.theme,
-    browser: values.browser,
-    configBrowser: config.browser,
-    cacheDir: config.cacheDir,
-    log,
-  })
+
+  // `diapo pdf` builds the deck in a folder of its own, prints it, and keeps only the PDF.
+  const scratch = mode === 'pdf' ? await mkdtemp(path.join(os.tmpdir(), 'diapo-pdf-')) : undefined
+  let result: BuildResult
+  try {
+    result = await buildDeck({
+      input: positionals[0],
+      outDir: scratch ? path.join(scratch, 'deck') : values.out,
+      pdfFile: scratch && values.out ? path.resolve(values.out) : undefined,
+      theme: values.theme,
+      browser: values.browser,
+      configBrowser: config.browser,
+      cacheDir: config.cacheDir,
+      pdf,
+      log,
+    })
+    if (scratch && result.ok && !values.out && result.pdf) result.pdf.slides = await keepPdf(result.pdf.slides)
+  } finally {
+    if (scratch) await rm(scratch, { recursive: true, force: true })
+  }
+
   const { errors, warnings } = countMessages(result.files)
   const lines = formatMessages(result.files).filter((line) => !values.quiet || / {2}error {2}/.test(line))
   if (lines.length > 0) process.stderr.write(`${lines.join('\n')}\n`)
-
   if (!result.ok) {
     process.stderr.write(`\n${plural(errors, 'error')}${warnings ? `, ${plural(warnings, 'warning')}` : ''}: nothing was written\n`)
     return ExitCode.content
   }
-  if (!values.quiet) {
-    const seconds = ((performance.now() - started) / 1000).toFixed(2)
-    const warned = warnings ? ` (${plural(warnings, 'warning')})` : ''
-    process.stdout.write(
-      `Built ${plural(result.slideCount, 'slide')} → ${path.relative(process.cwd(), result.html ?? '') || result.html} in ${seconds} s${warned}\n`,
-    )
-  }
+  if (!values.quiet) process.stdout.write(`${summary(result, mode, performance.now() - started, warnings)}\n`)
   return ExitCode.ok
+}
+
+/** `diapo pdf` without `--out`: the PDF goes to `dist/`, next to where `build` would put it. */
+async function keepPdf(file: string): Promise<string> {
+  const { mkdir, rename, copyFile, unlink } = await import('node:fs/promises')
+  const target = path.resolve('dist', path.basename(file))
+  await mkdir(path.dirname(target), { recursive: true })
+  const temporary = `${target}.${process.pid}.tmp`
+  await copyFile(file, temporary)
+  await rename(temporary, target).catch(async (error: unknown) => {
+    await unlink(temporary).catch(() => {})
+    throw error
+  })
+  return target
+}
+
+function summary(result: BuildResult, mode: 'build' | 'pdf', milliseconds: number, warnings: number): string {
+  const relative = (file: string | undefined) => (file ? path.relative(process.cwd(), file) || file : '')
+  const outputs = mode === 'build' ? [relative(result.html)] : []
+  if (result.pdf) {
+    outputs.push(`${relative(result.pdf.slides)} (${plural(result.pdf.pages.slides ?? 0, 'page')})`)
+    if (result.pdf.notes) outputs.push(`${relative(result.pdf.notes)} (${plural(result.pdf.pages.notes ?? 0, 'page')})`)
+  }
+  const warned = warnings ? ` (${plural(warnings, 'warning')})` : ''
+  return `Built ${plural(result.slideCount, 'slide')} → ${outputs.join(', ')} in ${(milliseconds / 1000).toFixed(2)} s${warned}`
+}
+
+function pdfSettings(values: ReturnType<typeof parseOptions>['values'], mode: 'build' | 'pdf'): false | PdfSettings {
+  if (values['no-pdf']) {
+    if (mode === 'pdf') throw new UsageError('`diapo pdf` writes a PDF: --no-pdf makes no sense here')
+    if (values.notes || values.fragments || values.paper)
+      throw new UsageError('--notes, --fragments and --paper need the PDF: drop --no-pdf')
+    return false
+  }
+  const fragments = values.fragments ?? 'final'
+  if (fragments !== 'final' && fragments !== 'each') throw new UsageError(`--fragments takes \`final\` or \`each\`, not \`${fragments}\``)
+  const paper = (values.paper ?? 'a4').toLowerCase()
+  if (paper !== 'a4' && paper !== 'letter') throw new UsageError(`--paper takes \`a4\` or \`letter\`, not \`${values.paper}\``)
+  return { fragments, paper, notes: values.notes ?? false }
 }
 
 function parseOptions(args: string[]) {
@@ -57,6 +110,9 @@ function parseOptions(args: string[]) {
         out: { type: 'string', short: 'o' },
         theme: { type: 'string' },
         'no-pdf': { type: 'boolean' },
+        notes: { type: 'boolean' },
+        fragments: { type: 'string' },
+        paper: { type: 'string' },
         browser: { type: 'string' },
         quiet: { type: 'boolean', short: 'q' },
         verbose: { type: 'boolean' },

@@ -1,0 +1,272 @@
+/**
+ * The peers of `npm run bench -- --peers`: Marp CLI and reveal-md build the
+ * same talk as diapo, and a bare headless Chromium prints a trivial page, so
+ * diapo's rows can be read against what a user could pick instead.
+ *
+ * The peers are installed on first use into `.bench/peers/`, never into the
+ * project: they are measured, not depended on.
+ */
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { parse, stringify } from 'yaml'
+import type { Case } from './bench.ts'
+
+/** The Chromium diapo finds on this machine; every peer is pointed at it so browsers are not what differs. */
+const chromium = '/usr/bin/chromium'
+const packages = ['@marp-team/marp-cli', 'reveal-md']
+
+type Flavour = 'marp' | 'reveal-md'
+
+/** Where the peers live, and what they read and write. */
+interface Places {
+  root: string
+  peers: string
+  content: string
+  out: string
+}
+
+/** The peer rows, after diapo's; the talk is converted now, the tools installed only when a row first runs. */
+export function peerCases(root: string, work: string): Case[] {
+  const peers = path.join(work, 'peers')
+  const places: Places = { root, peers, content: path.join(peers, 'content'), out: path.join(work, 'out', 'peers') }
+  const marp = convertTalk(places, 'marp')
+  const revealMd = convertTalk(places, 'reveal-md')
+  const setup = once(() => installPeers(peers))
+  // Each package's `bin` entry, run by this Node as diapo's rows are, rather than by whatever `node` the shim finds on PATH.
+  const marpCli = [process.execPath, path.join(peers, 'node_modules', '@marp-team', 'marp-cli', 'marp-cli.js')]
+  const revealMdCli = [process.execPath, path.join(peers, 'node_modules', 'reveal-md', 'bin', 'reveal-md.js')]
+  return [
+    peerCase(places, 'Marp CLI, HTML of the talk', marp.slides, setup, 'talk.html', (output) => [...marpCli, marp.file, '-o', output]),
+    // reveal-md names the page after the Markdown file, in the folder it is given.
+    peerCase(places, 'reveal-md, static HTML of the talk', revealMd.slides, setup, 'reveal-md.html', (_, out) => [
+      ...revealMdCli,
+      revealMd.file,
+      '--static',
+      out,
+    ]),
+    {
+      ...peerCase(places, 'Marp CLI, PDF of the talk', marp.slides, setup, 'talk.pdf', (output) => [
+        ...marpCli,
+        marp.file,
+        '--pdf',
+        '-o',
+        output,
+      ]),
+      // Marp finds the browser through CHROME_PATH. It drops the sandbox by itself as root or in a container,
+      // but only CHROME_NO_SANDBOX (read in its launcher; not in the README) makes that hold for any user.
+      env: { NO_UPDATE_NOTIFIER: '1', CHROME_PATH: chromium, CHROME_NO_SANDBOX: '1' },
+    },
+    peerCase(places, 'reveal-md, PDF of the talk', revealMd.slides, setup, 'talk.pdf', (output) => [
+      ...revealMdCli,
+      revealMd.file,
+      '--print',
+      output,
+      '--puppeteer-chromium-executable',
+      chromium,
+      '--puppeteer-launch-args=--no-sandbox',
+    ]),
+    chromiumCase(places),
+  ]
+}
+
+/** The line under the table: what was run, and how the peers' talk differs from diapo's. */
+export function peerNote(work: string): string {
+  const peers = path.join(work, 'peers')
+  const versions = packages.map((name) => `${name} ${installedVersion(peers, name) ?? '(not installed)'}`).join(', ')
+  return (
+    `Peers (${versions}) run with the same Chromium (${chromium}) as diapo, on the same talk without diapo-only syntax: ` +
+    'the 2 Mermaid diagrams are a text line each, `::slide` classes are dropped, notes are HTML comments (Marp) or `Note:` (reveal-md), ' +
+    'and each tool uses its default theme.'
+  )
+}
+
+/**
+ * A peer row: its own output folder, emptied before each run (untimed) so a
+ * run that writes nothing cannot pass on the previous run's file.
+ */
+function peerCase(
+  places: Places,
+  name: string,
+  slides: number,
+  setup: () => void,
+  outputName: string,
+  command: (output: string, out: string) => string[],
+): Case {
+  const out = path.join(places.out, slug(name))
+  const output = path.join(out, outputName)
+  return {
+    name,
+    slides,
+    command: command(output, out),
+    setup,
+    prepare: () => rmSync(out, { recursive: true, force: true }),
+    output,
+    // Keeps reveal-md's update check (a network call on a machine without one) out of the timings.
+    env: { NO_UPDATE_NOTIFIER: '1' },
+    peer: true,
+  }
+}
+
+/** Chromium printing a one-line page: the floor any PDF export through Chromium stands on. */
+function chromiumCase(places: Places): Case {
+  const page = path.join(places.peers, 'trivial.html')
+  mkdirSync(places.peers, { recursive: true })
+  writeFileSync(page, '<!doctype html><title>Trivial</title><p>Hello, PDF.</p>\n')
+  const out = path.join(places.out, 'chromium')
+  const profile = path.join(places.peers, 'chromium-profile')
+  const pdf = path.join(out, 'trivial.pdf')
+  return {
+    name: 'chromium --headless --print-to-pdf, trivial page',
+    slides: '–',
+    command: [
+      chromium,
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      `--user-data-dir=${profile}`,
+      `--print-to-pdf=${pdf}`,
+      pathToFileURL(page).href,
+    ],
+    // A fresh profile each run, as a PDF export's browser starts with one.
+    prepare: () => {
+      rmSync(profile, { recursive: true, force: true })
+      rmSync(out, { recursive: true, force: true })
+      mkdirSync(out, { recursive: true })
+    },
+    output: pdf,
+    peer: true,
+  }
+}
+
+/** Installs the peers unless they are there; puppeteer counts, as reveal-md drops it silently when its install fails. */
+function installPeers(peers: string): void {
+  const missing = [...packages, 'puppeteer'].filter((name) => !installedVersion(peers, name))
+  if (missing.length === 0) return
+  process.stderr.write(`installing ${packages.join(', ')} into ${peers} (missing: ${missing.join(', ')})\n`)
+  mkdirSync(peers, { recursive: true })
+  const result = spawnSync('npm', ['install', '--prefix', peers, '--no-audit', '--no-fund', ...packages], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    // Puppeteer's install script downloads a Chrome, which fails offline and takes puppeteer (reveal-md's PDF) with it.
+    env: { ...process.env, PUPPETEER_SKIP_DOWNLOAD: 'true' },
+  })
+  if (result.status !== 0) throw new Error(`npm install of the peers failed (${result.status}): ${result.stderr.toString().trim()}`)
+  const still = [...packages, 'puppeteer'].filter((name) => !installedVersion(peers, name))
+  if (still.length > 0) throw new Error(`npm install left out ${still.join(', ')}`)
+}
+
+function installedVersion(peers: string, name: string): string | undefined {
+  const manifest = path.join(peers, 'node_modules', name, 'package.json')
+  if (!existsSync(manifest)) return undefined
+  return (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version
+}
+
+/**
+ * diapo's talk (`slides/*.md`) as one Markdown file for a peer. Each `#` or
+ * `##` heading starts a slide in diapo (`slideLevel: 2`); both peers want a
+ * `---` line between slides instead.
+ */
+function convertTalk(places: Places, flavour: Flavour): { file: string; slides: number } {
+  const dir = path.join(places.root, 'slides')
+  const files = readdirSync(dir)
+    .filter((name) => name.endsWith('.md'))
+    .sort()
+  const [first = '', ...rest] = files.map((name) => readFileSync(path.join(dir, name), 'utf8'))
+  const { settings, body } = splitFrontmatter(first)
+  const { lines, slides } = convertLines([body, ...rest].join('\n').split('\n'), flavour)
+  const file = path.join(places.content, `${flavour}.md`)
+  mkdirSync(places.content, { recursive: true })
+  writeFileSync(file, `---\n${stringify(peerSettings(settings, flavour))}---\n\n${lines.join('\n')}\n`)
+  return { file, slides }
+}
+
+function splitFrontmatter(markdown: string): { settings: Record<string, unknown>; body: string } {
+  const match = /^---\n([\s\S]*?)\n---\n/.exec(markdown)
+  if (!match) return { settings: {}, body: markdown }
+  return { settings: (parse(match[1]!) ?? {}) as Record<string, unknown>, body: markdown.slice(match[0].length) }
+}
+
+/** The frontmatter each peer understands; the rest of diapo's (slideLevel, theme…) means nothing to them. */
+function peerSettings(settings: Record<string, unknown>, flavour: Flavour): Record<string, unknown> {
+  if (flavour === 'reveal-md') return { title: settings.title }
+  const { title, author, description, lang } = settings
+  return { marp: true, title, author, description, lang }
+}
+
+/** Slide breaks, notes and diagrams rewritten line by line; code fences are passed through untouched. */
+function convertLines(input: string[], flavour: Flavour): { lines: string[]; slides: number } {
+  const lines: string[] = []
+  let slides = 0
+  let fence: string | undefined
+  let notes: string[] | undefined
+  for (const line of input) {
+    const marker = /^(`{3,}|~{3,})/.exec(line)?.[1]
+    if (fence) {
+      if (marker?.startsWith(fence)) fence = undefined
+      lines.push(line)
+    } else if (notes) {
+      if (line.trim() === ':::') {
+        lines.push(...formatNotes(notes, flavour))
+        notes = undefined
+      } else notes.push(line)
+    } else if (marker) {
+      fence = marker
+      lines.push(line)
+    } else if (/^:::notes\s*$/.test(line)) notes = []
+    else if (/^::slide\{.*\}\s*$/.test(line)) continue
+    else if (/^#{1,2}\s/.test(line)) {
+      if (slides++ > 0) lines.push('', '---', '')
+      lines.push(line)
+    } else lines.push(diagramAsText(line))
+  }
+  return { lines: dropDoubleBlanks(lines), slides }
+}
+
+/** Marp keeps notes in HTML comments; reveal.js's Markdown takes everything after `Note:` to the end of the slide. */
+function formatNotes(notes: string[], flavour: Flavour): string[] {
+  const text = notes.join('\n').trim()
+  return flavour === 'marp' ? ['<!--', text, '-->'] : ['Note:', text]
+}
+
+/**
+ * diapo renders `![…](x.mmd)` to an SVG at build time; neither peer renders
+ * Mermaid at build time (reveal-md only does it in the browser, from a code
+ * fence), so the diagram becomes a plain line and neither side pays for it.
+ */
+function diagramAsText(line: string): string {
+  const match = /^!\[([^\]]*)\]\([^)]+\.mmd\)\s*$/.exec(line)
+  return match ? `Diagram: ${match[1]}` : line
+}
+
+function dropDoubleBlanks(lines: string[]): string[] {
+  return lines.filter((line, index) => line.trim() !== '' || (index > 0 && lines[index - 1]!.trim() !== ''))
+}
+
+function slug(name: string): string {
+  return name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+}
+
+/** Runs `action` once; later calls repeat its outcome, failure included, so one failed install fails every peer row alike. */
+function once(action: () => void): () => void {
+  let outcome: { error: unknown } | undefined
+  return () => {
+    if (!outcome) {
+      try {
+        action()
+        outcome = { error: undefined }
+      } catch (error) {
+        outcome = { error }
+      }
+    }
+    if (outcome.error) throw outcome.error
+  }
+}

@@ -1,0 +1,209 @@
+/**
+ * Stage: print the built deck to PDF in the shared browser.
+ *
+ * reveal.js lays the deck out for print (`?print-pdf`); diapo waits for real
+ * signals — reveal.js's `pdf-ready`, the fonts, every image decoded — never
+ * a fixed sleep. The same page load then gives the handout: each slide, with
+ * its speaker notes below it, on A4 or Letter. While printing, the page may
+ * read the deck's own files and nothing else.
+ */
+import { rename, rm, writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import { pathToFileURL } from 'node:url'
+import type { HTTPRequest, Page } from 'puppeteer-core'
+import type { BrowserSession, Log } from './browser.ts'
+import { EnvironmentError } from './errors.ts'
+import { finishPdf, type PdfMetadata } from './pdf-metadata.ts'
+
+/** What to print. */
+export interface PdfOptions {
+  /** The built deck's `index.html`. */
+  html: string
+  /** Where the slides PDF goes: one page a slide (or a fragment step). */
+  slides?: string | undefined
+  /** Where the handout goes: each slide with its notes below it. */
+  notes?: string | undefined
+  /** `final`: each slide as it ends; `each`: a page for every fragment step. Default: `final`. */
+  fragments?: 'final' | 'each'
+  /** Paper of the handout. Default: `a4`. */
+  paper?: 'a4' | 'letter'
+  metadata: PdfMetadata
+  /** Most time each step may take, in milliseconds. Default: 60 s. */
+  timeout?: number
+  log?: Log | undefined
+}
+
+/** What was printed. */
+export interface PdfResult {
+  /** Pages of the slides PDF and of the handout. */
+  pages: { slides?: number; notes?: number }
+  /** Slides whose content needed more than one page: their number (1-based) and title. */
+  spilled: Array<{ slide: number; title: string; pages: number }>
+  /** Requests the page made outside the deck, which were refused. */
+  blocked: string[]
+}
+
+/** Print the deck at `options.html` into the PDFs asked for. */
+export async function exportPdf(session: BrowserSession, options: PdfOptions): Promise<PdfResult> {
+  const timeout = options.timeout ?? 60_000
+  const running = await session.get()
+  let page: Page | undefined
+  try {
+    page = await running.browser.newPage()
+    const blocked = await allowOnlyDeckFiles(page, path.dirname(options.html))
+    await page.evaluateOnNewDocument(listenForPdfReady)
+    const query = new URLSearchParams({ 'print-pdf': '', margin: '0', pdfSeparateFragments: String(options.fragments === 'each') })
+    const url = `${pathToFileURL(options.html).href}?${query.toString().replace('print-pdf=', 'print-pdf')}`
+
+    await step(`load the deck ${options.html}`, timeout, () => page!.goto(url, { waitUntil: 'load', timeout }))
+    await step('reveal.js to lay out the slides for print (pdf-ready)', timeout, () =>
+      page!.waitForFunction('window.diapoPdfReady === true', { timeout, polling: 50 }),
+    )
+    await step('the fonts and images to load', timeout, () => page!.evaluate(untilFontsAndImages))
+    const spilled = (await page.evaluate(spilledSlides)) as PdfResult['spilled']
+    options.log?.('pdf: laid out, printing')
+
+    const result: PdfResult = { pages: {}, spilled, blocked }
+    if (options.slides) {
+      const pdf = await step('print the slides', timeout, () =>
+        page!.pdf({ preferCSSPageSize: true, printBackground: true, outline: true, tagged: true, timeout }),
+      )
+      result.pages.slides = await writePdf(options.slides, pdf, options.metadata)
+    }
+    if (options.notes) {
+      const paper = options.paper ?? 'a4'
+      await page.evaluate(`(${handoutLayout})(${JSON.stringify(paper)})`)
+      const pdf = await step('print the handout', timeout, () =>
+        page!.pdf({ format: paper, margin: handoutMargin, printBackground: true, outline: true, tagged: true, timeout }),
+      )
+      result.pages.notes = await writePdf(options.notes, pdf, { ...options.metadata, title: `${options.metadata.title} (notes)` })
+    }
+    options.log?.('pdf: printed')
+    return result
+  } catch (error) {
+    if (error instanceof EnvironmentError) throw error
+    throw new EnvironmentError(`The browser failed while printing the PDF: ${(error as Error).message.split('\n')[0]}`, { cause: error })
+  } finally {
+    await page?.close().catch(() => {})
+  }
+}
+
+/** Refuse every request but the deck's own files; return the list of refused ones. */
+async function allowOnlyDeckFiles(page: Page, deckDir: string): Promise<string[]> {
+  const blocked: string[] = []
+  const root = pathToFileURL(deckDir + path.sep).href
+  await page.setRequestInterception(true)
+  page.on('request', (request: HTTPRequest) => {
+    const url = request.url()
+    if (url.startsWith(root) || url.startsWith('data:') || url.startsWith('blob:')) return void request.continue()
+    blocked.push(url)
+    void request.abort('blockedbyclient')
+  })
+  return blocked
+}
+
+/** Run `action`, turning a time-out into an error that says what did not become ready. */
+async function step<T>(what: string, timeout: number, action: () => Promise<T>): Promise<T> {
+  try {
+    return await action()
+  } catch (error) {
+    if ((error as Error).name === 'TimeoutError') {
+      throw new EnvironmentError(`Timed out after ${Math.round(timeout / 1000)} s waiting for ${what}`, { cause: error })
+    }
+    throw error
+  }
+}
+
+/** Write the PDF beside its place, with its metadata, then move it in: never a half-written file. */
+async function writePdf(file: string, pdf: Uint8Array, metadata: PdfMetadata): Promise<number> {
+  const { bytes, pages } = await finishPdf(pdf, metadata)
+  const temporary = `${file}.${process.pid}.tmp`
+  try {
+    await writeFile(temporary, bytes)
+    await rename(temporary, file)
+  } catch (error) {
+    await rm(temporary, { force: true })
+    throw new EnvironmentError(`Cannot write ${file}: ${(error as Error).message}`, { cause: error })
+  }
+  return pages
+}
+
+/*
+ * What runs in the page, given as text: nothing of Node or of the bundler may
+ * leak into it.
+ */
+
+/** reveal.js's `pdf-ready` is not sticky: listen before the deck starts. */
+const listenForPdfReady = `document.addEventListener('pdf-ready', () => { window.diapoPdfReady = true })`
+
+const untilFontsAndImages = `(async () => {
+  await document.fonts.ready
+  await Promise.all([...document.images].map((image) => image.decode().catch(() => {})))
+})()`
+
+/** The handout's page margins; the slide is scaled to the width between them (see below). */
+const handoutMargin = { top: '15mm', bottom: '15mm', left: '15mm', right: '15mm' }
+
+/** Slides that reveal.js had to spread over several pages: their content is taller than the slide. */
+const spilledSlides = `(() => {
+  const result = []
+  const slides = [...document.querySelectorAll('.reveal .slides .pdf-page')].reduce((groups, page) => {
+    const section = page.querySelector('section')
+    const last = groups[groups.length - 1]
+    if (last && last.section === section) last.pages++
+    else groups.push({ section, pages: 1 })
+    return groups
+  }, [])
+  slides.forEach(({ section, pages }, index) => {
+    if (pages > 1) result.push({ slide: index + 1, title: (section.querySelector('h1, h2, h3') || section).textContent.trim().slice(0, 60), pages })
+  })
+  return result
+})()`
+
+/**
+ * Turn the printed slides into a handout: each page the slide, scaled to
+ * the paper's width, and its speaker notes below it.
+ */
+const handoutLayout = `(paper) => {
+  const sizes = { a4: 210, letter: 215.9 }
+  const margin = 15
+  const slideWidth = sizes[paper] - 2 * margin
+  const pages = [...document.querySelectorAll('.reveal .slides .pdf-page')]
+  const first = pages[0]
+  const scale = first ? (slideWidth * 96 / 25.4) / first.offsetWidth : 1
+  for (const page of pages) {
+    const sheet = document.createElement('div')
+    sheet.className = 'diapo-handout-page'
+    const frame = document.createElement('div')
+    frame.className = 'diapo-handout-slide'
+    frame.style.width = slideWidth + 'mm'
+    frame.style.height = (page.offsetHeight * scale) + 'px'
+    page.style.width = page.offsetWidth + 'px'
+    page.style.transform = 'scale(' + scale + ')'
+    page.style.transformOrigin = '0 0'
+    page.replaceWith(sheet)
+    frame.append(page)
+    const notes = document.createElement('div')
+    notes.className = 'diapo-handout-notes'
+    const section = page.querySelector('section')
+    const aside = section && section.querySelector('aside.notes')
+    if (aside) notes.innerHTML = aside.innerHTML
+    sheet.append(frame, notes)
+  }
+  // reveal.js sized the pages to the slide; the handout is on paper.
+  for (const sheet of document.querySelectorAll('style')) {
+    if (sheet.textContent.includes('@page')) sheet.textContent = sheet.textContent.replace(/@page\\s*{[^}]*}/g, '')
+  }
+  const style = document.createElement('style')
+  style.textContent = [
+    'html, body { width: auto !important; height: auto !important; background: #fff !important; overflow: visible !important }',
+    '.reveal, .reveal .slides { position: static !important; width: auto !important; height: auto !important; overflow: visible !important; transform: none !important }',
+    '.diapo-handout-page { break-after: page; break-inside: auto }',
+    '.diapo-handout-page:last-of-type { break-after: auto }',
+    '.diapo-handout-slide { position: relative; overflow: hidden; border: 0.3mm solid #c9d6ee; box-sizing: content-box }',
+    '.diapo-handout-slide .pdf-page { position: absolute !important; left: 0; top: 0; margin: 0 !important }',
+    '.diapo-handout-notes { margin-top: 8mm; font: 11pt/1.45 var(--r-main-font, sans-serif); color: #1f2328; text-align: left; hyphens: auto }',
+    '.diapo-handout-notes p { margin: 0 0 3mm }',
+  ].join('\\n')
+  document.head.append(style)
+}`
