@@ -7,11 +7,12 @@
  * that does not work is an error naming it, never a silent fall-back.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
-import { accessSync, constants, statSync } from 'node:fs'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { accessSync, constants, rmSync, statSync } from 'node:fs'
+import { mkdir, mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import type { Browser } from 'puppeteer-core'
+import { untilDone } from './cleanup.ts'
 import { EnvironmentError } from './errors.ts'
 
 /** A browser executable, and which rule of the finder chose it. */
@@ -179,9 +180,21 @@ export async function launchBrowser(choice: BrowserChoice, options: { timeout?: 
   args.push(options.startUrl ?? 'about:blank')
 
   // Detached: the browser leads its own process group, which is ended as a whole.
-  const child = spawn(choice.executable, args, { detached: true, stdio: ['ignore', 'ignore', 'pipe'] })
-  const end = async () => {
+  // Its temporary files go inside its profile, so that removing the profile removes them too.
+  const temporary = path.join(profile, 'tmp')
+  await mkdir(temporary)
+  const env = { ...process.env, TMPDIR: temporary }
+  const child = spawn(choice.executable, args, { detached: true, stdio: ['ignore', 'ignore', 'pipe'], env })
+  const kill = () => {
     if (child.pid && child.exitCode === null && child.signalCode === null) killGroup(child.pid)
+  }
+  const done = untilDone(() => {
+    kill()
+    rmSync(profile, { recursive: true, force: true })
+  })
+  const end = async () => {
+    kill()
+    done()
     await rm(profile, { recursive: true, force: true, maxRetries: 3 }).catch(() => {})
   }
   let browser: Browser

@@ -169,12 +169,16 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
   }
 
   const name = fileName(title) || path.basename(path.resolve(input), '.md')
+  // The handout goes beside the slides PDF: dist/<title>-notes.pdf, or next to --out.
+  const pdfFiles = (folder: string) => {
+    const slides = options.pdfFile ?? path.join(folder, `${name}.pdf`)
+    return { slides, notes: pdf?.notes ? slides.replace(/(\.pdf)?$/i, '-notes.pdf') : undefined }
+  }
   let printed: PdfResult | undefined
   const printPdf = async (staging: string) => {
     printed = await exportPdf(session, {
       html: path.join(staging, 'index.html'),
-      slides: options.pdfFile ?? path.join(staging, `${name}.pdf`),
-      notes: pdf?.notes ? path.join(staging, `${name}-notes.pdf`) : undefined,
+      ...pdfFiles(staging),
       fragments: pdf?.fragments ?? 'final',
       paper: pdf?.paper ?? 'a4',
       metadata: { title, author: config.author, subject: config.description, lang: config.lang, creator: `diapo ${diapoVersion()}` },
@@ -184,17 +188,12 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
   await writeDeck(outDir, [...outputs.values()], { beforeSwap: pdf ? printPdf : undefined })
   reportPrinting(printed, files, trees)
 
-  const inOutput = (file: string) => path.join(outDir, file)
   return {
     files: withDiagramFiles(files),
     ok: true,
     slideCount: countSlides(deck),
-    html: inOutput('index.html'),
-    pdf: printed && {
-      slides: options.pdfFile ?? inOutput(`${name}.pdf`),
-      notes: pdf?.notes ? inOutput(`${name}-notes.pdf`) : undefined,
-      pages: printed.pages,
-    },
+    html: path.join(outDir, 'index.html'),
+    pdf: printed && { ...pdfFiles(outDir), pages: printed.pages },
     diagrams: { rendered: diagrams.rendered, cached: diagrams.cached },
     browserLaunches: session.launches,
   }

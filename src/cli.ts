@@ -106,6 +106,17 @@ async function main(argv: string[]): Promise<number> {
   return module.run(args)
 }
 
+// Ctrl-C or a kill: end every browser and remove every half-written output before going.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.once(signal, () => {
+    void import('./cleanup.ts').then(({ undoAll }) => {
+      undoAll()
+      process.stderr.write(`\ndiapo: interrupted (${signal}); nothing was written\n`)
+      process.exit(signal === 'SIGINT' ? 130 : 143)
+    })
+  })
+}
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code

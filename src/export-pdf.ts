@@ -7,11 +7,13 @@
  * its speaker notes below it, on A4 or Letter. While printing, the page may
  * read the deck's own files and nothing else.
  */
+import { rmSync } from 'node:fs'
 import { rename, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { HTTPRequest, Page } from 'puppeteer-core'
 import type { BrowserSession, Log } from './browser.ts'
+import { untilDone } from './cleanup.ts'
 import { EnvironmentError } from './errors.ts'
 import { finishPdf, type PdfMetadata } from './pdf-metadata.ts'
 
@@ -60,6 +62,7 @@ export async function exportPdf(session: BrowserSession, options: PdfOptions): P
       page!.waitForFunction('window.diapoPdfReady === true', { timeout, polling: 50 }),
     )
     await step('the fonts and images to load', timeout, () => page!.evaluate(untilFontsAndImages))
+    await page.evaluate(unhideSlides)
     const spilled = (await page.evaluate(spilledSlides)) as PdfResult['spilled']
     options.log?.('pdf: laid out, printing')
 
@@ -118,12 +121,15 @@ async function step<T>(what: string, timeout: number, action: () => Promise<T>):
 async function writePdf(file: string, pdf: Uint8Array, metadata: PdfMetadata): Promise<number> {
   const { bytes, pages } = await finishPdf(pdf, metadata)
   const temporary = `${file}.${process.pid}.tmp`
+  const done = untilDone(() => rmSync(temporary, { force: true }))
   try {
     await writeFile(temporary, bytes)
     await rename(temporary, file)
   } catch (error) {
     await rm(temporary, { force: true })
     throw new EnvironmentError(`Cannot write ${file}: ${(error as Error).message}`, { cause: error })
+  } finally {
+    done()
   }
   return pages
 }
@@ -133,8 +139,16 @@ async function writePdf(file: string, pdf: Uint8Array, metadata: PdfMetadata): P
  * leak into it.
  */
 
-/** reveal.js's `pdf-ready` is not sticky: listen before the deck starts. */
-const listenForPdfReady = `document.addEventListener('pdf-ready', () => { window.diapoPdfReady = true })`
+/**
+ * reveal.js's `pdf-ready` is not sticky: listen before the deck starts. And
+ * number the slides before the print layout copies them (a copy a fragment
+ * step), so each page can be traced back to its slide.
+ */
+const listenForPdfReady = `document.addEventListener('pdf-ready', () => { window.diapoPdfReady = true })
+document.addEventListener('DOMContentLoaded', () => {
+  const leaves = [...document.querySelectorAll('.reveal .slides section')].filter((section) => !section.querySelector('section'))
+  leaves.forEach((section, index) => section.setAttribute('data-diapo-slide', String(index + 1)))
+})`
 
 const untilFontsAndImages = `(async () => {
   await document.fonts.ready
@@ -144,19 +158,28 @@ const untilFontsAndImages = `(async () => {
 /** The handout's page margins; the slide is scaled to the width between them (see below). */
 const handoutMargin = { top: '15mm', bottom: '15mm', left: '15mm', right: '15mm' }
 
-/** Slides that reveal.js had to spread over several pages: their content is taller than the slide. */
+/**
+ * reveal.js leaves every slide but the current one `hidden` and
+ * `aria-hidden`; print shows them all, but the PDF's tags and bookmarks come
+ * from the accessibility tree, which would skip them.
+ */
+const unhideSlides = `document.querySelectorAll('.reveal .slides section').forEach((section) => {
+  section.removeAttribute('hidden')
+  section.removeAttribute('aria-hidden')
+})`
+
+/** Slides whose content is taller than a page: reveal.js gave them a print page several pages high. */
 const spilledSlides = `(() => {
+  const height = Reveal.getConfig().height
   const result = []
-  const slides = [...document.querySelectorAll('.reveal .slides .pdf-page')].reduce((groups, page) => {
-    const section = page.querySelector('section')
-    const last = groups[groups.length - 1]
-    if (last && last.section === section) last.pages++
-    else groups.push({ section, pages: 1 })
-    return groups
-  }, [])
-  slides.forEach(({ section, pages }, index) => {
-    if (pages > 1) result.push({ slide: index + 1, title: (section.querySelector('h1, h2, h3') || section).textContent.trim().slice(0, 60), pages })
-  })
+  for (const page of document.querySelectorAll('.reveal .slides .pdf-page')) {
+    const pages = Math.round(page.getBoundingClientRect().height / height)
+    const section = page.querySelector('section[data-diapo-slide]')
+    const slide = section ? Number(section.getAttribute('data-diapo-slide')) : 0
+    if (pages > 1 && !result.some((item) => item.slide === slide)) {
+      result.push({ slide, title: (section && section.querySelector('h1, h2, h3') || page).textContent.trim().slice(0, 60), pages })
+    }
+  }
   return result
 })()`
 

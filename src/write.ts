@@ -3,9 +3,10 @@
  * folder beside the output first, which then takes the output's place, so a
  * failed or interrupted build never leaves a half-written deck behind.
  */
-import { existsSync } from 'node:fs'
+import { existsSync, rmSync } from 'node:fs'
 import { chmod, copyFile, mkdir, mkdtemp, readdir, rename, rm, stat, writeFile } from 'node:fs/promises'
 import path from 'node:path'
+import { untilDone } from './cleanup.ts'
 import { DiapoError, EnvironmentError } from './errors.ts'
 
 /** One file of the output: text or bytes to write, or a file to copy. */
@@ -33,6 +34,7 @@ export async function writeDeck(outDir: string, files: OutputFile[], options: Wr
     return folder
   })
 
+  const done = untilDone(() => rmSync(staging, { recursive: true, force: true }))
   try {
     const folders = new Set(files.map((file) => path.dirname(path.join(staging, file.path))))
     for (const folder of [...folders].sort()) await mkdir(folder, { recursive: true })
@@ -48,6 +50,8 @@ export async function writeDeck(outDir: string, files: OutputFile[], options: Wr
     await rm(staging, { recursive: true, force: true })
     if (error instanceof DiapoError) throw error
     throw new EnvironmentError(`Cannot write the deck into ${outDir}: ${(error as Error).message}`, { cause: error })
+  } finally {
+    done()
   }
 }
 

@@ -3,16 +3,12 @@
  * speaker would open it on a laptop with no network.
  */
 import assert from 'node:assert/strict'
-import { readdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { after, before, describe, test } from 'node:test'
 import type { Page } from 'puppeteer-core'
-import remarkFrontmatter from 'remark-frontmatter'
-import remarkParse from 'remark-parse'
-import { unified } from 'unified'
 import { findBrowser, launchBrowser, type RunningBrowser } from '../src/browser.ts'
-import { root, runCli, tempDir } from './helpers.ts'
+import { runCli, talkHeadings, tempDir } from './helpers.ts'
 
 declare const Reveal: {
   isReady(): boolean
@@ -55,7 +51,7 @@ describe('the talk in Chromium, from file://', () => {
   })
 
   test('reveal.js is ready with every slide of the Markdown', async () => {
-    assert.equal(await page.evaluate(() => Reveal.getTotalSlides()), await countSlidesInMarkdown())
+    assert.equal(await page.evaluate(() => Reveal.getTotalSlides()), (await talkHeadings()).length)
   })
 
   test('makes no network request and none fails', () => {
@@ -125,18 +121,3 @@ const listenForSlideChange = `window.slideChanged = new Promise((resolve) => {
   const done = () => { Reveal.off('slidechanged', done); resolve() }
   Reveal.on('slidechanged', done)
 }); true`
-
-/** Slides as the Markdown defines them: every `#` and `##` heading of `slides/`. */
-async function countSlidesInMarkdown(): Promise<number> {
-  const dir = path.join(root, 'slides')
-  const files = (await readdir(dir)).filter((name) => name.endsWith('.md')).sort()
-  let count = 0
-  for (const name of files) {
-    const tree = unified()
-      .use(remarkParse)
-      .use(remarkFrontmatter)
-      .parse(await readFile(path.join(dir, name), 'utf8'))
-    count += tree.children.filter((node) => node.type === 'heading' && node.depth <= 2).length
-  }
-  return count
-}

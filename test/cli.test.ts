@@ -48,9 +48,9 @@ describe('diapo (no command)', () => {
 describe('diapo build', () => {
   test('builds the talk and prints one summary line', async () => {
     const out = path.join(await tempDir(), 'deck')
-    const run = await runCli(['build', 'slides', '--out', out, '--no-pdf'])
+    const run = await runCli(['build', 'slides', '--out', out])
     assert.equal(run.code, 0, run.stderr)
-    assert.match(run.stdout, /^Built \d+ slides → .*index\.html in \d+\.\d\d s\n$/)
+    assert.match(run.stdout, /^Built 15 slides → .*index\.html, .*introduccion-a-los-contenedores\.pdf \(15 pages\) in \d+\.\d\d s\n$/)
     assert.equal(run.stderr, '')
     const html = await readFile(path.join(out, 'index.html'), 'utf8')
     assert.match(html, /<html lang="es">/)
@@ -80,7 +80,7 @@ describe('diapo build', () => {
   test('an unknown frontmatter key is a warning with its place and a suggestion', async () => {
     const dir = await tempDir()
     await writeFile(path.join(dir, 'talk.md'), '---\ntitle: T\nslideLevl: 2\n---\n\n## Slide\n')
-    const run = await runCli(['build', path.join(dir, 'talk.md'), '--out', path.join(dir, 'out')])
+    const run = await runCli(['build', path.join(dir, 'talk.md'), '--out', path.join(dir, 'out'), '--no-pdf'])
     assert.equal(run.code, 0, run.stderr)
     assert.match(
       run.stderr,
@@ -97,11 +97,11 @@ describe('diapo build', () => {
 
   test('missing images: exit 1, every one named with file:line:col, previous output untouched', async () => {
     const out = path.join(await tempDir(), 'out')
-    const good = await runCli(['build', 'test/fixtures/images/input.md', '--out', out])
+    const good = await runCli(['build', 'test/fixtures/images/input.md', '--out', out, '--no-pdf'])
     assert.equal(good.code, 0, good.stderr)
     const before = await snapshot(out)
 
-    const run = await runCli(['build', 'test/fixtures/missing-image/input.md', '--out', out])
+    const run = await runCli(['build', 'test/fixtures/missing-image/input.md', '--out', out, '--no-pdf'])
     assert.equal(run.code, 1)
     assert.match(run.stderr, /missing-image\/input\.md:5:27 {2}error {2}Image `does-not-exist\.png` not found/)
     assert.match(run.stderr, /missing-image\/input\.md:7:1 {3}error {2}Image `sub\/none\.jpg` not found/)
@@ -113,11 +113,11 @@ describe('diapo build', () => {
   test('an unknown theme is an error at the frontmatter line; --theme overrides it', async () => {
     const dir = await tempDir()
     await writeFile(path.join(dir, 'talk.md'), '---\ntheme: nonesuch\n---\n\n## Slide\n')
-    const run = await runCli(['build', path.join(dir, 'talk.md'), '--out', path.join(dir, 'out')])
+    const run = await runCli(['build', path.join(dir, 'talk.md'), '--out', path.join(dir, 'out'), '--no-pdf'])
     assert.equal(run.code, 1)
     assert.match(run.stderr, /talk\.md:2:1 {2}error {2}Unknown theme `nonesuch`; use one of diapo, .*black/)
 
-    const fixed = await runCli(['build', path.join(dir, 'talk.md'), '--out', path.join(dir, 'out'), '--theme', 'white'])
+    const fixed = await runCli(['build', path.join(dir, 'talk.md'), '--out', path.join(dir, 'out'), '--theme', 'white', '--no-pdf'])
     assert.equal(fixed.code, 0, fixed.stderr)
   })
 
@@ -151,8 +151,8 @@ describe('diapo build', () => {
 
   test('no temporary folder is left beside the output', async () => {
     const dir = await tempDir()
-    assert.equal((await runCli(['build', 'test/fixtures/images/input.md', '--out', path.join(dir, 'out')])).code, 0)
-    assert.equal((await runCli(['build', 'test/fixtures/missing-image/input.md', '--out', path.join(dir, 'out')])).code, 1)
+    assert.equal((await runCli(['build', 'test/fixtures/images/input.md', '--out', path.join(dir, 'out'), '--no-pdf'])).code, 0)
+    assert.equal((await runCli(['build', 'test/fixtures/missing-image/input.md', '--out', path.join(dir, 'out'), '--no-pdf'])).code, 1)
     assert.deepEqual(await readdir(dir), ['out'])
   })
 

@@ -23,8 +23,8 @@ describe('the talk’s diagrams', () => {
     const dir = await tempDir()
     out = path.join(dir, 'dist')
     const cacheDir = path.join(dir, 'cache')
-    cold = await buildDeck({ input: 'slides', outDir: out, cacheDir })
-    warm = await buildDeck({ input: 'slides', outDir: out, cacheDir })
+    cold = await buildDeck({ input: 'slides', outDir: out, cacheDir, pdf: false })
+    warm = await buildDeck({ input: 'slides', outDir: out, cacheDir, pdf: false })
     running = await launchBrowser(findBrowser())
     page = await running.browser.newPage()
     await page.setViewport({ width: 1280, height: 720 })
@@ -111,7 +111,7 @@ describe('the clipped-label check', () => {
       deck,
       '## Too big\n\n<style>.reveal svg .nodeLabel { font-size: 40px !important }</style>\n\n```mermaid\nflowchart LR\n  A[Docker daemon] --> B[Registry]\n```\n',
     )
-    const build = await buildDeck({ input: deck, outDir: path.join(dir, 'out'), cacheDir: dir })
+    const build = await buildDeck({ input: deck, outDir: path.join(dir, 'out'), cacheDir: dir, pdf: false })
     assert.equal(build.ok, true)
     const running = await launchBrowser(findBrowser())
     try {
@@ -144,7 +144,7 @@ describe('diagram problems', () => {
   })
 
   test('--browser naming no browser: exit 3, naming it', async () => {
-    const run = await runCli(['build', '--browser', '/no/such/chrome', '--out', path.join(await tempDir(), 'out')])
+    const run = await runCli(['build', '--browser', '/no/such/chrome', '--out', path.join(await tempDir(), 'out'), '--no-pdf'])
     assert.equal(run.code, 3)
     assert.match(run.stderr, /--browser \(\/no\/such\/chrome\) is not an executable file/)
   })
@@ -154,15 +154,17 @@ describe('diagram problems', () => {
     const deck = path.join(dir, 'deck.md')
     await writeFile(deck, '## A diagram\n\n```mermaid\nflowchart LR\n  Nowhere --> ToDraw\n```\n')
     const env = { DIAPO_CACHE_DIR: dir, PATH: '/nonexistent', CHROME_PATH: '', PUPPETEER_EXECUTABLE_PATH: '' }
-    const none = await runCli(['build', deck, '--out', path.join(dir, 'out')], undefined, env)
+    const none = await runCli(['build', deck, '--out', path.join(dir, 'out'), '--no-pdf'], undefined, env)
     assert.equal(none.code, 3)
     assert.match(none.stderr, /No Chrome, Chromium or Edge found/)
     assert.match(none.stderr, /apt-get install -y chromium/)
 
-    const found = await runCli(['build', deck, '--out', path.join(dir, 'out'), '--verbose'], undefined, { DIAPO_CACHE_DIR: dir })
+    const found = await runCli(['build', deck, '--out', path.join(dir, 'out'), '--verbose', '--no-pdf'], undefined, {
+      DIAPO_CACHE_DIR: dir,
+    })
     assert.equal(found.code, 0, found.stderr)
     assert.match(found.stderr, /browser: starting \S+ \(from (installed|CHROME_PATH|PUPPETEER_EXECUTABLE_PATH)\)/)
-    const again = await runCli(['build', deck, '--out', path.join(dir, 'out'), '--verbose'], undefined, env)
+    const again = await runCli(['build', deck, '--out', path.join(dir, 'out'), '--verbose', '--no-pdf'], undefined, env)
     assert.equal(again.code, 0, 'a cached diagram needs no browser')
     assert.match(again.stderr, /diagrams: 1 from the cache, 0 to render/)
     assert.doesNotMatch(again.stderr, /browser: starting/)

@@ -2,11 +2,15 @@
  * Shared by the tests: temporary folders, the compiled CLI, fixtures.
  */
 import { spawn } from 'node:child_process'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { after } from 'node:test'
 import { fileURLToPath } from 'node:url'
+import { toString } from 'mdast-util-to-string'
+import remarkFrontmatter from 'remark-frontmatter'
+import remarkParse from 'remark-parse'
+import { unified } from 'unified'
 
 export const root = fileURLToPath(new URL('..', import.meta.url))
 export const fixtures = path.join(root, 'test', 'fixtures')
@@ -59,4 +63,19 @@ export function slidesOf(html: string): string {
  */
 export function withoutSvgBodies(html: string): string {
   return html.replace(/(<svg\b[^>]*>)[\s\S]*?<\/svg>(?=<\/figure>)/g, (_, open: string) => `${open}…</svg>`)
+}
+
+/** The talk's slides as its Markdown defines them: the text of every `#` and `##` heading of `slides/`, in order. */
+export async function talkHeadings(): Promise<string[]> {
+  const dir = path.join(root, 'slides')
+  const files = (await readdir(dir)).filter((name) => name.endsWith('.md')).sort()
+  const headings: string[] = []
+  for (const name of files) {
+    const tree = unified()
+      .use(remarkParse)
+      .use(remarkFrontmatter)
+      .parse(await readFile(path.join(dir, name), 'utf8'))
+    for (const node of tree.children) if (node.type === 'heading' && node.depth <= 2) headings.push(toString(node))
+  }
+  return headings
 }

@@ -20,7 +20,7 @@ for (const name of readdirSync(fixtures).sort()) {
 
   test(`fixture: ${name}`, async () => {
     const outDir = path.join(await tempDir(), 'out')
-    const result = await buildDeck({ input, outDir })
+    const result = await buildDeck({ input, outDir, pdf: false })
     const messages = formatMessages(result.files, dir).join('\n')
     const html = result.ok
       ? withoutSvgBodies(slidesOf(await readFile(path.join(outDir, 'index.html'), 'utf8')))

@@ -46,7 +46,10 @@ export async function runBuild(args: string[], mode: 'build' | 'pdf'): Promise<n
       pdf,
       log,
     })
-    if (scratch && result.ok && !values.out && result.pdf) result.pdf.slides = await keepPdf(result.pdf.slides)
+    if (scratch && result.ok && !values.out && result.pdf) {
+      result.pdf.slides = await keepPdf(result.pdf.slides)
+      if (result.pdf.notes) result.pdf.notes = await keepPdf(result.pdf.notes)
+    }
   } finally {
     if (scratch) await rm(scratch, { recursive: true, force: true })
   }

@@ -1,0 +1,27 @@
+/**
+ * What must be undone if the process is interrupted (Ctrl-C, SIGTERM): a
+ * browser's process group to kill, a staging folder to remove. Each is
+ * registered while it exists; the CLI runs them all on a signal, at once and
+ * synchronously, since nothing asynchronous can be waited for then.
+ */
+const pending = new Set<() => void>()
+
+/** Register `undo` until the returned function is called. */
+export function untilDone(undo: () => void): () => void {
+  pending.add(undo)
+  return () => {
+    pending.delete(undo)
+  }
+}
+
+/** Run every registered undo, once. */
+export function undoAll(): void {
+  for (const undo of [...pending]) {
+    pending.delete(undo)
+    try {
+      undo()
+    } catch {
+      // Best effort: the process is going away.
+    }
+  }
+}

@@ -1,0 +1,232 @@
+/**
+ * PDFs as attendees get them: real Chromium, real files, read back with
+ * pdf.js and pdf-lib. And what happens when the browser fails.
+ */
+import assert from 'node:assert/strict'
+import { spawn, spawnSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { mkdir, readdir, writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import { before, describe, test } from 'node:test'
+import { readPdf, type PdfSummary } from './pdf-helpers.ts'
+import { cli, root, runCli, talkHeadings, tempDir } from './helpers.ts'
+
+const talkPdf = 'introduccion-a-los-contenedores.pdf'
+const notesPdf = 'introduccion-a-los-contenedores-notes.pdf'
+const normalize = (text: string) => text.replace(/\s+/g, ' ').trim()
+
+describe('the talk’s PDF and handout', () => {
+  let slides: PdfSummary
+  let notes: PdfSummary
+  let headings: string[]
+
+  before(async () => {
+    const out = path.join(await tempDir(), 'dist')
+    const run = await runCli(['build', '--out', out, '--notes'])
+    assert.equal(run.code, 0, run.stderr)
+    slides = await readPdf(path.join(out, talkPdf))
+    notes = await readPdf(path.join(out, notesPdf))
+    headings = await talkHeadings()
+  })
+
+  test('one page a slide: no slide spills onto a second page', () => {
+    assert.equal(slides.pages.length, headings.length)
+  })
+
+  test('each page holds its own slide, as selectable text', () => {
+    for (const [index, heading] of headings.entries()) {
+      assert.ok(normalize(slides.pages[index]!.text).includes(normalize(heading)), `page ${index + 1} lacks “${heading}”`)
+    }
+  })
+
+  test('pages are the 1280×720 canvas (960×540 pt)', () => {
+    for (const page of slides.pages) assert.deepEqual([page.width, page.height], [960, 540])
+  })
+
+  test('metadata: title, author, subject, language, creator', () => {
+    assert.equal(slides.info.Title, 'Introducción a los contenedores')
+    assert.equal(slides.info.Author, 'bitlogic · hello-docker')
+    assert.match(String(slides.info.Subject), /^Una breve introducción/)
+    assert.equal(slides.info.Language, 'es')
+    assert.match(String(slides.info.Creator), /^diapo /)
+  })
+
+  test('the bundled fonts are embedded, no other', () => {
+    assert.ok(slides.fonts.length > 0)
+    for (const font of slides.fonts) {
+      assert.equal(font.embedded, true, `${font.name} is not embedded`)
+      assert.match(font.name, /SourceSans3|JetBrainsMono/)
+    }
+  })
+
+  test('diagrams stay vector, with their labels as text', () => {
+    const vm = slides.pages.find((page) => page.text.includes('Hypervisor'))
+    const platform = slides.pages.find((page) => page.text.includes('Docker Engine'))
+    assert.ok(vm && platform)
+    for (const label of ['libs/bin', 'SO invitado', 'daemon']) assert.ok(vm.text.includes(label), label)
+    for (const label of ['Registry', '$ docker build', '$ docker pull', '$ docker run']) assert.ok(platform.text.includes(label), label)
+    assert.equal(vm.images, 0)
+    assert.equal(platform.images, 0)
+  })
+
+  test('links are clickable', () => {
+    const links = slides.pages.flatMap((page) => page.links)
+    assert.ok(links.includes('https://github.com/bitlogic/hello-docker'))
+    assert.ok(links.includes('https://github.com/bitlogic/hello-docker/tree/master/1-running-containers'))
+  })
+
+  test('bookmarks by section, and tags', () => {
+    for (const title of ['Introducción a los contenedores', 'Docker', '¿Qué es un contenedor?', 'La plataforma Docker', 'Créditos']) {
+      assert.ok(slides.outline.map(normalize).includes(title), `no bookmark “${title}” in ${JSON.stringify(slides.outline)}`)
+    }
+    assert.equal(slides.tagged, true)
+  })
+
+  test('handout: A4 portrait, each slide with its own notes on its page', () => {
+    assert.equal(notes.pages.length, headings.length)
+    for (const page of notes.pages) assert.deepEqual([Math.round(page.width), Math.round(page.height)], [596, 842])
+    const expectations: Array<[string, string]> = [
+      ['¿Qué es un contenedor?', 'Un contenedor es una instancia de una imagen corriendo en memoria'],
+      ['La máquina virtual', 'Una máquina virtual es un sistema operativo completo'],
+      ['¿Qué es Docker?', 'Docker es una plataforma para desarrollar, transportar y correr aplicaciones'],
+    ]
+    for (const [heading, note] of expectations) {
+      const index = headings.indexOf(heading)
+      const text = normalize(notes.pages[index]!.text)
+      assert.ok(text.includes(heading) && text.includes(note), `handout page ${index + 1}: ${text.slice(0, 200)}`)
+    }
+    assert.match(String(notes.info.Title), /\(notes\)$/)
+  })
+})
+
+describe('PDF layouts', () => {
+  test('--fragments each: a page for every fragment step', async () => {
+    const dir = await tempDir()
+    const run = await runCli(['build', 'test/fixtures/fragments/input.md', '--out', path.join(dir, 'out'), '--fragments', 'each'])
+    assert.equal(run.code, 0, run.stderr)
+    const [pdf] = (await readdir(path.join(dir, 'out'))).filter((name) => name.endsWith('.pdf'))
+    const summary = await readPdf(path.join(dir, 'out', pdf!))
+    // Slide 1: all at once, then 2 steps; slide 2: 3 steps (a block, some words, a paragraph).
+    assert.equal(summary.pages.length, 3 + 4)
+    assert.ok(!summary.pages[0]!.text.includes('second step'))
+    assert.ok(summary.pages[2]!.text.includes('third, fading up'))
+  })
+
+  test('--paper letter for the handout; diapo pdf writes only the PDF, where --out says', async () => {
+    const dir = await tempDir()
+    const file = path.join(dir, 'handout', 'talk.pdf')
+    await mkdir(path.dirname(file))
+    const input = path.join(root, 'test/fixtures/split-headings/input.md')
+    const run = await runCli(['pdf', input, '--out', file, '--notes', '--paper', 'letter'], dir)
+    assert.equal(run.code, 0, run.stderr)
+    assert.deepEqual((await readdir(dir)).sort(), ['handout'])
+    assert.deepEqual((await readdir(path.dirname(file))).sort(), ['talk-notes.pdf', 'talk.pdf'])
+    const handout = await readPdf(path.join(dir, 'handout', 'talk-notes.pdf'))
+    assert.deepEqual([handout.pages[0]!.width, handout.pages[0]!.height], [612, 792])
+  })
+
+  test('a slide too tall for its page is a warning at its line', async () => {
+    const dir = await tempDir()
+    const items = Array.from({ length: 40 }, (_, index) => `- Point number ${index + 1}`).join('\n')
+    await writeFile(path.join(dir, 'deck.md'), `## Short\n\nFine.\n\n## Far too long\n\n${items}\n`)
+    const run = await runCli(['build', path.join(dir, 'deck.md'), '--out', path.join(dir, 'out')])
+    assert.equal(run.code, 0, run.stderr)
+    assert.match(run.stderr, /deck\.md:5:1 +warning +Slide 2 \(“Far too long”\) does not fit its page: it takes \d pages in the PDF/)
+  })
+})
+
+describe('PDF faults', () => {
+  test('no browser: exit 3 with what to install', async () => {
+    const dir = await tempDir()
+    const run = await runCli(['build', 'test/fixtures/split-headings/input.md', '--out', path.join(dir, 'out')], undefined, {
+      PATH: '/nonexistent',
+      CHROME_PATH: '',
+      PUPPETEER_EXECUTABLE_PATH: '',
+    })
+    assert.equal(run.code, 3)
+    assert.match(run.stderr, /No Chrome, Chromium or Edge found/)
+    assert.equal(existsSync(path.join(dir, 'out')), false)
+  })
+
+  test('the browser killed while printing: exit 3, no partial output, no browser left', async () => {
+    const { dir, deck } = await bigDeck()
+    const child = startBuild(deck, dir)
+    await child.waitFor(/pdf: laid out, printing/)
+    killBrowsersUnder(dir)
+    const { code, stderr } = await child.done
+    assert.equal(code, 3, stderr)
+    assert.match(stderr, /browser/i)
+    assert.deepEqual(await leftovers(dir), [])
+    assert.deepEqual(browsersUnder(dir), [])
+  })
+
+  test('Ctrl-C while printing: exit 130, nothing written, no browser left', async () => {
+    const { dir, deck } = await bigDeck()
+    const child = startBuild(deck, dir)
+    await child.waitFor(/pdf: laid out, printing/)
+    child.process.kill('SIGINT')
+    const { code, stderr } = await child.done
+    assert.equal(code, 130, stderr)
+    assert.match(stderr, /interrupted/)
+    assert.deepEqual(await leftovers(dir), [])
+    assert.deepEqual(browsersUnder(dir), [])
+  })
+})
+
+/** A deck long enough that printing it takes a while, in a folder of its own. */
+async function bigDeck() {
+  const dir = await tempDir()
+  const slides = Array.from({ length: 200 }, (_, index) => `## Slide ${index + 1}\n\n- A point\n- Another point\n`).join('\n')
+  const deck = path.join(dir, 'deck.md')
+  await writeFile(deck, slides)
+  await mkdir(path.join(dir, 'tmp'))
+  return { dir, deck }
+}
+
+/** `diapo build --verbose` with its temporary files (the browser's profile) under `dir`. */
+function startBuild(deck: string, dir: string) {
+  const child = spawn(process.execPath, [cli, 'build', deck, '--out', path.join(dir, 'out'), '--verbose'], {
+    cwd: root,
+    env: { ...process.env, TMPDIR: path.join(dir, 'tmp') },
+  })
+  let stderr = ''
+  const waiters: Array<{ pattern: RegExp; resolve: () => void }> = []
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString()
+    for (const waiter of waiters.filter((item) => item.pattern.test(stderr))) {
+      waiters.splice(waiters.indexOf(waiter), 1)
+      waiter.resolve()
+    }
+  })
+  const done = new Promise<{ code: number | null; stderr: string }>((resolve) => child.on('close', (code) => resolve({ code, stderr })))
+  return {
+    process: child,
+    done,
+    waitFor: (pattern: RegExp) =>
+      new Promise<void>((resolve, reject) => {
+        if (pattern.test(stderr)) return resolve()
+        waiters.push({ pattern, resolve })
+        void done.then(() => reject(new Error(`the build ended before ${pattern}: ${stderr}`)))
+      }),
+  }
+}
+
+/** Browser processes whose profile lives under `dir` (zombies excepted: they are gone, awaiting their parent). */
+function browsersUnder(dir: string): string[] {
+  const ps = spawnSync('ps', ['-eo', 'pid=,stat=,args='], { encoding: 'utf8' })
+  return ps.stdout
+    .split('\n')
+    .filter((line) => line.includes(`--user-data-dir=${path.join(dir, 'tmp')}`) && !/^\s*\d+\s+Z/.test(line))
+    .map((line) => line.trim())
+}
+
+function killBrowsersUnder(dir: string) {
+  for (const line of browsersUnder(dir)) process.kill(Number(line.split(/\s+/)[0]), 'SIGKILL')
+}
+
+/** What a failed build left: the output, staging folders, temporary PDFs, browser profiles. */
+async function leftovers(dir: string): Promise<string[]> {
+  const names = (await readdir(dir)).filter((name) => name !== 'deck.md' && name !== 'tmp')
+  const temporary = (await readdir(path.join(dir, 'tmp'))).map((name) => `tmp/${name}`)
+  return [...names, ...temporary]
+}
