@@ -15,7 +15,10 @@ import type { HTTPRequest, Page } from 'puppeteer-core'
 import type { BrowserSession, Log } from './browser.ts'
 import { untilDone } from './cleanup.ts'
 import { EnvironmentError } from './errors.ts'
-import { finishPdf, type PdfMetadata } from './pdf-metadata.ts'
+import type { PdfMetadata } from './pdf-metadata.ts'
+
+/** pdf-lib is a megabyte of code: loaded only when there is a PDF to finish. */
+type PdfFinisher = typeof import('./pdf-metadata.ts')
 
 /** What to print. */
 export interface PdfOptions {
@@ -48,6 +51,8 @@ export interface PdfResult {
 /** Print the deck at `options.html` into the PDFs asked for. */
 export async function exportPdf(session: BrowserSession, options: PdfOptions): Promise<PdfResult> {
   const timeout = options.timeout ?? 60_000
+  const finishing = import('./pdf-metadata.ts') // loads while the page does
+  finishing.catch(() => {})
   const running = await session.get()
   let page: Page | undefined
   try {
@@ -57,7 +62,9 @@ export async function exportPdf(session: BrowserSession, options: PdfOptions): P
     const query = new URLSearchParams({ 'print-pdf': '', margin: '0', pdfSeparateFragments: String(options.fragments === 'each') })
     const url = `${pathToFileURL(options.html).href}?${query.toString().replace('print-pdf=', 'print-pdf')}`
 
+    options.log?.('pdf: page open')
     await step(`load the deck ${options.html}`, timeout, () => page!.goto(url, { waitUntil: 'load', timeout }))
+    options.log?.('pdf: deck loaded')
     await step('reveal.js to lay out the slides for print (pdf-ready)', timeout, () =>
       page!.waitForFunction('window.diapoPdfReady === true', { timeout, polling: 50 }),
     )
@@ -71,7 +78,7 @@ export async function exportPdf(session: BrowserSession, options: PdfOptions): P
       const pdf = await step('print the slides', timeout, () =>
         page!.pdf({ preferCSSPageSize: true, printBackground: true, outline: true, tagged: true, timeout }),
       )
-      result.pages.slides = await writePdf(options.slides, pdf, options.metadata)
+      result.pages.slides = await writePdf(options.slides, pdf, options.metadata, await finishing)
     }
     if (options.notes) {
       const paper = options.paper ?? 'a4'
@@ -79,7 +86,8 @@ export async function exportPdf(session: BrowserSession, options: PdfOptions): P
       const pdf = await step('print the handout', timeout, () =>
         page!.pdf({ format: paper, margin: handoutMargin, printBackground: true, outline: true, tagged: true, timeout }),
       )
-      result.pages.notes = await writePdf(options.notes, pdf, { ...options.metadata, title: `${options.metadata.title} (notes)` })
+      const metadata = { ...options.metadata, title: `${options.metadata.title} (notes)` }
+      result.pages.notes = await writePdf(options.notes, pdf, metadata, await finishing)
     }
     options.log?.('pdf: printed')
     return result
@@ -118,8 +126,8 @@ async function step<T>(what: string, timeout: number, action: () => Promise<T>):
 }
 
 /** Write the PDF beside its place, with its metadata, then move it in: never a half-written file. */
-async function writePdf(file: string, pdf: Uint8Array, metadata: PdfMetadata): Promise<number> {
-  const { bytes, pages } = await finishPdf(pdf, metadata)
+async function writePdf(file: string, pdf: Uint8Array, metadata: PdfMetadata, finisher: PdfFinisher): Promise<number> {
+  const { bytes, pages } = await finisher.finishPdf(pdf, metadata)
   const temporary = `${file}.${process.pid}.tmp`
   const done = untilDone(() => rmSync(temporary, { force: true }))
   try {

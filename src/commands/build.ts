@@ -6,8 +6,8 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
-import { findBrowser } from '../browser.ts'
-import { buildDeck, type BuildResult, type PdfSettings } from '../build.ts'
+import { BrowserSession, findBrowser } from '../browser.ts'
+import type { BuildResult, PdfSettings } from '../build.ts'
 import { ExitCode, UsageError } from '../errors.ts'
 import { countMessages, formatMessages } from '../report.ts'
 import { readUserConfig } from '../user-config.ts'
@@ -31,17 +31,21 @@ export async function runBuild(args: string[], mode: 'build' | 'pdf'): Promise<n
     ? (line: string) => process.stderr.write(`[${Math.round(performance.now() - started)} ms] ${line}\n`)
     : undefined
 
+  // A PDF needs the browser: start it first, so it boots while the build code loads and runs.
+  const session = new BrowserSession({ flag: values.browser, config: config.browser, log })
+  if (pdf) session.get().catch(() => {})
+  const { buildDeck } = await import('../build.ts')
+
   // `diapo pdf` builds the deck in a folder of its own, prints it, and keeps only the PDF.
   const scratch = mode === 'pdf' ? await mkdtemp(path.join(os.tmpdir(), 'diapo-pdf-')) : undefined
   let result: BuildResult
   try {
     result = await buildDeck({
+      session,
       input: positionals[0],
       outDir: scratch ? path.join(scratch, 'deck') : values.out,
       pdfFile: scratch && values.out ? path.resolve(values.out) : undefined,
       theme: values.theme,
-      browser: values.browser,
-      configBrowser: config.browser,
       cacheDir: config.cacheDir,
       pdf,
       log,
@@ -51,6 +55,7 @@ export async function runBuild(args: string[], mode: 'build' | 'pdf'): Promise<n
       if (result.pdf.notes) result.pdf.notes = await keepPdf(result.pdf.notes)
     }
   } finally {
+    await session.close()
     if (scratch) await rm(scratch, { recursive: true, force: true })
   }
 
