@@ -123,6 +123,18 @@ describe('PDF layouts', () => {
     assert.deepEqual((await readdir(path.dirname(file))).sort(), ['talk-notes.pdf', 'talk.pdf'])
     const handout = await readPdf(path.join(dir, 'handout', 'talk-notes.pdf'))
     assert.deepEqual([handout.pages[0]!.width, handout.pages[0]!.height], [612, 792])
+    assert.equal(handout.pages.length, 3)
+    assert.equal((await readPdf(file)).pages.length, 3, 'one page for each of the fixture’s 3 slides')
+  })
+
+  test('a remote resource: warned at build time, and blocked while printing', async () => {
+    const dir = await tempDir()
+    await writeFile(path.join(dir, 'deck.md'), '## Remote\n\n![A logo](https://example.com/logo.png)\n')
+    const run = await runCli(['build', path.join(dir, 'deck.md'), '--out', path.join(dir, 'out')])
+    assert.equal(run.code, 0, run.stderr)
+    assert.match(run.stderr, /deck\.md:3:1 +warning +Remote image `https:\/\/example\.com\/logo\.png` needs the network/)
+    assert.match(run.stderr, /The deck asks for https:\/\/example\.com\/logo\.png, outside its folder: blocked while printing/)
+    assert.equal((await readPdf(path.join(dir, 'out', 'remote.pdf'))).pages.length, 1)
   })
 
   test('a slide too tall for its page is a warning at its line', async () => {
