@@ -8,6 +8,7 @@ import path from 'node:path'
 import { describe, test } from 'node:test'
 import { VFile } from 'vfile'
 import { findBrowser } from '../src/browser.ts'
+import { buildDeck } from '../src/build.ts'
 import { DiagramCache } from '../src/diagram-cache.ts'
 import { EnvironmentError } from '../src/errors.ts'
 import { insertDiagrams } from '../src/insert-diagrams.ts'
@@ -64,6 +65,16 @@ describe('collecting diagrams', () => {
     assert.equal(message?.line, 5)
     assert.equal(message?.column, 1)
     assert.match(message?.reason ?? '', /Diagram `nowhere\.mmd` not found/)
+  })
+})
+
+describe('a deck without diagrams', () => {
+  test('starts no browser for its HTML', async () => {
+    const dir = await tempDir()
+    const result = await buildDeck({ input: 'test/fixtures/gfm-table/input.md', outDir: path.join(dir, 'out'), cacheDir: dir, pdf: false })
+    assert.equal(result.ok, true)
+    assert.equal(result.browserLaunches, 0)
+    assert.deepEqual(result.diagrams, { rendered: 0, cached: 0 })
   })
 })
 
