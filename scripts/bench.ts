@@ -8,7 +8,7 @@
  *   npm run bench -- --only talk  cases whose name contains "talk"
  *   npm run bench -- --peers      also Marp CLI, reveal-md and bare Chromium (installed on first use)
  */
-import { spawnSync } from 'node:child_process'
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process'
 import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
@@ -23,6 +23,8 @@ const { values } = parseArgs({
   options: { runs: { type: 'string', default: '7' }, only: { type: 'string' }, peers: { type: 'boolean', default: false } },
 })
 const runs = Number(values.runs)
+/** Far above any row's time: a process that hangs (a peer's browser never settling) fails its row instead of stalling the bench. */
+const timeoutSeconds = 120
 
 /** One row of the table. */
 export interface Case {
@@ -59,6 +61,24 @@ const cases: Case[] = [
     prepare: emptyCache,
     target: 5,
   },
+  {
+    name: 'build the talk (HTML + PDF), diagrams cached',
+    slides: 15,
+    command: build('slides', 'talk-pdf', { pdf: true }),
+  },
+  {
+    name: 'build the talk (HTML + PDF), 2 diagrams, cold cache',
+    slides: 15,
+    command: build('slides', 'talk-pdf', { pdf: true }),
+    prepare: emptyCache,
+    target: 1.6,
+  },
+  {
+    name: 'build 200 generated slides (HTML + PDF)',
+    slides: 200,
+    command: build(generateDeck(200), 'deck-200-pdf', { pdf: true }),
+    target: 10,
+  },
   ...[10, 100, 1000].map((count) => ({
     name: `build ${count} generated slides (HTML)`,
     slides: count,
@@ -68,9 +88,26 @@ const cases: Case[] = [
   ...(values.peers ? peerCases(root, work) : []),
 ]
 
-function build(input: string, name: string): string[] {
-  return [process.execPath, cli, 'build', input, '--out', path.join(work, 'out', name), '--quiet', '--no-pdf']
+function build(input: string, name: string, options: { pdf?: boolean } = {}): string[] {
+  const command = [process.execPath, cli, 'build', input, '--out', path.join(work, 'out', name), '--quiet']
+  return options.pdf ? command : [...command, '--no-pdf']
 }
+
+/** Targets the issues set as ratios between two rows of the same run. */
+const ratios: Array<{ name: string; row: string; over: string; target: number }> = [
+  {
+    name: 'cold full build vs Marp CLI’s PDF',
+    row: 'build the talk (HTML + PDF), 2 diagrams, cold cache',
+    over: 'Marp CLI, PDF of the talk',
+    target: 0.8,
+  },
+  {
+    name: 'warm full build vs bare Chromium printing a trivial page',
+    row: 'build the talk (HTML + PDF), diagrams cached',
+    over: 'chromium --headless --print-to-pdf, trivial page',
+    target: 1.3,
+  },
+]
 
 /** A deck of `count` slides like a real talk's: headings, lists, prose, code, notes. */
 function generateDeck(count: number): string {
@@ -114,13 +151,26 @@ function time({ command, env, output }: Case): number {
     cwd: root,
     stdio: ['ignore', 'ignore', 'pipe'],
     env: { ...process.env, DIAPO_CACHE_DIR: cache, ...env },
+    timeout: timeoutSeconds * 1000,
   })
   const seconds = Number(process.hrtime.bigint() - started) / 1e9
-  const stderr = result.stderr?.toString().trim() ?? ''
-  if (result.error) throw new Error(`${command.join(' ')} did not start: ${result.error.message}`)
-  if (result.status !== 0) throw new Error(`${command.join(' ')} failed (${result.status ?? result.signal}): ${stderr}`)
-  if (output && !isNonEmptyFile(output)) throw new Error(`no ${path.basename(output)} written${stderr ? ` (stderr: ${stderr})` : ''}`)
+  const failure = failureOf(result, output)
+  if (failure) throw new Error(`${failure}\n  command: ${command.join(' ')}\n  stderr: ${result.stderr?.toString().trim() || '(none)'}`)
   return seconds
+}
+
+/** Why a run failed, in a few words (the first line of the error, which a failed peer's row shows), or undefined. */
+function failureOf(result: SpawnSyncReturns<Buffer>, output: string | undefined): string | undefined {
+  if ((result.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT') return `timed out after ${timeoutSeconds} s`
+  if (result.error) return `did not start: ${result.error.message}`
+  if (result.status !== 0) return `exited with ${result.status ?? result.signal}: ${lastLine(result.stderr)}`
+  if (output && !isNonEmptyFile(output))
+    return `exited 0 but wrote no ${path.basename(output)}: ${lastLine(result.stderr) || 'nothing on stderr'}`
+  return undefined
+}
+
+function lastLine(stderr: Buffer | null): string {
+  return stderr?.toString().trim().split('\n').at(-1) ?? ''
 }
 
 function isNonEmptyFile(file: string): boolean {
@@ -154,6 +204,7 @@ function median(numbers: number[]): number {
 }
 
 const rows: string[][] = []
+const medians = new Map<string, number>()
 for (const benchCase of cases.filter((item) => !values.only || item.name.includes(values.only))) {
   let times: number[]
   try {
@@ -165,6 +216,7 @@ for (const benchCase of cases.filter((item) => !values.only || item.name.include
     continue
   }
   const value = median(times)
+  medians.set(benchCase.name, value)
   const verdict = benchCase.target === undefined ? '' : `≤ ${benchCase.target} s ${value <= benchCase.target ? 'met' : 'MISSED'}`
   rows.push([
     benchCase.name,
@@ -180,5 +232,14 @@ rmSync(path.join(work, 'out'), { recursive: true, force: true })
 
 const header = ['case', 'slides', 'median s', 'min s', 'max s', 'target']
 const table = [header, header.map(() => '---'), ...rows].map((row) => `| ${row.join(' | ')} |`).join('\n')
+const ratioLines = ratios.flatMap(({ name, row, over, target }) => {
+  const [value, base] = [medians.get(row), medians.get(over)]
+  if (value === undefined || base === undefined) return []
+  const ratio = value / base
+  return [`- ${name}: ${ratio.toFixed(2)}× (target ≤ ${target}× ${ratio <= target ? 'met' : 'MISSED'})`]
+})
+const ratioText = ratioLines.length > 0 ? `\nRatios, same run:\n\n${ratioLines.join('\n')}\n` : ''
 const note = values.peers ? `\n${peerNote(work)}\n` : ''
-process.stdout.write(`\n${runs} runs a case, whole-process wall time, ${new Date().toISOString().slice(0, 10)}\n\n${table}\n${note}`)
+process.stdout.write(
+  `\n${runs} runs a case, whole-process wall time, ${new Date().toISOString().slice(0, 10)}\n\n${table}\n${ratioText}${note}`,
+)

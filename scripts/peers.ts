@@ -37,36 +37,45 @@ export function peerCases(root: string, work: string): Case[] {
   // Each package's `bin` entry, run by this Node as diapo's rows are, rather than by whatever `node` the shim finds on PATH.
   const marpCli = [process.execPath, path.join(peers, 'node_modules', '@marp-team', 'marp-cli', 'marp-cli.js')]
   const revealMdCli = [process.execPath, path.join(peers, 'node_modules', 'reveal-md', 'bin', 'reveal-md.js')]
+  const peer = (row: PeerRow) => peerCase(places, setup, row)
   return [
-    peerCase(places, 'Marp CLI, HTML of the talk', marp.slides, setup, 'talk.html', (output) => [...marpCli, marp.file, '-o', output]),
-    // reveal-md names the page after the Markdown file, in the folder it is given.
-    peerCase(places, 'reveal-md, static HTML of the talk', revealMd.slides, setup, 'reveal-md.html', (_, out) => [
-      ...revealMdCli,
-      revealMd.file,
-      '--static',
-      out,
-    ]),
-    {
-      ...peerCase(places, 'Marp CLI, PDF of the talk', marp.slides, setup, 'talk.pdf', (output) => [
-        ...marpCli,
-        marp.file,
-        '--pdf',
-        '-o',
-        output,
-      ]),
-      // Marp finds the browser through CHROME_PATH. It drops the sandbox by itself as root or in a container,
-      // but only CHROME_NO_SANDBOX (read in its launcher; not in the README) makes that hold for any user.
-      env: { NO_UPDATE_NOTIFIER: '1', CHROME_PATH: chromium, CHROME_NO_SANDBOX: '1' },
-    },
-    peerCase(places, 'reveal-md, PDF of the talk', revealMd.slides, setup, 'talk.pdf', (output) => [
-      ...revealMdCli,
-      revealMd.file,
-      '--print',
-      output,
-      '--puppeteer-chromium-executable',
-      chromium,
-      '--puppeteer-launch-args=--no-sandbox',
-    ]),
+    peer({
+      name: 'Marp CLI, HTML of the talk',
+      slides: marp.slides,
+      output: 'talk.html',
+      command: (file) => [...marpCli, marp.file, '-o', file],
+    }),
+    peer({
+      name: 'reveal-md, static HTML of the talk',
+      slides: revealMd.slides,
+      // reveal-md names the page after the Markdown file, in the folder it is given.
+      output: 'reveal-md.html',
+      command: (_, folder) => [...revealMdCli, revealMd.file, '--static', folder],
+    }),
+    peer({
+      name: 'Marp CLI, PDF of the talk',
+      slides: marp.slides,
+      output: 'talk.pdf',
+      // CHROME_PATH alone is not enough: when it does not work Marp quietly looks for another browser; --browser-path does not.
+      command: (file) => [...marpCli, marp.file, '--pdf', '-o', file, '--browser-path', chromium],
+      // Marp drops Chromium's sandbox by itself as root or in a container; CHROME_NO_SANDBOX (read in its launcher,
+      // not in the README) makes that hold for any user, as the other rows pass --no-sandbox.
+      env: { CHROME_PATH: chromium, CHROME_NO_SANDBOX: '1' },
+    }),
+    peer({
+      name: 'reveal-md, PDF of the talk',
+      slides: revealMd.slides,
+      output: 'talk.pdf',
+      command: (file) => [
+        ...revealMdCli,
+        revealMd.file,
+        '--print',
+        file,
+        '--puppeteer-chromium-executable',
+        chromium,
+        '--puppeteer-launch-args=--no-sandbox',
+      ],
+    }),
     chromiumCase(places),
   ]
 }
@@ -78,33 +87,38 @@ export function peerNote(work: string): string {
   return (
     `Peers (${versions}) run with the same Chromium (${chromium}) as diapo, on the same talk without diapo-only syntax: ` +
     'the 2 Mermaid diagrams are a text line each, `::slide` classes are dropped, notes are HTML comments (Marp) or `Note:` (reveal-md), ' +
-    'and each tool uses its default theme.'
+    "each tool uses its default theme; reveal-md's static HTML leaves the Markdown to be rendered in the viewer's browser."
   )
+}
+
+/** What differs between the peer rows. */
+interface PeerRow {
+  name: string
+  slides: number
+  /** The file the tool writes, in the row's own folder. */
+  output: string
+  command: (output: string, folder: string) => string[]
+  env?: NodeJS.ProcessEnv
 }
 
 /**
  * A peer row: its own output folder, emptied before each run (untimed) so a
- * run that writes nothing cannot pass on the previous run's file.
+ * run that writes nothing cannot pass on the previous run's file. The folder
+ * is made again at once: reveal-md's PDF export into a missing folder fails
+ * inside the page, leaves its browser open and never exits.
  */
-function peerCase(
-  places: Places,
-  name: string,
-  slides: number,
-  setup: () => void,
-  outputName: string,
-  command: (output: string, out: string) => string[],
-): Case {
-  const out = path.join(places.out, slug(name))
-  const output = path.join(out, outputName)
+function peerCase(places: Places, setup: () => void, row: PeerRow): Case {
+  const folder = path.join(places.out, slug(row.name))
+  const output = path.join(folder, row.output)
   return {
-    name,
-    slides,
-    command: command(output, out),
+    name: row.name,
+    slides: row.slides,
+    command: row.command(output, folder),
     setup,
-    prepare: () => rmSync(out, { recursive: true, force: true }),
+    prepare: () => emptyFolder(folder),
     output,
-    // Keeps reveal-md's update check (a network call on a machine without one) out of the timings.
-    env: { NO_UPDATE_NOTIFIER: '1' },
+    // Keeps reveal-md's update check (a network call, on a machine without network) out of the timings.
+    env: { NO_UPDATE_NOTIFIER: '1', ...row.env },
     peer: true,
   }
 }
@@ -136,9 +150,8 @@ function chromiumCase(places: Places): Case {
     ],
     // A fresh profile each run, as a PDF export's browser starts with one.
     prepare: () => {
-      rmSync(profile, { recursive: true, force: true })
-      rmSync(out, { recursive: true, force: true })
-      mkdirSync(out, { recursive: true })
+      emptyFolder(profile)
+      emptyFolder(out)
     },
     output: pdf,
     peer: true,
@@ -236,8 +249,9 @@ function formatNotes(notes: string[], flavour: Flavour): string[] {
 
 /**
  * diapo renders `![…](x.mmd)` to an SVG at build time; neither peer renders
- * Mermaid at build time (reveal-md only does it in the browser, from a code
- * fence), so the diagram becomes a plain line and neither side pays for it.
+ * Mermaid at build time (Marp not at all, reveal-md only in the viewer's
+ * browser, from a code fence), so the diagram becomes a plain line. The peers'
+ * HTML rows are then to be read against diapo's cached-diagrams row.
  */
 function diagramAsText(line: string): string {
   const match = /^!\[([^\]]*)\]\([^)]+\.mmd\)\s*$/.exec(line)
@@ -246,6 +260,11 @@ function diagramAsText(line: string): string {
 
 function dropDoubleBlanks(lines: string[]): string[] {
   return lines.filter((line, index) => line.trim() !== '' || (index > 0 && lines[index - 1]!.trim() !== ''))
+}
+
+function emptyFolder(folder: string): void {
+  rmSync(folder, { recursive: true, force: true })
+  mkdirSync(folder, { recursive: true })
 }
 
 function slug(name: string): string {
