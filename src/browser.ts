@@ -154,6 +154,8 @@ function isExecutable(file: string): boolean {
 export interface RunningBrowser {
   browser: Browser
   choice: BrowserChoice
+  /** The page the browser opened as it started, if any: its first tab shows it. */
+  startUrl: string | undefined
   /** End the browser and every process it started, and remove its profile. */
   close(): Promise<void>
 }
@@ -211,6 +213,7 @@ export async function launchBrowser(choice: BrowserChoice, options: { timeout?: 
   return {
     browser,
     choice,
+    startUrl: options.startUrl,
     close() {
       closing ??= (async () => {
         // A browser that does not answer within a second is killed all the same.

@@ -78,9 +78,11 @@ export async function renderMermaid(session: BrowserSession, jobs: MermaidJob[],
 
 /** The tab showing `url`: the browser's first tab when it was started on it, else a new one. */
 async function openPage(running: RunningBrowser, url: string): Promise<Page> {
-  const target = await running.browser.waitForTarget((candidate) => candidate.url() === url, { timeout: 2_000 }).catch(() => undefined)
-  const existing = await target?.page()
-  if (existing) return existing
+  if (running.startUrl === url) {
+    const target = await running.browser.waitForTarget((candidate) => candidate.url() === url, { timeout: 10_000 })
+    const existing = await target.page()
+    if (existing) return existing
+  }
   const page = await running.browser.newPage()
   await page.goto(url, { waitUntil: 'load', timeout: 30_000 })
   return page
