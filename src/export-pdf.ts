@@ -59,8 +59,8 @@ export async function exportPdf(session: BrowserSession, options: PdfOptions): P
     page = await running.browser.newPage()
     const blocked = await allowOnlyDeckFiles(page, path.dirname(options.html))
     await page.evaluateOnNewDocument(listenForPdfReady)
-    const query = new URLSearchParams({ 'print-pdf': '', margin: '0', pdfSeparateFragments: String(options.fragments === 'each') })
-    const url = `${pathToFileURL(options.html).href}?${query.toString().replace('print-pdf=', 'print-pdf')}`
+    // reveal.js reads its options from the query too: print layout, pages exactly the canvas, fragments.
+    const url = `${pathToFileURL(options.html).href}?print-pdf&margin=0&pdfSeparateFragments=${options.fragments === 'each'}`
 
     options.log?.('pdf: page open')
     await step(`load the deck ${options.html}`, timeout, () => page!.goto(url, { waitUntil: 'load', timeout }))

@@ -2,7 +2,7 @@
  * `diapo build`: Markdown → reveal.js deck and its PDF in the output folder.
  * `diapo pdf` (see `pdf.ts`) shares this code and writes only the PDF.
  */
-import { mkdtemp, rm } from 'node:fs/promises'
+import { copyFile, mkdir, mkdtemp, rename, rm, unlink } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
@@ -72,7 +72,6 @@ export async function runBuild(args: string[], mode: 'build' | 'pdf'): Promise<n
 
 /** `diapo pdf` without `--out`: the PDF goes to `dist/`, next to where `build` would put it. */
 async function keepPdf(file: string): Promise<string> {
-  const { mkdir, rename, copyFile, unlink } = await import('node:fs/promises')
   const target = path.resolve('dist', path.basename(file))
   await mkdir(path.dirname(target), { recursive: true })
   const temporary = `${target}.${process.pid}.tmp`
