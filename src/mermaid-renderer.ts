@@ -112,7 +112,8 @@ async function serveRenderFiles(theme: MermaidTheme, jobs: MermaidJob[]): Promis
   }
 
   const server = createServer((request, response) => {
-    void respond(request.url ?? '/').then(([status, body, type]) => {
+    const answer = respond(request.url ?? '/').catch((): [number, string, string] => [400, 'bad request', 'text/plain'])
+    void answer.then(([status, body, type]) => {
       response.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' })
       response.end(body)
     })
