@@ -42,7 +42,12 @@ export function localImages() {
         hashFile(source).then(
           (hash) => {
             const { name, ext } = path.parse(source)
-            const output = `assets/${name}-${hash}${ext.toLowerCase()}`
+            // A plain ASCII name: it goes into a URL, and into file systems of every kind.
+            const safeName = name
+              .normalize('NFKD')
+              .replace(/[\u0300-\u036f]/g, '')
+              .replace(/[^\w.-]+/g, '-')
+            const output = `assets/${safeName}-${hash}${ext.toLowerCase()}`
             assets.push({ source, output })
             setUrl(output)
           },
