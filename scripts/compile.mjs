@@ -9,7 +9,8 @@ import { rm } from 'node:fs/promises'
 export async function compile() {
   await rm('lib', { recursive: true, force: true })
   await build({
-    entryPoints: ['src/cli.ts'],
+    // The CLI, and the browser finder on its own for scripts/setup.mjs.
+    entryPoints: ['src/cli.ts', 'src/browser.ts'],
     outdir: 'lib',
     bundle: true,
     splitting: true,

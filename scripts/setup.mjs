@@ -3,11 +3,12 @@
 // 1. installs the npm dependencies (`npm ci`) when node_modules is missing or
 //    older than package-lock.json;
 // 2. compiles src/ into lib/ when lib/ is missing or older than a source;
-// 3. finds a Chromium for the PDF and the tests, installing Debian's when
-//    there is none and we may (root on Debian/Ubuntu), else saying how to.
+// 3. finds a Chromium for the PDF and the tests with diapo's own finder,
+//    installing Debian's when there is none and we may (root on
+//    Debian/Ubuntu), else saying how to.
 // With everything in place it only compares a few file times.
 import { spawnSync } from 'node:child_process'
-import { accessSync, constants, existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -29,8 +30,20 @@ if (isOlder('lib/cli.js', ['package.json', 'package-lock.json', 'scripts/compile
   await compile()
 }
 
-const browser = findBrowser()
-if (!browser) installBrowser()
+// diapo's own finder, compiled above: the same rules the build will apply.
+const { findBrowser } = await import('../lib/browser.js')
+if (!hasBrowser()) installBrowser()
+
+/** Whether diapo's finder finds a browser; an explicit choice that does not work stops the set-up. */
+function hasBrowser() {
+  try {
+    findBrowser()
+    return true
+  } catch (error) {
+    if (/^No Chrome/.test(error.message)) return false
+    fail(error.message)
+  }
+}
 
 /** Whether `target` is missing or older than any of `sources`. */
 function isOlder(target, sources) {
@@ -45,35 +58,6 @@ function filesIn(dir) {
     .map((entry) => path.join(entry.parentPath ?? entry.path, entry.name))
 }
 
-/** The same order as diapo's own finder: environment, then installed browsers. */
-function findBrowser() {
-  for (const variable of ['PUPPETEER_EXECUTABLE_PATH', 'CHROME_PATH']) {
-    const value = process.env[variable]
-    if (!value) continue
-    if (isExecutable(value)) return value
-    fail(`${variable} is set to ${value}, which is not an executable browser; fix or unset it.`)
-  }
-  const names = ['chromium', 'chromium-browser', 'google-chrome-stable', 'google-chrome', 'microsoft-edge-stable', 'microsoft-edge']
-  const dirs = (process.env.PATH ?? '').split(path.delimiter).filter(Boolean)
-  for (const name of names) {
-    for (const dir of dirs) {
-      const candidate = path.join(dir, name)
-      if (isExecutable(candidate)) return candidate
-    }
-  }
-  const macApps = ['/Applications/Chromium.app/Contents/MacOS/Chromium', '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome']
-  return macApps.find(isExecutable)
-}
-
-function isExecutable(file) {
-  try {
-    accessSync(file, constants.X_OK)
-    return statSync(file).isFile()
-  } catch {
-    return false
-  }
-}
-
 function installBrowser() {
   const os = existsSync('/etc/os-release') ? readFileSync('/etc/os-release', 'utf8') : ''
   const debian = /^(?:ID|ID_LIKE)=.*\b(?:debian|ubuntu)\b/m.test(os)
@@ -82,7 +66,7 @@ function installBrowser() {
     say(`no Chrome or Chromium found: installing Debian's ${packages.join(' ')} with apt`)
     run('apt-get', ['update', '-qq'])
     run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...packages], { DEBIAN_FRONTEND: 'noninteractive' })
-    if (!findBrowser()) fail('apt installed chromium, but no browser was found on PATH afterwards.')
+    if (!hasBrowser()) fail('apt installed chromium, but no browser was found on PATH afterwards.')
     return
   }
   const how = debian
