@@ -172,22 +172,33 @@ try {
   window.diapoTimes = { loaded: Math.round(performance.now()) }
   const style = getComputedStyle(document.querySelector('.reveal'))
   const css = (name, fallback) => style.getPropertyValue(name).trim() || fallback
+  // Any CSS colour as [r, g, b], through the browser's own parser.
+  const probe = document.body.appendChild(document.createElement('i'))
+  const rgb = (color) => {
+    probe.style.color = ''
+    probe.style.color = color
+    return (getComputedStyle(probe).color.match(/[\d.]+/g) || [0, 0, 0]).slice(0, 3).map(Number)
+  }
+  const mix = (from, to, amount) => 'rgb(' + rgb(from).map((value, index) => Math.round(value + (rgb(to)[index] - value) * amount)).join(', ') + ')'
+  const luminance = (color) => rgb(color).reduce((sum, value, index) => sum + [0.2126, 0.7152, 0.0722][index] * value / 255, 0)
   const fontFamily = css('--diapo-diagram-font', css('--r-main-font', 'sans-serif'))
   const text = css('--diapo-diagram-text', css('--r-main-color', '#222222'))
   const background = css('--diapo-diagram-background', css('--r-background-color', '#ffffff'))
+  // A theme that says nothing of diagrams gets colours drawn from its text and background, light or dark.
   const themeVariables = {
     fontFamily,
     fontSize: css('--diapo-diagram-font-size', '18px'),
     background,
-    primaryColor: css('--diapo-diagram-node', '#e8effd'),
-    primaryBorderColor: css('--diapo-diagram-border', text),
+    primaryColor: css('--diapo-diagram-node', mix(background, text, 0.12)),
+    primaryBorderColor: css('--diapo-diagram-border', mix(background, text, 0.6)),
     primaryTextColor: text,
-    secondaryColor: css('--diapo-diagram-node-alt', '#f3f6fb'),
-    tertiaryColor: css('--diapo-diagram-cluster', '#f7f9fc'),
+    secondaryColor: css('--diapo-diagram-node-alt', mix(background, text, 0.06)),
+    tertiaryColor: css('--diapo-diagram-cluster', mix(background, text, 0.04)),
     lineColor: css('--diapo-diagram-line', text),
     textColor: text,
-    darkMode: css('--diapo-diagram-dark', 'false') === 'true',
+    darkMode: css('--diapo-diagram-dark', String(luminance(background) < 0.4)) === 'true',
   }
+  probe.remove()
   // Labels are measured now: wait for the deck's fonts, bold included.
   await Promise.all([400, 700].map((weight) => document.fonts.load(weight + ' 18px ' + fontFamily)))
   await document.fonts.ready

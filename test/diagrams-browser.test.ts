@@ -103,6 +103,33 @@ describe('the talk’s diagrams', () => {
   })
 })
 
+describe('diagram colours', () => {
+  test('follow the deck’s theme, light or dark, with readable labels', async () => {
+    const dir = await tempDir()
+    const diagram = '```mermaid\nflowchart LR\n  A[Docker Engine] --> B[Registry]\n```\n'
+    const running = await launchBrowser(findBrowser())
+    try {
+      const page = await running.browser.newPage()
+      await page.setViewport({ width: 1280, height: 720 })
+      const colours: Record<string, { fill: number; text: number; contrast: number }> = {}
+      for (const theme of ['white', 'black', 'diapo']) {
+        await writeFile(path.join(dir, `${theme}.md`), `---\ntheme: ${theme}\n---\n\n## Colours\n\n${diagram}`)
+        const build = await buildDeck({ input: path.join(dir, `${theme}.md`), outDir: path.join(dir, theme), cacheDir: dir, pdf: false })
+        assert.equal(build.ok, true)
+        await page.goto(pathToFileURL(path.join(dir, theme, 'index.html')).href, { waitUntil: 'load' })
+        await page.waitForFunction('Reveal.isReady()')
+        colours[theme] = (await page.evaluate(nodeColours)) as { fill: number; text: number; contrast: number }
+      }
+      assert.ok(colours.black!.fill < 0.2, `dark theme, dark nodes: ${JSON.stringify(colours.black)}`)
+      assert.ok(colours.white!.fill > 0.6, `light theme, light nodes: ${JSON.stringify(colours.white)}`)
+      for (const [theme, { contrast }] of Object.entries(colours))
+        assert.ok(contrast >= 4.5, `${theme}: label contrast ${contrast.toFixed(1)}`)
+    } finally {
+      await running.close()
+    }
+  })
+})
+
 describe('the clipped-label check', () => {
   test('does catch labels shown larger than they were measured', async () => {
     const dir = await tempDir()
@@ -170,6 +197,22 @@ describe('diagram problems', () => {
     assert.doesNotMatch(again.stderr, /browser: starting/)
   })
 })
+
+/** In the page: luminance of the first node's fill and label, and their WCAG contrast ratio. */
+const nodeColours = `(() => {
+  const luminance = (color) => {
+    const [r, g, b] = color.match(/[\\d.]+/g).slice(0, 3).map((value) => {
+      const channel = Number(value) / 255
+      return channel <= 0.03928 ? channel / 12.92 : ((channel + 0.055) / 1.055) ** 2.4
+    })
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+  }
+  const node = document.querySelector('figure.diagram g.node')
+  const fill = luminance(getComputedStyle(node.querySelector('rect, path, polygon')).fill)
+  const text = luminance(getComputedStyle(node.querySelector('.nodeLabel, text')).color)
+  const contrast = (Math.max(fill, text) + 0.05) / (Math.min(fill, text) + 0.05)
+  return { fill, text, contrast }
+})()`
 
 interface Box {
   left: number
