@@ -264,6 +264,26 @@ function killGroup(pid: number) {
   }
 }
 
+/**
+ * `action`, or an error naming `what` once `milliseconds` have passed: every
+ * call to the browser goes through here, so a hung browser ends the command
+ * (exit 3) instead of hanging it.
+ */
+export async function withTimeout<T>(what: string, milliseconds: number, action: () => Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new EnvironmentError(`Timed out after ${Math.round(milliseconds / 1000)} s waiting for ${what}`)),
+      milliseconds,
+    )
+  })
+  try {
+    return await Promise.race([action(), expired])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
 /** How a session reports what it does, e.g. for `--verbose`. */
 export type Log = (line: string) => void
 

@@ -43,6 +43,8 @@ export interface BuildOptions {
   pdf?: false | PdfSettings
   /** Where the slides PDF goes. Default: `<outDir>/<title>.pdf`. */
   pdfFile?: string
+  /** Most time any step in the browser may take, in milliseconds. Default: 60 s. */
+  timeout?: number
 }
 
 /** Which PDFs to print. */
@@ -125,7 +127,7 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
     theme,
     cache,
   )
-  const drawing = drawDiagrams(plan, { theme, cache, session, log: options.log })
+  const drawing = drawDiagrams(plan, { theme, cache, session, log: options.log, timeout: options.timeout })
   drawing.catch(() => {}) // Awaited below; this only keeps an early failure from being "unhandled".
   // The PDF needs the browser anyway: when no diagram starts it, start it now, while the slides are made.
   if (pdf && plan.missing.length === 0) session.get().catch(() => {})
@@ -183,6 +185,7 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
       paper: pdf?.paper ?? 'a4',
       metadata: { title, author: config.author, subject: config.description, lang: config.lang, creator: `diapo ${diapoVersion()}` },
       log: options.log,
+      timeout: options.timeout,
     })
   }
   await writeDeck(outDir, [...outputs.values()], { beforeSwap: pdf ? printPdf : undefined })

@@ -31,9 +31,10 @@ Options:
       --fragments <how> final (default): slides as they end; each: a page a step
       --browser <path>  Chrome or Chromium to use (else diapo.config.json,
                         PUPPETEER_EXECUTABLE_PATH, CHROME_PATH, installed ones)
+      --timeout <s>     Most seconds any step in the browser may take (default 60)
   -q, --quiet           Print errors only
       --verbose         Say which browser is used, what is cached, and when
-  -h, --help          Show this help`,
+  -h, --help            Show this help`,
     load: () => import('./commands/build.ts'),
   },
   pdf: {
@@ -50,6 +51,7 @@ Options:
       --fragments <how> final (default): slides as they end; each: a page a step
       --theme <name>    Theme name or CSS file, over the frontmatter's theme
       --browser <path>  Chrome or Chromium to use
+      --timeout <s>     Most seconds any step in the browser may take (default 60)
   -q, --quiet           Print errors only
       --verbose         Say which browser is used, and when each step ends`,
     load: () => import('./commands/pdf.ts'),

@@ -12,7 +12,7 @@ import { rename, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { HTTPRequest, Page } from 'puppeteer-core'
-import type { BrowserSession, Log } from './browser.ts'
+import { withTimeout, type BrowserSession, type Log } from './browser.ts'
 import { untilDone } from './cleanup.ts'
 import { EnvironmentError } from './errors.ts'
 import type { PdfMetadata } from './pdf-metadata.ts'
@@ -56,34 +56,34 @@ export async function exportPdf(session: BrowserSession, options: PdfOptions): P
   const running = await session.get()
   let page: Page | undefined
   try {
-    page = await running.browser.newPage()
+    page = await step('a new browser page', timeout, () => running.browser.newPage())
     const blocked = await allowOnlyDeckFiles(page, path.dirname(options.html))
     await page.evaluateOnNewDocument(listenForPdfReady)
     // reveal.js reads its options from the query too: print layout, pages exactly the canvas, fragments.
     const url = `${pathToFileURL(options.html).href}?print-pdf&margin=0&pdfSeparateFragments=${options.fragments === 'each'}`
 
     options.log?.('pdf: page open')
-    await step(`load the deck ${options.html}`, timeout, () => page!.goto(url, { waitUntil: 'load', timeout }))
+    await step(`the deck to load (${options.html})`, timeout, () => page!.goto(url, { waitUntil: 'load', timeout }))
     options.log?.('pdf: deck loaded')
     await step('reveal.js to lay out the slides for print (pdf-ready)', timeout, () =>
       page!.waitForFunction('window.diapoPdfReady === true', { timeout, polling: 50 }),
     )
     await step('the fonts and images to load', timeout, () => page!.evaluate(untilFontsAndImages))
-    await page.evaluate(unhideSlides)
-    const spilled = (await page.evaluate(spilledSlides)) as PdfResult['spilled']
+    await step('the slides to be shown', timeout, () => page!.evaluate(unhideSlides))
+    const spilled = (await step('the slides to be measured', timeout, () => page!.evaluate(spilledSlides))) as PdfResult['spilled']
     options.log?.('pdf: laid out, printing')
 
     const result: PdfResult = { pages: {}, spilled, blocked }
     if (options.slides) {
-      const pdf = await step('print the slides', timeout, () =>
+      const pdf = await step('the slides to print', timeout, () =>
         page!.pdf({ preferCSSPageSize: true, printBackground: true, outline: true, tagged: true, timeout }),
       )
       result.pages.slides = await writePdf(options.slides, pdf, options.metadata, await finishing)
     }
     if (options.notes) {
       const paper = options.paper ?? 'a4'
-      await page.evaluate(`(${handoutLayout})(${JSON.stringify(paper)})`)
-      const pdf = await step('print the handout', timeout, () =>
+      await step('the handout layout', timeout, () => page!.evaluate(`(${handoutLayout})(${JSON.stringify(paper)})`))
+      const pdf = await step('the handout to print', timeout, () =>
         page!.pdf({ format: paper, margin: handoutMargin, printBackground: true, outline: true, tagged: true, timeout }),
       )
       const metadata = { ...options.metadata, title: `${options.metadata.title} (notes)` }
@@ -95,7 +95,8 @@ export async function exportPdf(session: BrowserSession, options: PdfOptions): P
     if (error instanceof EnvironmentError) throw error
     throw new EnvironmentError(`The browser failed while printing the PDF: ${(error as Error).message.split('\n')[0]}`, { cause: error })
   } finally {
-    await page?.close().catch(() => {})
+    // A hung browser does not answer this either: it is killed with the session.
+    await withTimeout('the page to close', 2_000, () => page?.close() ?? Promise.resolve()).catch(() => {})
   }
 }
 
@@ -113,10 +114,10 @@ async function allowOnlyDeckFiles(page: Page, deckDir: string): Promise<string[]
   return blocked
 }
 
-/** Run `action`, turning a time-out into an error that says what did not become ready. */
+/** Run `action`; a time-out, ours or puppeteer's, is an error that says what did not become ready. */
 async function step<T>(what: string, timeout: number, action: () => Promise<T>): Promise<T> {
   try {
-    return await action()
+    return await withTimeout(what, timeout, action)
   } catch (error) {
     if ((error as Error).name === 'TimeoutError') {
       throw new EnvironmentError(`Timed out after ${Math.round(timeout / 1000)} s waiting for ${what}`, { cause: error })

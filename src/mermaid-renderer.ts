@@ -14,7 +14,8 @@ import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 import { packageDir } from './packages.ts'
 import type { Page } from 'puppeteer-core'
-import type { BrowserSession, Log, RunningBrowser } from './browser.ts'
+import { withTimeout, type BrowserSession, type Log, type RunningBrowser } from './browser.ts'
+import { EnvironmentError } from './errors.ts'
 
 /** One diagram to draw. */
 export interface MermaidJob {
@@ -56,22 +57,31 @@ const contentTypes: Record<string, string> = {
  * session starts the browser for it (opening the page as its first tab),
  * Mermaid loads and draws while puppeteer is still connecting.
  */
-export async function renderMermaid(session: BrowserSession, jobs: MermaidJob[], theme: MermaidTheme, log?: Log): Promise<MermaidResult[]> {
+export async function renderMermaid(
+  session: BrowserSession,
+  jobs: MermaidJob[],
+  theme: MermaidTheme,
+  options: { log?: Log | undefined; timeout?: number | undefined } = {},
+): Promise<MermaidResult[]> {
+  const timeout = options.timeout ?? 60_000
   const server = await serveRenderFiles(theme, jobs)
   let page: Page | undefined
   try {
     const { port } = server.address() as AddressInfo
     const url = `http://127.0.0.1:${port}/render.html`
     const running = await session.get({ startUrl: url })
-    page = await openPage(running, url)
-    await page.waitForFunction('window.diapoDone === true', { timeout: 60_000, polling: 50 })
-    const failed = await page.evaluate('window.diapoFailed')
-    if (failed) throw new Error(`Mermaid did not run in the browser: ${String(failed)}`)
-    const times = (await page.evaluate('window.diapoTimes')) as Record<string, number>
-    log?.(`diagrams: in the page (ms): ${JSON.stringify(times)}`)
-    return (await page.evaluate('window.diapoResults')) as MermaidResult[]
+    page = await withTimeout('the diagram page to open', timeout, () => openPage(running, url))
+    const drawn = page
+    await withTimeout('Mermaid to draw the diagrams', timeout, () =>
+      drawn.waitForFunction('window.diapoDone === true', { timeout: 0, polling: 50 }),
+    )
+    const failed = await withTimeout('the diagrams', timeout, () => drawn.evaluate('window.diapoFailed'))
+    if (failed) throw new EnvironmentError(`Mermaid did not run in the browser: ${String(failed)}`)
+    const times = (await withTimeout('the diagrams', timeout, () => drawn.evaluate('window.diapoTimes'))) as Record<string, number>
+    options.log?.(`diagrams: in the page (ms): ${JSON.stringify(times)}`)
+    return (await withTimeout('the diagrams', timeout, () => drawn.evaluate('window.diapoResults'))) as MermaidResult[]
   } finally {
-    await page?.close().catch(() => {})
+    await withTimeout('the page to close', 2_000, () => page?.close() ?? Promise.resolve()).catch(() => {})
     server.close()
   }
 }
@@ -79,12 +89,12 @@ export async function renderMermaid(session: BrowserSession, jobs: MermaidJob[],
 /** The tab showing `url`: the browser's first tab when it was started on it, else a new one. */
 async function openPage(running: RunningBrowser, url: string): Promise<Page> {
   if (running.startUrl === url) {
-    const target = await running.browser.waitForTarget((candidate) => candidate.url() === url, { timeout: 10_000 })
+    const target = await running.browser.waitForTarget((candidate) => candidate.url() === url, { timeout: 0 })
     const existing = await target.page()
     if (existing) return existing
   }
   const page = await running.browser.newPage()
-  await page.goto(url, { waitUntil: 'load', timeout: 30_000 })
+  await page.goto(url, { waitUntil: 'load', timeout: 0 })
   return page
 }
 

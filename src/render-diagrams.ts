@@ -20,6 +20,8 @@ export interface RenderDiagramsOptions {
   cache: DiagramCache
   session: BrowserSession
   log?: Log | undefined
+  /** Most time a step in the browser may take, in milliseconds. Default: 60 s. */
+  timeout?: number | undefined
 }
 
 /** The SVG of each diagram, by its `ref`, and how they were obtained. */
@@ -91,7 +93,7 @@ export async function drawDiagrams(plan: DiagramPlan, options: RenderDiagramsOpt
     options.session,
     jobs,
     { css: options.theme.css, assets: options.theme.assets, iconPacks: plan.iconPacks },
-    options.log,
+    { log: options.log, timeout: options.timeout },
   )
   options.log?.(`diagrams: ${results.length} drawn`)
   let rendered = 0

@@ -172,6 +172,18 @@ describe('PDF faults', () => {
     assert.deepEqual(browsersUnder(dir), [])
   })
 
+  test('a browser that hangs: exit 3 once --timeout passes, naming the step, no browser left', async () => {
+    const { dir, deck } = await bigDeck()
+    const child = startBuild(deck, dir, ['--timeout', '3'])
+    await child.waitFor(/pdf: page open/)
+    for (const line of browsersUnder(dir)) process.kill(Number(line.split(/\s+/)[0]), 'SIGSTOP')
+    const { code, stderr } = await child.done
+    assert.equal(code, 3, stderr)
+    assert.match(stderr, /Timed out after 3 s waiting for the deck to load/)
+    assert.deepEqual(await leftovers(dir), [])
+    assert.deepEqual(browsersUnder(dir), [])
+  })
+
   test('Ctrl-C while printing: exit 130, nothing written, no browser left', async () => {
     const { dir, deck } = await bigDeck()
     const child = startBuild(deck, dir)
@@ -196,8 +208,8 @@ async function bigDeck() {
 }
 
 /** `diapo build --verbose` with its temporary files (the browser's profile) under `dir`. */
-function startBuild(deck: string, dir: string) {
-  const child = spawn(process.execPath, [cli, 'build', deck, '--out', path.join(dir, 'out'), '--verbose'], {
+function startBuild(deck: string, dir: string, extra: string[] = []) {
+  const child = spawn(process.execPath, [cli, 'build', deck, '--out', path.join(dir, 'out'), '--verbose', ...extra], {
     cwd: root,
     env: { ...process.env, TMPDIR: path.join(dir, 'tmp') },
   })

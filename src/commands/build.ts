@@ -23,6 +23,8 @@ export async function runBuild(args: string[], mode: 'build' | 'pdf'): Promise<n
   const { values, positionals } = parseOptions(args)
   if (positionals.length > 1) throw new UsageError(`Expected at most one input, got ${positionals.length}: ${positionals.join(' ')}`)
   const pdf = pdfSettings(values, mode)
+  const timeout = values.timeout === undefined ? undefined : Number(values.timeout) * 1000
+  if (timeout !== undefined && !(timeout > 0)) throw new UsageError(`--timeout takes a number of seconds, not \`${values.timeout}\``)
 
   const config = await readUserConfig()
   // An explicit browser that does not exist is an error now, not only once something needs it.
@@ -49,6 +51,7 @@ export async function runBuild(args: string[], mode: 'build' | 'pdf'): Promise<n
       cacheDir: config.cacheDir,
       pdf,
       log,
+      timeout,
     })
     if (scratch && result.ok && !values.out && result.pdf) {
       result.pdf.slides = await keepPdf(result.pdf.slides)
@@ -121,6 +124,7 @@ function parseOptions(args: string[]) {
         fragments: { type: 'string' },
         paper: { type: 'string' },
         browser: { type: 'string' },
+        timeout: { type: 'string' },
         quiet: { type: 'boolean', short: 'q' },
         verbose: { type: 'boolean' },
       },
