@@ -86,7 +86,7 @@ export async function exportPdf(session: BrowserSession, options: PdfOptions): P
       const pdf = await step('the handout to print', timeout, () =>
         page!.pdf({ format: paper, margin: handoutMargin, printBackground: true, outline: true, tagged: true, timeout }),
       )
-      const metadata = { ...options.metadata, title: `${options.metadata.title} (notes)` }
+      const metadata = { ...options.metadata, title: `${options.metadata.title} (${notesWord(options.metadata.lang)})` }
       result.pages.notes = await writePdf(options.notes, pdf, metadata, await finishing)
     }
     options.log?.('pdf: printed')
@@ -98,6 +98,12 @@ export async function exportPdf(session: BrowserSession, options: PdfOptions): P
     // A hung browser does not answer this either: it is killed with the session.
     await withTimeout('the page to close', 2_000, () => page?.close() ?? Promise.resolve()).catch(() => {})
   }
+}
+
+/** "Notes" in the deck's language, for the handout's title; English when diapo does not know it. */
+function notesWord(lang: string): string {
+  const words: Record<string, string> = { es: 'notas', pt: 'notas', fr: 'notes', it: 'note', de: 'Notizen', ca: 'notes', nl: 'notities' }
+  return words[lang.toLowerCase().split('-')[0] ?? ''] ?? 'notes'
 }
 
 /** Refuse every request but the deck's own files; return the list of refused ones. */
