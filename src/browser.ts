@@ -164,7 +164,7 @@ const importPuppeteer = () => import('puppeteer-core')
 let puppeteer: ReturnType<typeof importPuppeteer> | undefined
 
 /** Start loading puppeteer-core (~0.15 s), without starting any browser. */
-export function preloadPuppeteer(): ReturnType<typeof importPuppeteer> {
+function preloadPuppeteer(): ReturnType<typeof importPuppeteer> {
   puppeteer ??= importPuppeteer()
   return puppeteer
 }
@@ -295,13 +295,11 @@ export class BrowserSession {
   /** How many browsers this session started: 0 when nothing needed one. */
   launches = 0
   readonly #find: () => BrowserChoice
-  readonly #launch: typeof launchBrowser
   readonly #log: Log
   #running: Promise<RunningBrowser> | undefined
 
-  constructor(options: FindBrowserOptions & { launch?: typeof launchBrowser; log?: Log } = {}) {
+  constructor(options: FindBrowserOptions & { log?: Log } = {}) {
     this.#find = () => findBrowser(options)
-    this.#launch = options.launch ?? launchBrowser
     this.#log = options.log ?? (() => {})
   }
 
@@ -314,7 +312,7 @@ export class BrowserSession {
       const choice = this.#find()
       this.launches++
       this.#log(`browser: starting ${choice.executable} (from ${choice.source})`)
-      const running = await this.#launch(choice, options)
+      const running = await launchBrowser(choice, options)
       this.#log('browser: started')
       return running
     })()

@@ -56,35 +56,35 @@ export async function exportPdf(session: BrowserSession, options: PdfOptions): P
   const running = await session.get()
   let page: Page | undefined
   try {
-    page = await step('a new browser page', timeout, () => running.browser.newPage())
+    page = await withTimeout('a new browser page', timeout, () => running.browser.newPage())
     const blocked = await allowOnlyDeckFiles(page, path.dirname(options.html))
     await page.evaluateOnNewDocument(listenForPdfReady)
     // reveal.js reads its options from the query too: print layout, pages exactly the canvas, fragments.
     const url = `${pathToFileURL(options.html).href}?print-pdf&margin=0&pdfSeparateFragments=${options.fragments === 'each'}`
 
     options.log?.('pdf: page open')
-    await step(`the deck to load (${options.html})`, timeout, () => page!.goto(url, { waitUntil: 'load', timeout }))
+    await withTimeout(`the deck to load (${options.html})`, timeout, () => page!.goto(url, { waitUntil: 'load', timeout: 0 }))
     options.log?.('pdf: deck loaded')
-    await step('reveal.js to lay out the slides for print (pdf-ready)', timeout, () =>
-      page!.waitForFunction('window.diapoPdfReady === true', { timeout, polling: 50 }),
+    await withTimeout('reveal.js to lay out the slides for print (pdf-ready)', timeout, () =>
+      page!.waitForFunction('window.diapoPdfReady === true', { timeout: 0, polling: 50 }),
     )
-    await step('the fonts and images to load', timeout, () => page!.evaluate(untilFontsAndImages))
-    await step('the slides to be shown', timeout, () => page!.evaluate(unhideSlides))
-    const spilled = (await step('the slides to be measured', timeout, () => page!.evaluate(spilledSlides))) as PdfResult['spilled']
+    await withTimeout('the fonts and images to load', timeout, () => page!.evaluate(untilFontsAndImages))
+    await withTimeout('the slides to be shown', timeout, () => page!.evaluate(unhideSlides))
+    const spilled = (await withTimeout('the slides to be measured', timeout, () => page!.evaluate(spilledSlides))) as PdfResult['spilled']
     options.log?.('pdf: laid out, printing')
 
     const result: PdfResult = { pages: {}, spilled, blocked }
     if (options.slides) {
-      const pdf = await step('the slides to print', timeout, () =>
-        page!.pdf({ preferCSSPageSize: true, printBackground: true, outline: true, tagged: true, timeout }),
+      const pdf = await withTimeout('the slides to print', timeout, () =>
+        page!.pdf({ preferCSSPageSize: true, printBackground: true, outline: true, tagged: true, timeout: 0 }),
       )
       result.pages.slides = await writePdf(options.slides, pdf, options.metadata, await finishing)
     }
     if (options.notes) {
       const paper = options.paper ?? 'a4'
-      await step('the handout layout', timeout, () => page!.evaluate(`(${handoutLayout})(${JSON.stringify(paper)})`))
-      const pdf = await step('the handout to print', timeout, () =>
-        page!.pdf({ format: paper, margin: handoutMargin, printBackground: true, outline: true, tagged: true, timeout }),
+      await withTimeout('the handout layout', timeout, () => page!.evaluate(`(${handoutLayout})(${JSON.stringify(paper)})`))
+      const pdf = await withTimeout('the handout to print', timeout, () =>
+        page!.pdf({ format: paper, margin: handoutMargin, printBackground: true, outline: true, tagged: true, timeout: 0 }),
       )
       const metadata = { ...options.metadata, title: `${options.metadata.title} (${notesWord(options.metadata.lang)})` }
       result.pages.notes = await writePdf(options.notes, pdf, metadata, await finishing)
@@ -118,18 +118,6 @@ async function allowOnlyDeckFiles(page: Page, deckDir: string): Promise<string[]
     void request.abort('blockedbyclient')
   })
   return blocked
-}
-
-/** Run `action`; a time-out, ours or puppeteer's, is an error that says what did not become ready. */
-async function step<T>(what: string, timeout: number, action: () => Promise<T>): Promise<T> {
-  try {
-    return await withTimeout(what, timeout, action)
-  } catch (error) {
-    if ((error as Error).name === 'TimeoutError') {
-      throw new EnvironmentError(`Timed out after ${Math.round(timeout / 1000)} s waiting for ${what}`, { cause: error })
-    }
-    throw error
-  }
 }
 
 /** Write the PDF beside its place, with its metadata, then move it in: never a half-written file. */
