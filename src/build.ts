@@ -41,8 +41,10 @@ export interface BuildOptions {
   log?: Log
   /** The PDF export: `false` for none. Default: the slides PDF, final state of the fragments. */
   pdf?: false | PdfSettings
-  /** Where the slides PDF goes. Default: `<outDir>/<title>.pdf`. */
+  /** Where the slides PDF goes. Default: `<pdfDir>/<title>.pdf`. */
   pdfFile?: string
+  /** The folder of the PDFs, when not the output folder (it must exist). Default: `outDir`. */
+  pdfDir?: string
   /** Most time any step in the browser may take, in milliseconds. Default: 60 s. */
   timeout?: number
 }
@@ -173,7 +175,7 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
   const name = fileName(title) || path.basename(path.resolve(input), '.md')
   // The handout goes beside the slides PDF: dist/<title>-notes.pdf, or next to --out.
   const pdfFiles = (folder: string) => {
-    const slides = options.pdfFile ?? path.join(folder, `${name}.pdf`)
+    const slides = options.pdfFile ?? path.join(options.pdfDir ?? folder, `${name}.pdf`)
     return { slides, notes: pdf?.notes ? slides.replace(/(\.pdf)?$/i, '-notes.pdf') : undefined }
   }
   let printed: PdfResult | undefined

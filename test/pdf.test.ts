@@ -127,6 +127,14 @@ describe('PDF layouts', () => {
     assert.equal((await readPdf(file)).pages.length, 3, 'one page for each of the fixture’s 3 slides')
   })
 
+  test('diapo pdf without --out: the PDF alone in dist/, where build would put it', async () => {
+    const dir = await tempDir()
+    const run = await runCli(['pdf', path.join(root, 'test/fixtures/split-headings/input.md')], dir)
+    assert.equal(run.code, 0, run.stderr)
+    assert.deepEqual(await readdir(dir), ['dist'])
+    assert.deepEqual(await readdir(path.join(dir, 'dist')), ['deck-title.pdf'])
+  })
+
   test('a remote resource: warned at build time, and blocked while printing', async () => {
     const dir = await tempDir()
     await writeFile(path.join(dir, 'deck.md'), '## Remote\n\n![A logo](https://example.com/logo.png)\n')

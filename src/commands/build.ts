@@ -2,7 +2,7 @@
  * `diapo build`: Markdown → reveal.js deck and its PDF in the output folder.
  * `diapo pdf` (see `pdf.ts`) shares this code and writes only the PDF.
  */
-import { copyFile, mkdir, mkdtemp, rename, rm, unlink } from 'node:fs/promises'
+import { mkdir, mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
@@ -40,6 +40,9 @@ export async function runBuild(args: string[], mode: 'build' | 'pdf'): Promise<n
 
   // `diapo pdf` builds the deck in a folder of its own, prints it, and keeps only the PDF.
   const scratch = mode === 'pdf' ? await mkdtemp(path.join(os.tmpdir(), 'diapo-pdf-')) : undefined
+  // Without --out, `diapo pdf` puts the PDF where `build` would: dist/<title>.pdf.
+  const pdfDir = scratch && !values.out ? path.resolve('dist') : undefined
+  if (pdfDir) await mkdir(pdfDir, { recursive: true })
   let result: BuildResult
   try {
     result = await buildDeck({
@@ -47,16 +50,13 @@ export async function runBuild(args: string[], mode: 'build' | 'pdf'): Promise<n
       input: positionals[0],
       outDir: scratch ? path.join(scratch, 'deck') : values.out,
       pdfFile: scratch && values.out ? path.resolve(values.out) : undefined,
+      pdfDir,
       theme: values.theme,
       cacheDir: config.cacheDir,
       pdf,
       log,
       timeout,
     })
-    if (scratch && result.ok && !values.out && result.pdf) {
-      result.pdf.slides = await keepPdf(result.pdf.slides)
-      if (result.pdf.notes) result.pdf.notes = await keepPdf(result.pdf.notes)
-    }
   } finally {
     await session.close()
     if (scratch) await rm(scratch, { recursive: true, force: true })
@@ -71,19 +71,6 @@ export async function runBuild(args: string[], mode: 'build' | 'pdf'): Promise<n
   }
   if (!values.quiet) process.stdout.write(`${summary(result, mode, performance.now() - started, warnings)}\n`)
   return ExitCode.ok
-}
-
-/** `diapo pdf` without `--out`: the PDF goes to `dist/`, next to where `build` would put it. */
-async function keepPdf(file: string): Promise<string> {
-  const target = path.resolve('dist', path.basename(file))
-  await mkdir(path.dirname(target), { recursive: true })
-  const temporary = `${target}.${process.pid}.tmp`
-  await copyFile(file, temporary)
-  await rename(temporary, target).catch(async (error: unknown) => {
-    await unlink(temporary).catch(() => {})
-    throw error
-  })
-  return target
 }
 
 function summary(result: BuildResult, mode: 'build' | 'pdf', milliseconds: number, warnings: number): string {
