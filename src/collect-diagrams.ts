@@ -9,6 +9,7 @@ import path from 'node:path'
 import type { Code, Image, Parent, Root } from 'mdast'
 import { visit } from 'unist-util-visit'
 import { VFile } from 'vfile'
+import { localPath } from './local-images.ts'
 import { fail } from './messages.ts'
 import type { DiagramNode, DiagramSource } from './types.ts'
 
@@ -48,8 +49,7 @@ function fenced(node: Code, file: VFile): DiagramSource {
 }
 
 async function referenced(node: Image, file: VFile): Promise<DiagramSource | undefined> {
-  const relative = decodeURIComponent(node.url.split(/[?#]/)[0] ?? '')
-  const source = path.resolve(file.dirname ?? process.cwd(), relative)
+  const source = localPath(node.url, file)
   try {
     const text = await readFile(source, 'utf8')
     return describe(text, node.alt || undefined, new VFile({ path: source, value: text }), 1, 1)

@@ -20,7 +20,6 @@ const scheme = /^[a-z][a-z\d+.-]*:|^\/\//i
 /** Resolve, check and register every local image of the file. */
 export function localImages() {
   return async function (tree: Root, file: VFile): Promise<undefined> {
-    const base = file.dirname ?? process.cwd()
     const assets: Asset[] = (file.data.assets ??= [])
     const jobs: Array<Promise<void>> = []
 
@@ -36,8 +35,7 @@ export function localImages() {
         }
         return
       }
-      const relative = safeDecode(url.split(/[?#]/)[0] ?? '')
-      const source = path.resolve(base, relative)
+      const source = localPath(url, file)
       jobs.push(
         hashFile(source).then(
           (hash) => {
@@ -86,6 +84,11 @@ export function localImages() {
 async function hashFile(file: string): Promise<string> {
   const content = await readFile(file)
   return createHash('sha256').update(content).digest('hex').slice(0, 10)
+}
+
+/** The file a local URL in `file` names: without query or fragment, decoded, relative to `file`'s folder. */
+export function localPath(url: string, file: VFile): string {
+  return path.resolve(file.dirname ?? process.cwd(), safeDecode(url.split(/[?#]/)[0] ?? ''))
 }
 
 function safeDecode(value: string): string {

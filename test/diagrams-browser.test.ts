@@ -167,7 +167,8 @@ describe('diagram problems', () => {
     assert.match(run.stderr, /diagram-errors\/input\.md:6:11 +error +Invalid Mermaid diagram: Parse error/)
     assert.match(run.stderr, /diagram-errors\/broken\.mmd:3:6 +error +Invalid Mermaid diagram: Parse error/)
     assert.match(run.stderr, /diagram-errors\/input\.md:22:1 +error +Diagram `gone\.mmd` not found/)
-    assert.match(run.stderr, /3 errors: nothing was written/)
+    assert.match(run.stderr, /diagram-errors\/input\.md:26:1 +error +Diagram `odd%zz\.mmd` not found/)
+    assert.match(run.stderr, /4 errors: nothing was written/)
   })
 
   test('--browser naming no browser: exit 3, naming it', async () => {
