@@ -36,7 +36,6 @@ export interface DiagramPlan {
   /** SVGs found in the cache, by diagram ref. */
   svgs: Map<string, string>
   missing: Array<{ diagram: DiagramSource; key: string }>
-  iconPacks: Record<string, unknown>
 }
 
 /** Everything besides its own text that shapes a diagram's SVG. */
@@ -60,13 +59,12 @@ export function diagramKey(diagram: Pick<DiagramSource, 'source' | 'alt'>, conte
 export async function planDiagrams(diagrams: readonly DiagramSource[], theme: LoadedTheme, cache: DiagramCache): Promise<DiagramPlan> {
   const unique = [...new Map(diagrams.map((diagram) => [diagram.ref, diagram])).values()]
   const svgs = new Map<string, string>()
-  if (unique.length === 0) return { svgs, missing: [], iconPacks: {} }
-  const iconPacks = iconPacksFor(unique.map((diagram) => diagram.source))
+  if (unique.length === 0) return { svgs, missing: [] }
   const context: DiagramContext = {
     renderer: rendererFingerprint,
     mermaid: packageVersion('mermaid'),
     theme: theme.output,
-    icons: iconPacks.versions,
+    icons: iconPackVersions(iconsNamed(unique.map((diagram) => diagram.source))),
   }
   const keys = unique.map((diagram) => diagramKey(diagram, context))
   const stored = await Promise.all(keys.map((key) => cache.get(key)))
@@ -76,7 +74,7 @@ export async function planDiagrams(diagrams: readonly DiagramSource[], theme: Lo
     if (svg) svgs.set(diagram.ref, svg)
     else missing.push({ diagram, key: keys[index]! })
   }
-  return { svgs, missing, iconPacks: iconPacks.packs }
+  return { svgs, missing }
 }
 
 /**
@@ -92,7 +90,11 @@ export async function drawDiagrams(plan: DiagramPlan, options: RenderDiagramsOpt
   const results = await renderMermaid(
     options.session,
     jobs,
-    { css: options.theme.css, assets: options.theme.assets, iconPacks: plan.iconPacks },
+    {
+      css: options.theme.css,
+      assets: options.theme.assets,
+      iconPacks: iconPacks(iconsNamed(plan.missing.map(({ diagram }) => diagram.source))),
+    },
     { log: options.log, timeout: options.timeout },
   )
   options.log?.(`diagrams: ${results.length} drawn`)
@@ -123,28 +125,36 @@ function describeError(message: string): string {
     .join(' ')
 }
 
-/**
- * Icon packs the diagrams use (`logos:nginx` → `@iconify-json/logos`), cut
- * down to the icons named, so the page gets kilobytes, not the 8 MB pack.
- */
-function iconPacksFor(sources: readonly string[]): { packs: Record<string, unknown>; versions: Record<string, string> } {
-  const wanted = new Map<string, Set<string>>()
+/** The icons the diagrams name (`logos:nginx`), by pack prefix, for the packs installed (`@iconify-json/logos`). */
+function iconsNamed(sources: readonly string[]): Map<string, { dir: string; names: Set<string> }> {
+  const wanted = new Map<string, { dir: string; names: Set<string> }>()
   for (const source of sources) {
-    for (const match of source.matchAll(/\bicon:\s*["']([a-z\d-]+):([a-z\d-]+)["']/g)) {
-      const [, prefix, name] = match
-      if (!wanted.has(prefix!)) wanted.set(prefix!, new Set())
-      wanted.get(prefix!)!.add(name!)
+    for (const [, prefix, name] of source.matchAll(/\bicon:\s*["']([a-z\d-]+):([a-z\d-]+)["']/g)) {
+      if (!wanted.has(prefix!)) {
+        try {
+          wanted.set(prefix!, { dir: packageDir(`@iconify-json/${prefix}`), names: new Set() })
+        } catch {
+          continue // Not installed: Mermaid itself will say the icon is unknown.
+        }
+      }
+      wanted.get(prefix!)!.names.add(name!)
     }
   }
+  return new Map([...wanted].sort(([a], [b]) => a.localeCompare(b)))
+}
+
+/** The versions of the packs: part of the cache key, read from their package.json only. */
+function iconPackVersions(wanted: ReturnType<typeof iconsNamed>): Record<string, string> {
+  return Object.fromEntries([...wanted.keys()].map((prefix) => [prefix, packageVersion(`@iconify-json/${prefix}`)]))
+}
+
+/**
+ * The packs cut down to the icons named, so the page gets kilobytes, not
+ * the 8 MB pack. Read only when there is something to draw.
+ */
+function iconPacks(wanted: ReturnType<typeof iconsNamed>): Record<string, unknown> {
   const packs: Record<string, unknown> = {}
-  const versions: Record<string, string> = {}
-  for (const [prefix, names] of [...wanted].sort(([a], [b]) => a.localeCompare(b))) {
-    let dir: string
-    try {
-      dir = packageDir(`@iconify-json/${prefix}`)
-    } catch {
-      continue // Mermaid itself will say the icon is unknown.
-    }
+  for (const [prefix, { dir, names }] of wanted) {
     const pack = JSON.parse(readFileSync(path.join(dir, 'icons.json'), 'utf8')) as IconifyPack
     const icons: Record<string, unknown> = {}
     for (const name of [...names].sort()) {
@@ -152,9 +162,8 @@ function iconPacksFor(sources: readonly string[]): { packs: Record<string, unkno
       if (pack.icons[target]) icons[name] = pack.icons[target]
     }
     packs[prefix] = { prefix, width: pack.width, height: pack.height, icons }
-    versions[prefix] = packageVersion(`@iconify-json/${prefix}`)
   }
-  return { packs, versions }
+  return packs
 }
 
 interface IconifyPack {

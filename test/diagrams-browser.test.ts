@@ -66,6 +66,14 @@ describe('the talk’s diagrams', () => {
     }
   })
 
+  test('the platform’s logos are drawn as icons, not text boxes', async () => {
+    const icons = await page.$$eval(
+      'figure.diagram > svg[aria-label="La plataforma Docker"] g.icon-shape svg',
+      (svgs) => svgs.filter((svg) => svg.querySelector('path')).length,
+    )
+    assert.equal(icons, 7, 'two containers, NGINX and Ubuntu images, NGINX, Ubuntu and Redis in the registry')
+  })
+
   test('no ids are shared between the page’s SVGs', async () => {
     const duplicates = await page.$$eval('[id]', (elements) => {
       const seen = new Map<string, number>()
