@@ -215,9 +215,10 @@ export async function launchBrowser(choice: BrowserChoice, options: { timeout?: 
     choice,
     startUrl: options.startUrl,
     close() {
+      // Nothing of the profile is kept, so there is nothing for the browser to
+      // save: killing it outright ends it ~0.1 s sooner than asking it to quit.
       closing ??= (async () => {
-        // A browser that does not answer within a second is killed all the same.
-        await Promise.race([browser.close().catch(() => {}), new Promise((resolve) => setTimeout(resolve, 1000).unref())])
+        await browser.disconnect().catch(() => {})
         await end()
       })()
       return closing

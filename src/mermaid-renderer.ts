@@ -73,7 +73,8 @@ export async function renderMermaid(
     page = await withTimeout('the diagram page to open', timeout, () => openPage(running, url))
     const drawn = page
     await withTimeout('Mermaid to draw the diagrams', timeout, () =>
-      drawn.waitForFunction('window.diapoDone === true', { timeout: 0, polling: 50 }),
+      // Polling on DOM changes: the page marks its root when done, and no interval is waited out.
+      drawn.waitForFunction('window.diapoDone === true', { timeout: 0, polling: 'mutation' }),
     )
     const failed = await withTimeout('the diagrams', timeout, () => drawn.evaluate('window.diapoFailed'))
     if (failed) throw new EnvironmentError(`Mermaid did not run in the browser: ${String(failed)}`)
@@ -285,6 +286,7 @@ try {
   window.diapoFailed = String((error && error.stack) || error)
 }
 window.diapoDone = true
+document.documentElement.dataset.done = ''
 </script></body></html>`
 
 /** Changes whenever the render page does, so cached SVGs of an older page are not reused. */
