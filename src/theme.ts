@@ -72,11 +72,13 @@ async function inlineCss(file: string, assets: Map<string, Asset>, warnings: str
   const css = await readFile(file, 'utf8')
   const dir = path.dirname(file)
 
+  // The file's own CSS gets its urls rewritten; an imported file's CSS comes back rewritten already.
   const parts: string[] = []
   let last = 0
+  const own = async (text: string) => parts.push(await rewriteUrls(text, dir, assets, warnings))
   for (const match of css.matchAll(importRule)) {
     const target = match[2] ?? ''
-    parts.push(css.slice(last, match.index))
+    await own(css.slice(last, match.index))
     last = match.index + match[0].length
     if (isRemote(target)) {
       warnings.push(
@@ -88,13 +90,8 @@ async function inlineCss(file: string, assets: Map<string, Asset>, warnings: str
       else warnings.push(`${path.basename(file)} imports ${target}, which was not found at ${imported}; left out`)
     }
   }
-  parts.push(css.slice(last))
-
-  const rewritten: string[] = []
-  for (const part of parts) {
-    rewritten.push(await rewriteUrls(part, dir, assets, warnings))
-  }
-  return rewritten.join('')
+  await own(css.slice(last))
+  return parts.join('')
 }
 
 async function rewriteUrls(css: string, dir: string, assets: Map<string, Asset>, warnings: string[]): Promise<string> {
