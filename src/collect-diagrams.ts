@@ -10,7 +10,7 @@ import type { Code, Image, Parent, Root } from 'mdast'
 import { visit } from 'unist-util-visit'
 import { VFile } from 'vfile'
 import { localPath } from './local-images.ts'
-import { fail } from './messages.ts'
+import { fail, warn } from './messages.ts'
 import type { DiagramNode, DiagramSource } from './types.ts'
 
 /** Replace diagrams by placeholders and list them in `file.data.diagrams`. */
@@ -52,6 +52,9 @@ async function referenced(node: Image, file: VFile): Promise<DiagramSource | und
   const source = localPath(node.url, file)
   try {
     const text = await readFile(source, 'utf8')
+    if (!node.alt?.trim()) {
+      warn(file, `Diagram \`${node.url}\` has no alt text: say what it shows, as in \`![what it shows](${node.url})\``, node, 'image-alt')
+    }
     return describe(text, node.alt || undefined, new VFile({ path: source, value: text }), 1, 1)
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code

@@ -2,7 +2,7 @@
  * Stage: images on the author's disk are found, relative to the Markdown file
  * that names them, and copied into the output under a content-hashed name.
  * A missing one is an error with its place; a remote one gets a warning,
- * since the deck must work offline.
+ * since the deck must work offline, and so does one without alt text.
  */
 import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
@@ -68,6 +68,9 @@ export function localImages() {
     }
 
     visit(tree, 'image', (node) => {
+      if (!node.alt?.trim()) {
+        warn(file, `Image \`${node.url}\` has no alt text: say what it shows, as in \`![what it shows](${node.url})\``, node, 'image-alt')
+      }
       register(node.url, node, (output) => (node.url = output))
     })
     for (const slide of slidesOf(tree)) {
