@@ -3,12 +3,14 @@
  * Library code: it returns what happened (files with their messages) and
  * throws only for environment problems; the CLI does the printing.
  */
+import { writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { Root as HastRoot } from 'hast'
 import type { Root as MdastRoot } from 'mdast'
 import { toString } from 'mdast-util-to-string'
-import type { VFile } from 'vfile'
+import { VFile } from 'vfile'
 import { BrowserSession, type Log } from './browser.ts'
+import { checkInternalLinks } from './check-links.ts'
 import { defaultConfig, type DeckConfig } from './config.ts'
 import { DiagramCache, defaultCacheDir } from './diagram-cache.ts'
 import { readInput } from './input.ts'
@@ -17,7 +19,10 @@ import { diapoVersion, packageDir } from './packages.ts'
 import { deckStages, parseStages, slideStages } from './pipeline.ts'
 import { drawDiagrams, planDiagrams } from './render-diagrams.ts'
 import { exportPdf, type PdfResult } from './export-pdf.ts'
+import { fitMode, slideKey, type Fit, type FitPlan } from './fit-slides.ts'
+import type { Layout } from './measure-slides.ts'
 import { slidesOf } from './slide-attributes.ts'
+import type { Slide } from './types.ts'
 import { findTheme, loadTheme, themeNames } from './theme.ts'
 import { writeDeck, type OutputFile } from './write.ts'
 
@@ -47,6 +52,13 @@ export interface BuildOptions {
   pdfDir?: string
   /** Most time any step in the browser may take, in milliseconds. Default: 60 s. */
   timeout?: number
+  /**
+   * Measure the slides in the browser even without a PDF (`diapo check`).
+   * A build that prints always measures: no slide runs off its canvas.
+   */
+  measure?: boolean
+  /** A folder to write a PNG of every slide into (`--screenshots`). */
+  screenshots?: string
 }
 
 /** Which PDFs to print. */
@@ -75,6 +87,10 @@ export interface BuildResult {
   diagrams: { rendered: number; cached: number }
   /** Browsers started by this build (0 when every diagram was cached). */
   browserLaunches: number
+  /** Slides the browser measured, when it did: how many findings it made, and slides made to fit. */
+  layout?: { findings: number; split: number; shrunk: number } | undefined
+  /** The screenshots written, when asked for. */
+  screenshots?: string[] | undefined
 }
 
 /** Build the deck of `options.input` into `options.outDir`. */
@@ -135,12 +151,16 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
   if (pdf && plan.missing.length === 0) session.get().catch(() => {})
 
   const title = config.title ?? firstHeading(trees) ?? path.basename(path.resolve(input), '.md')
+  // Measuring may ask for the slides again, fitted: keep the parsed trees as they are now.
+  const measure = Boolean(pdf || options.measure || options.screenshots)
+  const parsed = measure ? trees.map((tree) => structuredClone(tree)) : []
   const slides = slideStages(config)
   const slideTrees: HastRoot[] = []
   for (const [index, tree] of trees.entries()) {
     slideTrees.push(await slides.run(tree, files[index]!))
   }
   const diagrams = await drawing
+  checkInternalLinks(files, slideTrees)
   if (hasErrors(withDiagramFiles(files))) return failed()
 
   const revealDir = path.join(packageDir('reveal.js'), 'dist')
@@ -150,7 +170,6 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
     { path: 'assets/reveal/reveal.js', source: path.join(revealDir, 'reveal.js') },
     { path: 'assets/reveal/plugin/notes.js', source: path.join(revealDir, 'plugin', 'notes.js') },
   ]
-  const deck: HastRoot = { type: 'root', children: slideTrees.flatMap((tree) => tree.children) }
   const stages = deckStages({
     config,
     title,
@@ -159,7 +178,12 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
     scripts: { reveal: revealFiles[2]!.path, notes: revealFiles[3]!.path },
     svgs: diagrams.svgs,
   })
-  const html = stages.stringify(await stages.run(deck))
+  const deckHtml = async (slideTrees: HastRoot[]) => {
+    const deck: HastRoot = { type: 'root', children: slideTrees.flatMap((tree) => tree.children) }
+    return { html: stages.stringify(await stages.run(deck)), slideCount: countSlides(deck) }
+  }
+  let { html, slideCount } = await deckHtml(slideTrees)
+  let slideList = listSlides(files, trees)
 
   const outputs = new Map<string, OutputFile>()
   for (const file of [
@@ -179,40 +203,93 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
     return { slides, notes: pdf?.notes ? slides.replace(/(\.pdf)?$/i, '-notes.pdf') : undefined }
   }
   let printed: PdfResult | undefined
-  const printPdf = async (staging: string) => {
+  let fitted = { split: 0, shrunk: 0 }
+  // Slides that run off their canvas are fitted once: the slide stages run again on a copy
+  // of the parsed trees, with the measurements, and the page loads the new deck.
+  const fitSlides = async (layout: Layout, staging: string): Promise<boolean> => {
+    const { plan, split, shrunk } = fitPlan(layout, slideList)
+    if (plan.size === 0) return false
+    const fitStages = slideStages(config, plan)
+    const fitTrees = parsed.map((tree) => structuredClone(tree))
+    const fitSlideTrees: HastRoot[] = []
+    for (const [index, tree] of fitTrees.entries()) {
+      // A copy of the file: its messages were all given by the first run.
+      const file = files[index]!
+      fitSlideTrees.push(await fitStages.run(tree, new VFile({ path: file.path, value: file.value, data: { ...file.data, assets: [] } })))
+    }
+    ;({ html, slideCount } = await deckHtml(fitSlideTrees))
+    slideList = listSlides(files, fitTrees)
+    fitted = { split, shrunk }
+    await writeFile(path.join(staging, 'index.html'), html)
+    return true
+  }
+  const browserPass = async (staging: string) => {
     printed = await exportPdf(session, {
       html: path.join(staging, 'index.html'),
-      ...pdfFiles(staging),
+      ...(pdf ? pdfFiles(staging) : {}),
       fragments: pdf?.fragments ?? 'final',
       paper: pdf?.paper ?? 'a4',
       metadata: { title, author: config.author, subject: config.description, lang: config.lang, creator: `diapo ${diapoVersion()}` },
+      onLayout: (layout) => fitSlides(layout, staging),
+      screenshots: options.screenshots && path.resolve(options.screenshots),
       log: options.log,
       timeout: options.timeout,
     })
   }
-  await writeDeck(outDir, [...outputs.values()], { beforeSwap: pdf ? printPdf : undefined })
-  reportPrinting(printed, files, trees)
+  await writeDeck(outDir, [...outputs.values()], { beforeSwap: measure ? browserPass : undefined })
+  reportPrinting(printed, slideList, files)
 
   return {
     files: withDiagramFiles(files),
     ok: true,
-    slideCount: countSlides(deck),
+    slideCount,
     html: path.join(outDir, 'index.html'),
-    pdf: printed && { ...pdfFiles(outDir), pages: printed.pages },
+    pdf: pdf && printed ? { ...pdfFiles(outDir), pages: printed.pages } : undefined,
     diagrams: { rendered: diagrams.rendered, cached: diagrams.cached },
     browserLaunches: session.launches,
+    layout: printed && { findings: printed.layout.findings.length, ...fitted },
+    screenshots: printed?.screenshots,
   }
 }
 
-/** Warnings from printing: slides too tall for their page, requests outside the deck. */
-function reportPrinting(printed: PdfResult | undefined, files: VFile[], trees: MdastRoot[]) {
+/** A slide of the deck, in order, with the file it comes from. */
+interface SlideSource {
+  file: VFile
+  slide: Slide
+}
+
+function listSlides(files: VFile[], trees: MdastRoot[]): SlideSource[] {
+  return trees.flatMap((tree, index) => slidesOf(tree).map((slide) => ({ slide, file: files[index]! })))
+}
+
+/** How to fit the slides that ran off their canvas, as each asks (`::slide{fit=…}`). */
+function fitPlan(layout: Layout, slides: SlideSource[]): { plan: FitPlan; split: number; shrunk: number } {
+  const plan = new Map<string, Fit>()
+  let split = 0
+  let shrunk = 0
+  for (const fitting of layout.overflowing) {
+    const source = slides[fitting.slide - 1]
+    if (!source) continue
+    const mode = fitMode(source.slide)
+    const key = slideKey(source.file, source.slide)
+    if (mode === 'split' && fitting.cuts.length > 0) {
+      plan.set(key, { cuts: fitting.cuts, blocks: fitting.blocks })
+      split++
+    } else if (mode !== 'none' && fitting.shrink !== undefined) {
+      // A slide that cannot be cut (one tall block) is shrunk, if it stays legible.
+      plan.set(key, { shrink: fitting.shrink })
+      shrunk++
+    }
+  }
+  return { plan, split, shrunk }
+}
+
+/** Warnings from the browser pass: what the layout check found, requests outside the deck. */
+function reportPrinting(printed: PdfResult | undefined, slides: SlideSource[], files: VFile[]) {
   if (!printed) return
-  const slides = trees.flatMap((tree, index) => slidesOf(tree).map((slide) => ({ slide, file: files[index]! })))
-  for (const { slide, title, pages } of printed.spilled) {
+  for (const { slide, rule, message } of printed.layout.findings) {
     const source = slides[slide - 1]
-    const file = source?.file ?? files[0]!
-    const reason = `Slide ${slide} (“${title}”) does not fit its page: it takes ${pages} pages in the PDF; shorten it or split it with \`---\``
-    warn(file, reason, source?.slide.position?.start, 'slide-overflow')
+    warn(source?.file ?? files[0]!, `Slide ${slide}: ${message}`, source?.slide.position?.start, rule)
   }
   for (const url of [...new Set(printed.blocked)]) {
     warn(

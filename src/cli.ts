@@ -32,9 +32,15 @@ Options:
       --browser <path>  Chrome or Chromium to use (else diapo.config.json,
                         PUPPETEER_EXECUTABLE_PATH, CHROME_PATH, installed ones)
       --timeout <s>     Most seconds any step in the browser may take (default 60)
+      --screenshots <dir>  Also write a PNG of every slide into <dir>
   -q, --quiet           Print errors only
       --verbose         Say which browser is used, what is cached, and when
-  -h, --help            Show this help`,
+  -h, --help            Show this help
+
+Slides are measured in the browser as the PDF is printed: one that runs off
+its canvas is split into continuation slides at block boundaries (or shrunk:
+::slide{fit="shrink"}; left alone: fit="none"), and what is still too big,
+too small or too faint is a warning, as \`diapo check\` reports it.`,
     load: () => import('./commands/build.ts'),
   },
   pdf: {
@@ -55,6 +61,27 @@ Options:
   -q, --quiet           Print errors only
       --verbose         Say which browser is used, and when each step ends`,
     load: () => import('./commands/pdf.ts'),
+  },
+  check: {
+    summary: 'Lay the deck out in the browser and report what does not fit',
+    usage: `Usage: diapo check [input] [options]
+
+Build the deck of [input] (default: slides/) without writing it, lay it out
+in the browser at its canvas size (1280×720), and report each slide whose
+content runs off the canvas or is cut off, text under the theme's minimum
+size (20 px) or under WCAG AA contrast, diagrams scaled until their labels
+are too small to read, and empty slides — as file:line:col, the slide, the
+finding and its rule. Slides that run off are split (or shrunk, with
+::slide{fit="shrink"}) first, as \`diapo build\` does; what is left is reported.
+
+Options:
+      --strict              Exit 1 when there is any finding (else 0)
+      --theme <name>        Theme name or CSS file, over the frontmatter's theme
+      --screenshots <dir>   Also write a PNG of every slide into <dir>
+      --browser <path>      Chrome or Chromium to use
+      --timeout <s>         Most seconds any step in the browser may take (default 60)
+  -q, --quiet               Print findings only`,
+    load: () => import('./commands/check.ts'),
   },
   doctor: {
     summary: 'Show what diapo finds here: browser, packages, cache',

@@ -3,18 +3,21 @@
  *
  * reveal.js lays the deck out for print (`?print-pdf`); diapo waits for real
  * signals — reveal.js's `pdf-ready`, the fonts, every image decoded — never
- * a fixed sleep. The same page load then gives the handout: each slide, with
- * its speaker notes below it, on A4 or Letter. While printing, the page may
- * read the deck's own files and nothing else.
+ * a fixed sleep. One page load then serves every use of the laid-out deck:
+ * the slides are measured (`measure-slides.ts`), made to fit if they must
+ * (the deck is rebuilt and reloaded once), shot as PNGs if asked, printed,
+ * and printed again as the handout: each slide with its speaker notes below
+ * it, on A4 or Letter. The page may read the deck's own files, nothing else.
  */
 import { rmSync } from 'node:fs'
-import { rename, rm, writeFile } from 'node:fs/promises'
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { HTTPRequest, Page } from 'puppeteer-core'
 import { withTimeout, type BrowserSession, type Log } from './browser.ts'
 import { untilDone } from './cleanup.ts'
 import { EnvironmentError } from './errors.ts'
+import { measureSlides, type Layout } from './measure-slides.ts'
 import type { PdfMetadata } from './pdf-metadata.ts'
 
 /** pdf-lib is a megabyte of code: loaded only when there is a PDF to finish. */
@@ -33,6 +36,13 @@ export interface PdfOptions {
   /** Paper of the handout. Default: `a4`. */
   paper?: 'a4' | 'letter'
   metadata: PdfMetadata
+  /**
+   * Called with the first measurement of the slides; when it rewrites the
+   * deck (to make slides fit) and says so, the deck is loaded and measured again.
+   */
+  onLayout?: ((layout: Layout) => Promise<boolean>) | undefined
+  /** A folder to write a PNG of every slide into: `slide-01.png`, … */
+  screenshots?: string | undefined
   /** Most time each step may take, in milliseconds. Default: 60 s. */
   timeout?: number
   log?: Log | undefined
@@ -42,8 +52,10 @@ export interface PdfOptions {
 export interface PdfResult {
   /** Pages of the slides PDF and of the handout. */
   pages: { slides?: number; notes?: number }
-  /** Slides whose content needed more than one page: their number (1-based) and title. */
-  spilled: Array<{ slide: number; title: string; pages: number }>
+  /** The slides as measured last: what does not fit or cannot be read. */
+  layout: Layout
+  /** The screenshots written. */
+  screenshots: string[]
   /** Requests the page made outside the deck, which were refused. */
   blocked: string[]
 }
@@ -62,18 +74,25 @@ export async function exportPdf(session: BrowserSession, options: PdfOptions): P
     // reveal.js reads its options from the query too: print layout, pages exactly the canvas, fragments.
     const url = `${pathToFileURL(options.html).href}?print-pdf&margin=0&pdfSeparateFragments=${options.fragments === 'each'}`
 
+    const load = async () => {
+      await withTimeout(`the deck to load (${options.html})`, timeout, () => page!.goto(url, { waitUntil: 'load', timeout: 0 }))
+      options.log?.('pdf: deck loaded')
+      await withTimeout('reveal.js to lay out the slides for print (pdf-ready)', timeout, () =>
+        page!.waitForFunction('window.diapoPdfReady === true', { timeout: 0, polling: 50 }),
+      )
+      await withTimeout('the fonts and images to load', timeout, () => page!.evaluate(untilFontsAndImages))
+      await withTimeout('the slides to be shown', timeout, () => page!.evaluate(unhideSlides))
+      const layout = await measureSlides(page!, timeout)
+      options.log?.(`pdf: laid out and measured (${layout.findings.length} findings)`)
+      return layout
+    }
     options.log?.('pdf: page open')
-    await withTimeout(`the deck to load (${options.html})`, timeout, () => page!.goto(url, { waitUntil: 'load', timeout: 0 }))
-    options.log?.('pdf: deck loaded')
-    await withTimeout('reveal.js to lay out the slides for print (pdf-ready)', timeout, () =>
-      page!.waitForFunction('window.diapoPdfReady === true', { timeout: 0, polling: 50 }),
-    )
-    await withTimeout('the fonts and images to load', timeout, () => page!.evaluate(untilFontsAndImages))
-    await withTimeout('the slides to be shown', timeout, () => page!.evaluate(unhideSlides))
-    const spilled = (await withTimeout('the slides to be measured', timeout, () => page!.evaluate(spilledSlides))) as PdfResult['spilled']
-    options.log?.('pdf: laid out, printing')
+    let layout = await load()
+    if (options.onLayout && (await options.onLayout(layout))) layout = await load()
 
-    const result: PdfResult = { pages: {}, spilled, blocked }
+    const screenshots = options.screenshots ? await screenshotSlides(page, options.screenshots, timeout) : []
+    options.log?.('pdf: printing')
+    const result: PdfResult = { pages: {}, layout, screenshots, blocked }
     if (options.slides) {
       const pdf = await withTimeout('the slides to print', timeout, () =>
         page!.pdf({ preferCSSPageSize: true, printBackground: true, outline: true, tagged: true, timeout: 0 }),
@@ -98,6 +117,33 @@ export async function exportPdf(session: BrowserSession, options: PdfOptions): P
     // A hung browser does not answer this either: it is killed with the session.
     await withTimeout('the page to close', 2_000, () => page?.close() ?? Promise.resolve()).catch(() => {})
   }
+}
+
+/** A PNG of each slide, at the canvas size, as laid out for print. */
+async function screenshotSlides(page: Page, folder: string, timeout: number): Promise<string[]> {
+  await mkdir(folder, { recursive: true })
+  const boxes = (await withTimeout('the slides to be found', timeout, () =>
+    page.evaluate(`(() => {
+      const { width, height } = Reveal.getConfig()
+      const seen = new Map()
+      for (const page of document.querySelectorAll('.reveal .slides .pdf-page')) {
+        const section = page.querySelector('section[data-diapo-slide]')
+        const box = page.getBoundingClientRect()
+        if (section) seen.set(Number(section.getAttribute('data-diapo-slide')), { x: box.left + scrollX, y: box.top + scrollY, width, height })
+      }
+      return [...seen].sort((a, b) => a[0] - b[0])
+    })()`),
+  )) as Array<[number, { x: number; y: number; width: number; height: number }]>
+  const digits = String(boxes.length).length < 2 ? 2 : String(boxes.length).length
+  const files: string[] = []
+  for (const [slide, clip] of boxes) {
+    const file = path.join(folder, `slide-${String(slide).padStart(digits, '0')}.png`)
+    await withTimeout(`slide ${slide} to be shot`, timeout, () =>
+      page.screenshot({ path: file as `${string}.png`, clip, captureBeyondViewport: true }),
+    )
+    files.push(file)
+  }
+  return files
 }
 
 /** "Notes" in the deck's language, for the handout's title; English when diapo does not know it. */
@@ -170,21 +216,6 @@ const unhideSlides = `document.querySelectorAll('.reveal .slides section').forEa
   section.removeAttribute('hidden')
   section.removeAttribute('aria-hidden')
 })`
-
-/** Slides whose content is taller than a page: reveal.js gave them a print page several pages high. */
-const spilledSlides = `(() => {
-  const height = Reveal.getConfig().height
-  const result = []
-  for (const page of document.querySelectorAll('.reveal .slides .pdf-page')) {
-    const pages = Math.round(page.getBoundingClientRect().height / height)
-    const section = page.querySelector('section[data-diapo-slide]')
-    const slide = section ? Number(section.getAttribute('data-diapo-slide')) : 0
-    if (pages > 1 && !result.some((item) => item.slide === slide)) {
-      result.push({ slide, title: (section && section.querySelector('h1, h2, h3') || page).textContent.trim().slice(0, 60), pages })
-    }
-  }
-  return result
-})()`
 
 /**
  * Turn the printed slides into a handout: each page the slide, scaled to

@@ -3,10 +3,11 @@
  * plugin in a file of its own; this file only lists them.
  *
  *   Markdown ─parse─▶ mdast ─frontmatter─▶ settings ─collect diagrams─▶
- *   mdast ─split─▶ slides ─attributes─▶ ─notes─▶ ─fragments─▶ ─directives─▶
+ *   mdast ─split─▶ slides ─attributes─▶ ─notes─▶ ─fit─▶ ─fragments─▶ ─directives─▶
  *         ─images─▶ ─to HTML─▶ hast ─footnotes─▶ ─highlight─▶ (per file)
  *   all diagrams ─render (one browser, cached)─▶ SVG
  *   all slides ─insert SVG─▶ ─reveal document─▶ ─stringify─▶ HTML ─write─▶ dist/
+ *   HTML ─measure in the browser─▶ (slides that run off: ─fit─▶ again) ─print─▶ PDF
  *
  * The rendering and writing steps are called by `build.ts` between these.
  */
@@ -19,6 +20,7 @@ import remarkRehype from 'remark-rehype'
 import { unified } from 'unified'
 import { collectDiagrams } from './collect-diagrams.ts'
 import type { DeckConfig } from './config.ts'
+import { fitSlides, type FitPlan } from './fit-slides.ts'
 import { fragments } from './fragments.ts'
 import { readFrontmatter } from './frontmatter.ts'
 import { highlightCode } from './highlight-code.ts'
@@ -45,12 +47,13 @@ export function parseStages() {
     .use(collectDiagrams)
 }
 
-/** Stage 2, per file: syntax tree → HTML tree of slides. */
-export function slideStages(config: DeckConfig) {
+/** Stage 2, per file: syntax tree → HTML tree of slides (fitted as measured, when `fit` is given). */
+export function slideStages(config: DeckConfig, fit?: FitPlan) {
   return unified()
     .use(splitSlides, config)
     .use(slideAttributes)
     .use(speakerNotes)
+    .use(fitSlides, { plan: fit })
     .use(fragments, config)
     .use(otherDirectives)
     .use(localImages)

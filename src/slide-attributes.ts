@@ -29,7 +29,11 @@ const sectionAttributes: Record<string, string> = {
   visibility: 'data-visibility',
   state: 'data-state',
   timing: 'data-timing',
+  fit: 'data-fit',
 }
+
+/** What `fit` may say (see `fit-slides.ts`). */
+const fitValues = ['split', 'shrink', 'none']
 
 const imageExtension = /\.(?:avif|gif|jpe?g|png|svg|webp)$/i
 
@@ -63,6 +67,8 @@ function applyAttributes(slide: Slide, directive: LeafDirective, file: VFile) {
       properties.className = [...classes, ...value.split(/\s+/).filter(Boolean)].map(String)
     } else if (key === 'background') {
       properties[isImagePath(value) ? 'data-background-image' : 'data-background-color'] = value
+    } else if (key === 'fit' && !fitValues.includes(value)) {
+      warn(file, `Unknown fit \`${value}\` on \`::slide\`, ignored; expected one of: ${fitValues.join(', ')}`, directive, 'slide-attribute')
     } else if (key in sectionAttributes) {
       properties[sectionAttributes[key]!] = value
     } else if (key.startsWith('data-')) {

@@ -144,15 +144,6 @@ describe('PDF layouts', () => {
     assert.match(run.stderr, /The deck asks for https:\/\/example\.com\/logo\.png, outside its folder: blocked while printing/)
     assert.equal((await readPdf(path.join(dir, 'out', 'remote.pdf'))).pages.length, 1)
   })
-
-  test('a slide too tall for its page is a warning at its line', async () => {
-    const dir = await tempDir()
-    const items = Array.from({ length: 40 }, (_, index) => `- Point number ${index + 1}`).join('\n')
-    await writeFile(path.join(dir, 'deck.md'), `## Short\n\nFine.\n\n## Far too long\n\n${items}\n`)
-    const run = await runCli(['build', path.join(dir, 'deck.md'), '--out', path.join(dir, 'out')])
-    assert.equal(run.code, 0, run.stderr)
-    assert.match(run.stderr, /deck\.md:5:1 +warning +Slide 2 \(“Far too long”\) does not fit its page: it takes \d pages in the PDF/)
-  })
 })
 
 describe('PDF faults', () => {
@@ -171,7 +162,7 @@ describe('PDF faults', () => {
   test('the browser killed while printing: exit 3, no partial output, no browser left', async () => {
     const { dir, deck } = await bigDeck()
     const child = startBuild(deck, dir)
-    await child.waitFor(/pdf: laid out, printing/)
+    await child.waitFor(/pdf: printing/)
     killBrowsersUnder(dir)
     const { code, stderr } = await child.done
     assert.equal(code, 3, stderr)
@@ -195,7 +186,7 @@ describe('PDF faults', () => {
   test('Ctrl-C while printing: exit 130, nothing written, no browser left', async () => {
     const { dir, deck } = await bigDeck()
     const child = startBuild(deck, dir)
-    await child.waitFor(/pdf: laid out, printing/)
+    await child.waitFor(/pdf: printing/)
     child.process.kill('SIGINT')
     const { code, stderr } = await child.done
     assert.equal(code, 130, stderr)

@@ -54,6 +54,7 @@ export async function runBuild(args: string[], mode: 'build' | 'pdf'): Promise<n
       theme: values.theme,
       cacheDir: config.cacheDir,
       pdf,
+      screenshots: values.screenshots,
       log,
       timeout,
     })
@@ -81,7 +82,9 @@ function summary(result: BuildResult, mode: 'build' | 'pdf', milliseconds: numbe
     if (result.pdf.notes) outputs.push(`${relative(result.pdf.notes)} (${plural(result.pdf.pages.notes ?? 0, 'page')})`)
   }
   const warned = warnings ? ` (${plural(warnings, 'warning')})` : ''
-  return `Built ${plural(result.slideCount, 'slide')} → ${outputs.join(', ')} in ${(milliseconds / 1000).toFixed(2)} s${warned}`
+  const fitted = result.layout ? result.layout.split + result.layout.shrunk : 0
+  const fit = fitted > 0 ? ` (${fitted} made to fit)` : ''
+  return `Built ${plural(result.slideCount, 'slide')}${fit} → ${outputs.join(', ')} in ${(milliseconds / 1000).toFixed(2)} s${warned}`
 }
 
 function pdfSettings(values: ReturnType<typeof parseOptions>['values'], mode: 'build' | 'pdf'): false | PdfSettings {
@@ -114,6 +117,7 @@ function parseOptions(args: string[]) {
         timeout: { type: 'string' },
         quiet: { type: 'boolean', short: 'q' },
         verbose: { type: 'boolean' },
+        screenshots: { type: 'string' },
       },
     })
   } catch (error) {

@@ -1,0 +1,81 @@
+/**
+ * `diapo check`: build the deck where nobody sees it, lay it out in the
+ * browser at the canvas size, and report every slide that does not fit, is
+ * too small to read, too faint, or empty: `file:line:col  warning  Slide N:
+ * message  rule`. Nothing is written, except screenshots when asked for.
+ */
+import { mkdtemp, rm } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { parseArgs } from 'node:util'
+import { BrowserSession, findBrowser } from '../browser.ts'
+import { ExitCode, UsageError } from '../errors.ts'
+import { countMessages, formatMessages } from '../report.ts'
+import { readUserConfig } from '../user-config.ts'
+
+/** Run `diapo check` with its command-line arguments; returns the exit code. */
+export async function run(args: string[]): Promise<number> {
+  const started = performance.now()
+  const { values, positionals } = parseOptions(args)
+  if (positionals.length > 1) throw new UsageError(`Expected at most one input, got ${positionals.length}: ${positionals.join(' ')}`)
+  const timeout = values.timeout === undefined ? undefined : Number(values.timeout) * 1000
+  if (timeout !== undefined && !(timeout > 0)) throw new UsageError(`--timeout takes a number of seconds, not \`${values.timeout}\``)
+  const config = await readUserConfig()
+  if (values.browser) findBrowser({ flag: values.browser })
+
+  // The check always needs the browser: start it now, while the build code loads.
+  const session = new BrowserSession({ flag: values.browser, config: config.browser })
+  session.get().catch(() => {})
+  const { buildDeck } = await import('../build.ts')
+  const scratch = await mkdtemp(path.join(os.tmpdir(), 'diapo-check-'))
+  let result
+  try {
+    result = await buildDeck({
+      session,
+      input: positionals[0],
+      outDir: path.join(scratch, 'deck'),
+      theme: values.theme,
+      cacheDir: config.cacheDir,
+      pdf: false,
+      measure: true,
+      screenshots: values.screenshots,
+      timeout,
+    })
+  } finally {
+    await session.close()
+    await rm(scratch, { recursive: true, force: true })
+  }
+
+  const { errors, warnings } = countMessages(result.files)
+  const lines = formatMessages(result.files)
+  if (lines.length > 0) process.stderr.write(`${lines.join('\n')}\n`)
+  if (!result.ok) return ExitCode.content
+  const seconds = ((performance.now() - started) / 1000).toFixed(2)
+  const shots = result.screenshots?.length ? `; screenshots in ${values.screenshots}` : ''
+  const fitted =
+    result.layout && result.layout.split + result.layout.shrunk > 0 ? `, ${result.layout.split + result.layout.shrunk} made to fit` : ''
+  if (!values.quiet) {
+    const verdict = warnings === 0 && errors === 0 ? 'all fit' : `${warnings} warning${warnings === 1 ? '' : 's'}`
+    process.stdout.write(`Checked ${result.slideCount} slides${fitted}: ${verdict} (${seconds} s)${shots}\n`)
+  }
+  return values.strict && warnings > 0 ? ExitCode.content : ExitCode.ok
+}
+
+function parseOptions(args: string[]) {
+  try {
+    return parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        strict: { type: 'boolean' },
+        theme: { type: 'string' },
+        screenshots: { type: 'string' },
+        browser: { type: 'string' },
+        timeout: { type: 'string' },
+        quiet: { type: 'boolean', short: 'q' },
+      },
+    })
+  } catch (error) {
+    throw new UsageError((error as Error).message)
+  }
+}

@@ -1,0 +1,138 @@
+/**
+ * Stage: make slides that ran off their canvas fit, as the browser measured
+ * them (`measure-slides.ts`). By default such a slide is split into
+ * continuation slides at block boundaries — between paragraphs, list items
+ * or table rows, never inside a sentence, a code block or a diagram — each
+ * under the slide's heading marked “(cont.)”. A slide may ask to be shrunk
+ * instead, or to be left alone:
+ *
+ * ```markdown
+ * ::slide{fit="shrink"}   scaled down whole, never under the legible minimum
+ * ::slide{fit="none"}     left as written (the check still reports it)
+ * ```
+ *
+ * The measurements come from a first pass; the build then runs the slide
+ * stages again with them. Without measurements the stage changes nothing.
+ */
+import type { Heading, List, RootContent, Table } from 'mdast'
+import type { Root } from 'mdast'
+import type { VFile } from 'vfile'
+import type { Cut } from './measure-slides.ts'
+import { warn } from './messages.ts'
+import type { Slide } from './types.ts'
+
+/** How to fit one slide. */
+export type Fit = { cuts: Cut[]; blocks: number } | { shrink: number }
+
+/** Fits by slide, keyed with {@link slideKey}. */
+export type FitPlan = ReadonlyMap<string, Fit>
+
+/** Names a slide across builds of the same text: its file and where it starts. */
+export function slideKey(file: VFile, slide: Slide): string {
+  return `${file.path}:${slide.position?.start.offset ?? -1}`
+}
+
+/** How a slide asks to be fitted: `::slide{fit=…}`, read by `slide-attributes.ts`. */
+export function fitMode(slide: Slide): 'split' | 'shrink' | 'none' {
+  const value = slide.data?.hProperties?.['data-fit']
+  return value === 'shrink' || value === 'none' ? value : 'split'
+}
+
+/** Nodes that leave no element of their own among the slide's blocks. */
+const silent = new Set(['definition', 'footnoteDefinition', 'yaml'])
+
+/** Apply `plan` to the slides of each file. */
+export function fitSlides(options: { plan?: FitPlan | undefined } = {}) {
+  return function (tree: Root, file: VFile): undefined {
+    const plan = options.plan
+    if (!plan || plan.size === 0) return
+    const fitted = (slides: RootContent[]): RootContent[] =>
+      slides.flatMap((node): RootContent[] => {
+        if (node.type === 'slideStack') {
+          node.children = fitted(node.children) as Slide[]
+          return [node]
+        }
+        if (node.type !== 'slide') return [node]
+        const fit = plan.get(slideKey(file, node))
+        if (!fit) return [node]
+        if ('shrink' in fit) {
+          const properties = ((node.data ??= {}).hProperties ??= {})
+          properties.style = `--diapo-fit: ${fit.shrink}`
+          return [node]
+        }
+        return split(node, fit, file)
+      })
+    tree.children = fitted(tree.children)
+  }
+}
+
+/** The slide cut into parts at `fit.cuts`; the slide itself when its blocks do not match the measured ones. */
+function split(slide: Slide, fit: { cuts: Cut[]; blocks: number }, file: VFile): Slide[] {
+  const blocks = slide.children.filter((node) => !silent.has(node.type) && !isNotes(node))
+  if (blocks.length !== fit.blocks || blocks.some((node) => node.type === 'html')) {
+    warn(
+      file,
+      'This slide runs off the bottom, but diapo cannot split it (it holds raw HTML); shorten it, split it with `---`, or add `::slide{fit="shrink"}`',
+      slide.position?.start,
+      'fit',
+    )
+    return [slide]
+  }
+  const heading = blocks[0]?.type === 'heading' ? blocks[0] : undefined
+  const notes = slide.children.filter(isNotes)
+  const parts: RootContent[][] = [[]]
+  const cuts = [...fit.cuts].sort((a, b) => a.block - b.block || (a.item ?? 0) - (b.item ?? 0))
+  for (const [index, node] of blocks.entries()) {
+    const here = cuts.filter((cut) => cut.block === index)
+    if (here.length === 0 || (node.type !== 'list' && node.type !== 'table')) {
+      if (here.length > 0) parts.push([])
+      parts.at(-1)!.push(node)
+      continue
+    }
+    let from = 0
+    for (const cut of here) {
+      const item = cut.item ?? 0
+      if (item > from) parts.at(-1)!.push(slice(node, from, item))
+      parts.push([])
+      from = item
+    }
+    parts.at(-1)!.push(slice(node, from, undefined))
+  }
+  return parts
+    .filter((children) => children.length > 0)
+    .map((children, index) => {
+      if (index === 0) return { ...slide, children: [...children, ...notes] }
+      const properties = { ...slide.data?.hProperties }
+      delete properties.id // ids stay unique: only the first part keeps it
+      const first = children[0]
+      const last = children.at(-1)
+      return {
+        type: 'slide',
+        data: { ...slide.data, hProperties: properties },
+        position: first?.position && last?.position ? { start: first.position.start, end: last.position.end } : slide.position,
+        children: heading ? [continued(heading), ...children] : children,
+      } satisfies Slide
+    })
+}
+
+function isNotes(node: RootContent): boolean {
+  return node.type === 'containerDirective' && node.name === 'notes'
+}
+
+/** Items (or body rows) `from` to `to` of a list or table; a table keeps its header row. */
+function slice(node: List | Table, from: number, to: number | undefined): List | Table {
+  if (node.type === 'list') {
+    const start = node.ordered ? (node.start ?? 1) + from : node.start
+    return { ...node, start, children: node.children.slice(from, to) }
+  }
+  const [header, ...rows] = node.children
+  return { ...node, children: [header!, ...rows.slice(from, to)] }
+}
+
+/** The heading repeated on a continuation slide, marked so. */
+function continued(heading: Heading): Heading {
+  const copy = structuredClone(heading)
+  delete copy.position
+  copy.children.push({ type: 'text', value: ' (cont.)' })
+  return copy
+}

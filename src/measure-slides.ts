@@ -1,0 +1,329 @@
+/**
+ * Stage: measure every slide of the deck as the browser lays it out, and
+ * say what does not fit, what is too small to read, what is too faint.
+ *
+ * It runs in the page reveal.js laid out for print (`?print-pdf`), where
+ * every slide is shown at once at the canvas size: the same page load as
+ * the PDF, so a build that prints pays only for the measuring itself. For a
+ * slide that runs off its canvas it also finds where the slide may be cut
+ * into continuation slides (see `fit-slides.ts`): between blocks, list
+ * items or table rows, never inside one.
+ */
+import type { Page } from 'puppeteer-core'
+import { withTimeout } from './browser.ts'
+
+/** A rule of the layout check; the id printed after each finding. */
+export type LayoutRule = 'overflow' | 'text-size' | 'diagram-text-size' | 'image-size' | 'contrast' | 'empty-slide'
+
+/** Something wrong with one slide. */
+export interface LayoutFinding {
+  /** The slide, 1-based, in the order of the deck (each slide of a vertical stack counts). */
+  slide: number
+  rule: LayoutRule
+  message: string
+}
+
+/** Where a slide that runs off its canvas may be cut: before block `block`, or before item/row `item` of it. */
+export interface Cut {
+  block: number
+  item?: number
+}
+
+/** How an overflowing slide could be made to fit. */
+export interface SlideFitting {
+  slide: number
+  /** Blocks of the slide the cuts count in: heading included, notes and footnotes not. */
+  blocks: number
+  /** Cuts that make every part fit, at block boundaries; empty when no cut would help. */
+  cuts: Cut[]
+  /** The scale (≥ the smallest legible one) that would make the slide fit whole, if any. */
+  shrink: number | undefined
+}
+
+/** Thresholds of the check: the theme may set them with CSS custom properties. */
+export interface LayoutLimits {
+  /** Smallest text on the canvas, in CSS px (`--diapo-min-text`). Default: 20. */
+  minText: number
+  /** Smallest text inside a diagram (`--diapo-min-diagram-text`). Default: 14. */
+  minDiagramText: number
+}
+
+export const defaultLimits: LayoutLimits = { minText: 20, minDiagramText: 14 }
+
+/** What the measuring found. */
+export interface Layout {
+  findings: LayoutFinding[]
+  /** The slides that run off their canvas, with where to cut them. */
+  overflowing: SlideFitting[]
+}
+
+/** Measure the slides of a deck loaded for print in `page`, its fonts and images loaded. */
+export async function measureSlides(page: Page, timeout: number): Promise<Layout> {
+  return (await withTimeout('the slides to be measured', timeout, () =>
+    page.evaluate(`(${measureInPage})(${JSON.stringify(defaultLimits)})`),
+  )) as Layout
+}
+
+/*
+ * What runs in the page, as text: nothing of Node or of the bundler may leak
+ * into it. Kept in one function so that it can be read top to bottom.
+ */
+const measureInPage = String.raw`(defaults) => {
+  const { width, height } = Reveal.getConfig()
+  const rootStyle = getComputedStyle(document.querySelector('.reveal'))
+  const limit = (name, fallback) => parseFloat(rootStyle.getPropertyValue(name)) || fallback
+  const minText = limit('--diapo-min-text', defaults.minText)
+  const minDiagramText = limit('--diapo-min-diagram-text', defaults.minDiagramText)
+  const findings = []
+  const overflowing = []
+  const snippet = (text) => {
+    const words = text.replace(/\s+/g, ' ').trim()
+    return words.length > 40 ? words.slice(0, 39) + '…' : words
+  }
+
+  // Each slide once, in its final state: with a page per fragment step, the last page.
+  const pages = new Map()
+  for (const page of document.querySelectorAll('.reveal .slides .pdf-page')) {
+    const section = page.querySelector('section[data-diapo-slide]')
+    if (section) pages.set(Number(section.getAttribute('data-diapo-slide')), { page, section })
+  }
+
+  for (const [slide, { page, section }] of [...pages].sort((a, b) => a[0] - b[0])) {
+    const report = (rule, message) => findings.push({ slide, rule, message })
+    const canvas = page.getBoundingClientRect()
+    const left = canvas.left
+    const top = canvas.top
+    const inNotes = (element) => element.closest('aside.notes') !== null
+    const content = [...section.querySelectorAll('*')].filter((element) => !inNotes(element) && element.tagName !== 'ASIDE')
+
+    // Overflow: any box past an edge of the canvas, or content cut off inside a scrolling box.
+    let worst = undefined
+    for (const element of content) {
+      if (element.closest('svg') && element.tagName !== 'svg') continue
+      const box = element.getBoundingClientRect()
+      if (box.width === 0 && box.height === 0) continue
+      const past = Math.max(box.bottom - (top + height), box.right - (left + width), left - box.left, top - box.top)
+      if (past > 1 && (!worst || past > worst.past)) worst = { past, element, box }
+    }
+    for (const element of content) {
+      const style = getComputedStyle(element)
+      if (style.overflowX === 'visible' && style.overflowY === 'visible') continue
+      const cutX = element.scrollWidth - element.clientWidth
+      const cutY = element.scrollHeight - element.clientHeight
+      if (cutX > 1 || cutY > 1) {
+        report('overflow', (cutX > 1 ? 'A line is ' + cutX + ' px wider' : 'Content is ' + cutY + ' px taller') + ' than its box, so it is cut off: “' + snippet(element.textContent) + '”')
+      }
+    }
+    // reveal.js gives a slide taller than the canvas (margins included) a print page several canvases high.
+    const spill = canvas.height > height * 1.5 ? section.scrollHeight - height : 0
+    if (worst) {
+      const { box } = worst
+      const edge = box.bottom - (top + height) === worst.past ? 'bottom' : box.right - (left + width) === worst.past ? 'right' : box.left < left ? 'left' : 'top'
+      report('overflow', 'Content runs ' + Math.round(worst.past) + ' px off the ' + edge + ' of the slide: “' + snippet(worst.element.textContent || worst.element.getAttribute('alt') || worst.element.tagName.toLowerCase()) + '”')
+      if (edge === 'bottom' || spill > 0) overflowing.push(fitting(slide, section))
+    } else if (spill > 0) {
+      report('overflow', 'The slide is ' + Math.round(spill) + ' px taller than its canvas (its last margin included), so it takes ' + Math.round(canvas.height / height) + ' pages in the PDF')
+      overflowing.push(fitting(slide, section))
+    }
+
+    // Text: big enough to read from the back of the room, and in contrast with what is behind it.
+    let smallest = undefined
+    let smallestInDiagram = undefined
+    let faintest = undefined
+    const walker = document.createTreeWalker(section, NodeFilter.SHOW_TEXT)
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const element = node.parentElement
+      if (!node.textContent.trim() || !element || inNotes(element) || element.closest('sup, sub, .footnotes, title, style, script')) continue
+      const style = getComputedStyle(element)
+      if (style.visibility === 'hidden' || style.display === 'none') continue
+      const svg = element.closest('svg')
+      const scale = (svg ? svg.getBoundingClientRect().width / (svg.viewBox.baseVal && svg.viewBox.baseVal.width || svg.getBoundingClientRect().width) : 1) * (element.currentCSSZoom || 1)
+      const size = parseFloat(style.fontSize) * scale
+      if (svg) {
+        if (!smallestInDiagram || size < smallestInDiagram.size) smallestInDiagram = { size, text: node.textContent }
+      } else if (!smallest || size < smallest.size) smallest = { size, text: node.textContent }
+      const ratio = svg ? diagramContrast(node, element, style, page) : contrast(element, page, style)
+      if (ratio === undefined) continue
+      const bold = Number(style.fontWeight) >= 700
+      const needed = size >= 24 || (bold && size >= 18.66) ? 3 : 4.5
+      if (ratio < needed && (!faintest || ratio < faintest.ratio)) faintest = { ratio, needed, text: node.textContent, color: style.color }
+    }
+    if (smallest && smallest.size < minText - 0.01) {
+      report('text-size', 'Text at ' + round(smallest.size) + ' px is smaller than the ' + minText + ' px minimum: “' + snippet(smallest.text) + '”')
+    }
+    if (smallestInDiagram && smallestInDiagram.size < minDiagramText - 0.01) {
+      report('diagram-text-size', 'A diagram is scaled down until its labels are ' + round(smallestInDiagram.size) + ' px, under the ' + minDiagramText + ' px minimum: “' + snippet(smallestInDiagram.text) + '”; give it a slide of its own or simplify it')
+    }
+    if (faintest) {
+      report('contrast', 'Text contrast is ' + round(faintest.ratio) + ':1, under the ' + faintest.needed + ':1 of WCAG AA: “' + snippet(faintest.text) + '” (' + faintest.color + ')')
+    }
+
+    // Images: shown too small to see anything.
+    for (const image of section.querySelectorAll('img')) {
+      if (inNotes(image)) continue
+      const box = image.getBoundingClientRect()
+      if (image.naturalWidth > 0 && box.width < 48 && box.height < 48 && (box.width < image.naturalWidth / 2)) {
+        report('image-size', 'An image is shown at ' + Math.round(box.width) + '×' + Math.round(box.height) + ' px, too small to see: ' + (image.getAttribute('alt') || image.getAttribute('src')))
+      }
+    }
+
+    // Empty: no text, no picture, no background of its own.
+    const shows = content.some((element) => element.matches('img, svg, video, iframe, canvas, object, embed')) || section.textContent.replace(section.querySelector('aside.notes')?.textContent || '', '').trim() !== ''
+    const background = ['data-background-color', 'data-background-image', 'data-background-video', 'data-background-iframe', 'data-background-gradient'].some((name) => section.hasAttribute(name))
+    if (!shows && !background) report('empty-slide', 'The slide is empty')
+  }
+  return { findings, overflowing }
+
+  function round(value) {
+    return Math.round(value * 10) / 10
+  }
+
+  /** WCAG contrast of an element's text with the colour behind it; undefined when that is an image or unknown. */
+  function contrast(element, page, style) {
+    const fore = rgba(style.color)
+    let back = undefined
+    for (let at = element; at && !back; at = at.parentElement) {
+      const own = getComputedStyle(at)
+      if (own.backgroundImage !== 'none' && at !== document.documentElement && !at.matches('.reveal, .reveal-viewport, body')) return undefined
+      const color = rgba(own.backgroundColor)
+      if (color[3] > 0.99) back = color
+      else if (color[3] > 0) return undefined
+      if (at.tagName === 'SECTION') {
+        const slideBackground = page.querySelector('.slide-background')
+        if (slideBackground) {
+          const behind = getComputedStyle(slideBackground)
+          if (behind.backgroundImage !== 'none' || slideBackground.querySelector('video, iframe, [style*="background-image"]')) return undefined
+          const color = rgba(behind.backgroundColor)
+          if (color[3] > 0.99) back = color
+        }
+        if (!back) back = rgba(getComputedStyle(document.querySelector('.reveal-viewport') || document.body).backgroundColor)
+        if (back[3] < 0.99) back = [255, 255, 255, 1]
+      }
+    }
+    if (!back) return undefined
+    return ratioOf(fore, back)
+  }
+
+  /**
+   * Contrast of a diagram label with the shape drawn behind it, found by
+   * asking the browser what lies under the label's middle.
+   */
+  function diagramContrast(node, element, style, page) {
+    const range = document.createRange()
+    range.selectNodeContents(node)
+    const box = range.getBoundingClientRect()
+    if (box.width === 0) return undefined
+    window.scrollTo(0, Math.max(0, scrollY + box.top - innerHeight / 2))
+    const middle = range.getBoundingClientRect()
+    const x = middle.left + middle.width / 2
+    const y = middle.top + middle.height / 2
+    if (x < 0 || y < 0 || x > innerWidth || y > innerHeight) return undefined
+    const fore = rgba(element instanceof SVGElement ? style.fill : style.color)
+    if (fore[3] === 0) return undefined
+    let back = undefined
+    for (const hit of document.elementsFromPoint(x, y)) {
+      if (hit.matches('rect, polygon, path, circle, ellipse') && hit.closest('svg')) {
+        const shape = getComputedStyle(hit)
+        const fill = rgba(shape.fill)
+        if (shape.fill === 'none' || fill[3] * Number(shape.fillOpacity) < 0.99 || Number(shape.opacity) < 0.99) continue
+        back = fill
+        break
+      }
+      if (hit.tagName === 'svg' || hit.tagName === 'SECTION') {
+        return contrast(hit.tagName === 'svg' ? hit.parentElement : hit, page, { color: element instanceof SVGElement ? style.fill : style.color })
+      }
+    }
+    if (!back) return undefined
+    return ratioOf(fore, back)
+  }
+
+  function ratioOf(fore, back) {
+    const blended = fore.slice(0, 3).map((value, index) => value * fore[3] + back[index] * (1 - fore[3]))
+    const [light, dark] = [luminance(blended), luminance(back)].sort((a, b) => b - a)
+    return (light + 0.05) / (dark + 0.05)
+  }
+
+  function rgba(color) {
+    const values = (color.match(/[\d.]+/g) || ['0', '0', '0', '0']).map(Number)
+    return [values[0], values[1], values[2], values.length > 3 ? values[3] : 1]
+  }
+
+  function luminance(rgb) {
+    const linear = rgb.map((value) => {
+      const channel = value / 255
+      return channel <= 0.03928 ? channel / 12.92 : Math.pow((channel + 0.055) / 1.055, 2.4)
+    })
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+  }
+
+  /**
+   * Where to cut a slide so each part fits under its repeated heading:
+   * greedy, over the blocks and, inside lists and tables, their items.
+   */
+  function fitting(slide, section) {
+    const blocks = [...section.children].filter((element) => !element.matches('aside.notes, .footnotes'))
+    const style = getComputedStyle(section)
+    const padding = parseFloat(style.paddingTop) + parseFloat(style.paddingBottom)
+    const box = (element) => element.getBoundingClientRect()
+    // Everything inside the section scales with its zoom: margins, and so its scrollHeight, too.
+    const contentHeight = section.scrollHeight - padding
+    const available = height - padding - 4
+    const smallest = smallestText(section)
+    const needed = contentHeight > 0 ? available / contentHeight : 1
+    const shrink = needed < 1 && smallest * needed >= minText ? Math.floor(needed * 100) / 100 : undefined
+    const headed = blocks.length > 0 && /^H[1-6]$/.test(blocks[0].tagName)
+    const first = headed ? 1 : 0
+    const heading = headed ? (blocks[1] ? box(blocks[1]).top : box(blocks[0]).bottom) - box(blocks[0]).top : 0
+    const atoms = []
+    for (let index = first; index < blocks.length; index++) {
+      const element = blocks[index]
+      // The block's bottom margin counts: reveal.js sizes print pages by the slide's scrollHeight.
+      const rect = box(element)
+      const whole = { top: rect.top, bottom: rect.bottom + parseFloat(getComputedStyle(element).marginBottom) }
+      const items = element.matches('ul, ol') ? [...element.children] : element.matches('table') && element.tBodies[0] ? [...element.tBodies[0].rows] : []
+      if (items.length > 1) {
+        const header = element.tHead ? box(element.tHead).height : 0
+        // Any item may end a part: then the block's bottom margin follows it there.
+        const margin = whole.bottom - rect.bottom
+        items.forEach((item, position) => {
+          const part = box(item)
+          atoms.push({
+            block: index, item: position, extra: header,
+            top: position === 0 ? whole.top : part.top,
+            bottom: position === items.length - 1 ? whole.bottom : part.bottom + margin,
+          })
+        })
+      } else {
+        atoms.push({ block: index, top: whole.top, bottom: whole.bottom, extra: 0 })
+      }
+    }
+    const cuts = []
+    let start = atoms.length ? atoms[0].top - heading : 0
+    let extra = 0
+    let room = available
+    for (let index = 0; index < atoms.length; index++) {
+      const atom = atoms[index]
+      if (atom.bottom - start + extra > room && index > 0 && atoms[index - 1].top >= start) {
+        const cut = atom.item > 0 ? { block: atom.block, item: atom.item } : { block: atom.block }
+        cuts.push(cut)
+        start = atom.top
+        extra = atom.item > 0 ? atom.extra : 0
+        room = available - heading
+      }
+    }
+    // A block taller than a slide on its own cannot be cut: then no cut at all.
+    if (atoms.some((atom) => atom.bottom - atom.top + atom.extra > available - heading)) return { slide, blocks: blocks.length, cuts: [], shrink }
+    return { slide, blocks: blocks.length, cuts, shrink }
+  }
+
+  function smallestText(section) {
+    let smallest = Infinity
+    const walker = document.createTreeWalker(section, NodeFilter.SHOW_TEXT)
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const element = node.parentElement
+      if (!node.textContent.trim() || !element || element.closest('aside.notes, svg, sup, sub, .footnotes')) continue
+      smallest = Math.min(smallest, parseFloat(getComputedStyle(element).fontSize))
+    }
+    return smallest === Infinity ? minText : smallest
+  }
+}`

@@ -1,0 +1,186 @@
+/**
+ * The layout check and auto-fit, in real Chromium: `diapo check` on decks
+ * with known problems, on the talk in both themes, on the unedited seed
+ * article; continuation slides and the PDF that follows them.
+ */
+import assert from 'node:assert/strict'
+import { readdir, readFile, writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import { before, describe, test } from 'node:test'
+import { readPdf } from './pdf-helpers.ts'
+import { root, runCli, slidesOf, tempDir } from './helpers.ts'
+
+const decks = path.join(root, 'test', 'decks')
+
+/** The warnings of a run, one a line, as `file:line:col  warning  message  rule`. */
+const warningLines = (stderr: string) => stderr.split('\n').filter((line) => / {2}warning {2}/.test(line))
+
+describe('diapo check on a deck with known problems', () => {
+  let run: Awaited<ReturnType<typeof runCli>>
+  let lines: string[]
+
+  before(async () => {
+    run = await runCli(['check', path.join(decks, 'check'), '--strict'])
+    lines = warningLines(run.stderr)
+  })
+
+  test('--strict exits 1 when there is a finding', () => {
+    assert.equal(run.code, 1, run.stderr)
+    assert.match(run.stdout, /Checked 9 slides: 7 warnings/)
+  })
+
+  // Each problem of test/decks/check/deck.md, at its slide's (or its own) line, with its rule.
+  const expected: Array<[string, RegExp]> = [
+    [
+      'overflow, bottom (fit="none")',
+      /deck\.md:10:1 +warning +Slide 2: Content runs \d+ px off the bottom of the slide: “Point number 1.*diapo:overflow$/,
+    ],
+    [
+      'text under 20 px',
+      /deck\.md:55:1 +warning +Slide 3: Text at 12 px is smaller than the 20 px minimum: “tiny print” +diapo:text-size$/,
+    ],
+    [
+      'contrast under AA',
+      /deck\.md:59:1 +warning +Slide 4: Text contrast is 1\.7:1, under the 3:1 of WCAG AA: “faint words”.*diapo:contrast$/,
+    ],
+    ['image without alt text', /deck\.md:65:1 +warning +Image `pixel\.png` has no alt text.*diapo:image-alt$/],
+    [
+      'link to a slide that does not exist',
+      /deck\.md:69:5 +warning +Link `#\/99` leads nowhere: the deck has 9 slides.*diapo:broken-link$/,
+    ],
+    [
+      'overflow, right',
+      /deck\.md:71:1 +warning +Slide 7: Content runs \d+ px off the right of the slide: “A box wider than the slide” +diapo:overflow$/,
+    ],
+    ['empty slide', /deck\.md:77:1 +warning +Slide 8: The slide is empty +diapo:empty-slide$/],
+  ]
+  for (const [what, pattern] of expected) {
+    test(`reports ${what}`, () => {
+      assert.ok(
+        lines.some((line) => pattern.test(line)),
+        `no line matches ${pattern}:\n${lines.join('\n')}`,
+      )
+    })
+  }
+
+  test('reports nothing about the slides that are fine', () => {
+    assert.ok(!lines.some((line) => /Slide (1|9):/.test(line)), lines.join('\n'))
+    assert.equal(lines.length, expected.length, lines.join('\n'))
+  })
+
+  test('without --strict the findings are warnings: exit 0', async () => {
+    const loose = await runCli(['check', path.join(decks, 'check')])
+    assert.equal(loose.code, 0, loose.stderr)
+    assert.equal(warningLines(loose.stderr).length, expected.length)
+  })
+})
+
+describe('the talk and the seed article pass the check', () => {
+  for (const theme of ['diapo', 'diapo-dark']) {
+    test(`the talk, theme ${theme}: diapo check --strict passes`, async () => {
+      const run = await runCli(['check', '--strict', '--theme', theme])
+      assert.equal(run.code, 0, run.stderr)
+      assert.match(run.stdout, /Checked 15 slides: all fit/)
+    })
+  }
+
+  test('the unedited seed article becomes slides that fit, with no hand editing', async () => {
+    const run = await runCli(['check', '--strict', path.join(decks, 'seed')])
+    assert.equal(run.code, 0, run.stderr)
+    // 4 headed sections: the two long ones are cut into continuation slides.
+    assert.match(run.stdout, /Checked (\d+) slides, 2 made to fit: all fit/)
+    const count = Number(/Checked (\d+) slides/.exec(run.stdout)![1])
+    assert.ok(count > 4, run.stdout)
+  })
+})
+
+describe('auto-fit', () => {
+  let html: string
+  let pdfPages: number
+  let stdout: string
+
+  before(async () => {
+    const out = path.join(await tempDir(), 'out')
+    const run = await runCli(['build', path.join(decks, 'fit'), '--out', out])
+    assert.equal(run.code, 0, run.stderr)
+    assert.deepEqual(warningLines(run.stderr), [])
+    stdout = run.stdout
+    html = slidesOf(await readFile(path.join(out, 'index.html'), 'utf8'))
+    pdfPages = (await readPdf(path.join(out, 'auto-fit.pdf'))).pages.length
+  })
+
+  const sections = () => html.split('<section').slice(1)
+  const titled = (title: string) => sections().filter((section) => section.includes(`<h2>${title}`))
+
+  test('a 40-item list is cut between items, numbering carried on, the heading repeated', () => {
+    const parts = titled('Una lista de cuarenta puntos')
+    assert.ok(parts.length >= 3, `${parts.length} parts`)
+    assert.ok(parts.slice(1).every((part) => part.includes('Una lista de cuarenta puntos (cont.)</h2>')))
+    const items = parts.map((part) => [...part.matchAll(/Point number (\d+)</g)].map((match) => Number(match[1])))
+    assert.deepEqual(
+      items.flat(),
+      Array.from({ length: 40 }, (_, index) => index + 1),
+    )
+    for (const [index, part] of parts.entries()) {
+      if (index > 0) assert.match(part, new RegExp(`<ol start="${items[index]![0]}">`))
+    }
+  })
+
+  test('the notes stay with the first part', () => {
+    const parts = titled('Una lista de cuarenta puntos')
+    assert.match(parts[0]!, /Estas notas van con la primera parte/)
+    assert.ok(parts.slice(1).every((part) => !part.includes('<aside class="notes">')))
+  })
+
+  test('a long article is cut between paragraphs, never inside one', () => {
+    const parts = titled('Un artículo largo')
+    assert.ok(parts.length >= 2)
+    const paragraphs = parts.flatMap((part) => [...part.matchAll(/<p>Párrafo (\d+)\./g)].map((match) => Number(match[1])))
+    assert.deepEqual(paragraphs, [1, 2, 3, 4, 5, 6, 7, 8])
+  })
+
+  test('a long table is cut between rows, its header row repeated', () => {
+    const parts = titled('Una tabla larga')
+    assert.ok(parts.length >= 2)
+    assert.ok(parts.every((part) => part.includes('<th>Orden</th>')))
+    const rows = parts.flatMap((part) => [...part.matchAll(/<td>docker ([a-z ]+)<\/td>/g)].map((match) => match[1]))
+    assert.equal(rows.length, 15)
+    assert.equal(new Set(rows).size, 15)
+  })
+
+  test('fit="shrink" scales the slide down whole instead', () => {
+    const [part, ...more] = titled('Un Dockerfile largo')
+    assert.equal(more.length, 0)
+    assert.match(part!, /style="--diapo-fit: 0\.\d+"/)
+  })
+
+  test('the PDF follows: one page a slide, and the build says how many were made to fit', () => {
+    assert.equal(pdfPages, sections().length)
+    assert.match(stdout, /Built \d+ slides/)
+  })
+
+  test('fit="none" leaves the slide as written, and the build warns', async () => {
+    const dir = await tempDir()
+    const items = Array.from({ length: 40 }, (_, index) => `- Point ${index + 1}`).join('\n')
+    await writeFile(path.join(dir, 'deck.md'), `## Short\n\nFine.\n\n## Far too long\n\n::slide{fit="none"}\n\n${items}\n`)
+    const run = await runCli(['build', path.join(dir, 'deck.md'), '--out', path.join(dir, 'out')])
+    assert.equal(run.code, 0, run.stderr)
+    assert.match(run.stderr, /deck\.md:5:1 +warning +Slide 2: Content runs \d+ px off the bottom of the slide/)
+    assert.match(run.stdout, /Built 2 slides/)
+  })
+})
+
+test('--screenshots writes a PNG of every slide, at the canvas size', async () => {
+  const dir = path.join(await tempDir(), 'shots')
+  const run = await runCli(['check', path.join(decks, 'seed'), '--screenshots', dir])
+  assert.equal(run.code, 0, run.stderr)
+  const files = (await readdir(dir)).sort()
+  const slides = Number(/Checked (\d+) slides/.exec(run.stdout)![1])
+  assert.equal(files.length, slides)
+  assert.equal(files[0], 'slide-01.png')
+  for (const file of files) {
+    const png = await readFile(path.join(dir, file))
+    assert.equal(png.subarray(1, 4).toString(), 'PNG')
+    assert.deepEqual([png.readUInt32BE(16), png.readUInt32BE(20)], [1280, 720], file)
+  }
+})
