@@ -79,6 +79,8 @@ const cases: Case[] = [
     command: build(generateDeck(200), 'deck-200-pdf', { pdf: true }),
     target: 10,
   },
+  { name: 'diapo check, the talk', slides: 15, command: check('slides') },
+  { name: 'diapo check, 200 generated slides', slides: 200, command: check(generateDeck(200)) },
   ...[10, 100, 1000].map((count) => ({
     name: `build ${count} generated slides (HTML)`,
     slides: count,
@@ -91,6 +93,10 @@ const cases: Case[] = [
 function build(input: string, name: string, options: { pdf?: boolean } = {}): string[] {
   const command = [process.execPath, cli, 'build', input, '--out', path.join(work, 'out', name), '--quiet']
   return options.pdf ? command : [...command, '--no-pdf']
+}
+
+function check(input: string): string[] {
+  return [process.execPath, cli, 'check', input, '--quiet']
 }
 
 /** Targets the issues set as ratios between two rows of the same run. */
@@ -197,6 +203,35 @@ function cellReason(error: unknown): string {
   return line.length > 160 ? `${line.slice(0, 157)}…` : line
 }
 
+/**
+ * What the layout check adds to a full build: the build measures the slides
+ * in the page it prints from, and says in --verbose how long that took.
+ */
+function layoutCheckShares(): string[] {
+  if (values.only && !'layout check'.includes(values.only)) return []
+  const decks = [
+    ['the talk', 'slides'],
+    ['200 slides', generateDeck(200)],
+  ] as const
+  return decks.map(([name, input]) => {
+    const shares: number[] = []
+    for (let run = 0; run < runs; run++) {
+      const out = path.join(work, 'out', 'layout-check')
+      const result = spawnSync(process.execPath, [cli, 'build', input, '--out', out, '--verbose'], {
+        cwd: root,
+        env: { ...process.env, DIAPO_CACHE_DIR: cache },
+      })
+      const log = result.stderr.toString()
+      const check = Number(/layout check (\d+) ms/.exec(log)?.[1])
+      const total = Number(/\[(\d+) ms\] pdf: printed/.exec(log)?.[1])
+      if (result.status !== 0 || !(total > 0) || Number.isNaN(check)) throw new Error(`build of ${name} failed:\n${log}`)
+      shares.push(check / total)
+    }
+    const share = median(shares)
+    return `- layout check, share of a full build with PDF (${name}): ${(share * 100).toFixed(1)}% (target ≤ 10% ${share <= 0.1 ? 'met' : 'MISSED'})`
+  })
+}
+
 function median(numbers: number[]): number {
   const sorted = [...numbers].sort((a, b) => a - b)
   const middle = Math.floor(sorted.length / 2)
@@ -238,6 +273,7 @@ const ratioLines = ratios.flatMap(({ name, row, over, target }) => {
   const ratio = value / base
   return [`- ${name}: ${ratio.toFixed(2)}× (target ≤ ${target}× ${ratio <= target ? 'met' : 'MISSED'})`]
 })
+ratioLines.push(...layoutCheckShares())
 const ratioText = ratioLines.length > 0 ? `\nRatios, same run:\n\n${ratioLines.join('\n')}\n` : ''
 const note = values.peers ? `\n${peerNote(work)}\n` : ''
 process.stdout.write(

@@ -10,7 +10,7 @@
  * it, on A4 or Letter. The page may read the deck's own files, nothing else.
  */
 import { rmSync } from 'node:fs'
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { HTTPRequest, Page } from 'puppeteer-core'
@@ -18,6 +18,7 @@ import { withTimeout, type BrowserSession, type Log } from './browser.ts'
 import { untilDone } from './cleanup.ts'
 import { EnvironmentError } from './errors.ts'
 import { measureSlides, type Layout } from './measure-slides.ts'
+import { packageRoot } from './packages.ts'
 import type { PdfMetadata } from './pdf-metadata.ts'
 
 /** pdf-lib is a megabyte of code: loaded only when there is a PDF to finish. */
@@ -82,8 +83,10 @@ export async function exportPdf(session: BrowserSession, options: PdfOptions): P
       )
       await withTimeout('the fonts and images to load', timeout, () => page!.evaluate(untilFontsAndImages))
       await withTimeout('the slides to be shown', timeout, () => page!.evaluate(unhideSlides))
+      const measuring = performance.now()
       const layout = await measureSlides(page!, timeout)
-      options.log?.(`pdf: laid out and measured (${layout.findings.length} findings)`)
+      const took = Math.round(performance.now() - measuring)
+      options.log?.(`pdf: laid out; layout check ${took} ms, ${layout.findings.length} findings`)
       return layout
     }
     options.log?.('pdf: page open')
@@ -101,7 +104,10 @@ export async function exportPdf(session: BrowserSession, options: PdfOptions): P
     }
     if (options.notes) {
       const paper = options.paper ?? 'a4'
-      await withTimeout('the handout layout', timeout, () => page!.evaluate(`(${handoutLayout})(${JSON.stringify(paper)})`))
+      const css = await readFile(path.join(packageRoot, 'themes', 'print', 'handout.css'), 'utf8')
+      await withTimeout('the handout layout', timeout, () =>
+        page!.evaluate(`(${handoutLayout})(${JSON.stringify(paper)}, ${JSON.stringify(css)})`),
+      )
       const pdf = await withTimeout('the handout to print', timeout, () =>
         page!.pdf({ format: paper, margin: handoutMargin, printBackground: true, outline: true, tagged: true, timeout: 0 }),
       )
@@ -219,9 +225,10 @@ const unhideSlides = `document.querySelectorAll('.reveal .slides section').forEa
 
 /**
  * Turn the printed slides into a handout: each page the slide, scaled to
- * the paper's width, and its speaker notes below it.
+ * the paper's width, and its speaker notes below it, styled by
+ * `themes/print/handout.css`.
  */
-const handoutLayout = `(paper) => {
+const handoutLayout = `(paper, css) => {
   const sizes = { a4: 210, letter: 215.9 }
   const margin = 15
   const slideWidth = sizes[paper] - 2 * margin
@@ -252,15 +259,6 @@ const handoutLayout = `(paper) => {
     if (sheet.textContent.includes('@page')) sheet.textContent = sheet.textContent.replace(/@page\\s*{[^}]*}/g, '')
   }
   const style = document.createElement('style')
-  style.textContent = [
-    'html, body { width: auto !important; height: auto !important; background: #fff !important; overflow: visible !important }',
-    '.reveal, .reveal .slides { position: static !important; width: auto !important; height: auto !important; overflow: visible !important; transform: none !important }',
-    '.diapo-handout-page { break-after: page; break-inside: auto }',
-    '.diapo-handout-page:last-of-type { break-after: auto }',
-    '.diapo-handout-slide { position: relative; overflow: hidden; border: 0.3mm solid #c9d6ee; box-sizing: content-box }',
-    '.diapo-handout-slide .pdf-page { position: absolute !important; left: 0; top: 0; margin: 0 !important }',
-    '.diapo-handout-notes { margin-top: 8mm; font: 11pt/1.45 var(--r-main-font, sans-serif); color: #1f2328; text-align: left; hyphens: auto }',
-    '.diapo-handout-notes p { margin: 0 0 3mm }',
-  ].join('\\n')
+  style.textContent = css
   document.head.append(style)
 }`
