@@ -12,15 +12,15 @@ import { VFile } from 'vfile'
 import { BrowserSession, type Log } from './browser.ts'
 import { checkInternalLinks } from './check-links.ts'
 import { defaultConfig, type DeckConfig } from './config.ts'
-import { DiagramCache, defaultCacheDir } from './diagram-cache.ts'
+import { cacheKey, DiskCache, defaultCacheDir } from './cache.ts'
 import { readInput } from './input.ts'
 import { fail, warn } from './messages.ts'
 import { diapoVersion, packageDir } from './packages.ts'
 import { deckStages, parseStages, slideStages } from './pipeline.ts'
 import { drawDiagrams, planDiagrams } from './render-diagrams.ts'
 import { exportPdf, type PdfResult } from './export-pdf.ts'
-import { fitMode, slideKey, type Fit, type FitPlan } from './fit-slides.ts'
-import type { Layout } from './measure-slides.ts'
+import { fitMode, slideKey, slideSource, type Fit, type FitLookup } from './fit-slides.ts'
+import { layoutFingerprint, type Layout } from './measure-slides.ts'
 import { slidesOf } from './slide-attributes.ts'
 import type { Slide } from './types.ts'
 import { findTheme, loadTheme, themeNames } from './theme.ts'
@@ -87,8 +87,10 @@ export interface BuildResult {
   diagrams: { rendered: number; cached: number }
   /** Browsers started by this build (0 when every diagram was cached). */
   browserLaunches: number
-  /** Slides the browser measured, when it did: how many findings it made, and slides made to fit. */
-  layout?: { findings: number; split: number; shrunk: number } | undefined
+  /** Slides made to fit: split into continuation slides, or shrunk (as measured now, or by an earlier build). */
+  fitted: { split: number; shrunk: number }
+  /** What the layout check found, when the browser measured the slides. */
+  findings?: number | undefined
   /** The screenshots written, when asked for. */
   screenshots?: string[] | undefined
 }
@@ -115,6 +117,7 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
     html: undefined,
     diagrams: { rendered: 0, cached: 0 },
     browserLaunches: session.launches,
+    fitted: { split: 0, shrunk: 0 },
   })
 
   const parser = parseStages()
@@ -139,7 +142,7 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
   for (const warning of theme.warnings) warn(files[0]!, warning, files[0]!.data.frontmatter?.places.theme, 'theme')
 
   // Diagrams missing from the cache are drawn while the slides are made: the browser boots meanwhile.
-  const cache = new DiagramCache(options.cacheDir ?? defaultCacheDir())
+  const cache = new DiskCache(options.cacheDir ?? defaultCacheDir())
   const plan = await planDiagrams(
     files.flatMap((file) => file.data.diagrams ?? []),
     theme,
@@ -154,11 +157,23 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
   // Measuring may ask for the slides again, fitted: keep the parsed trees as they are now.
   const measure = Boolean(pdf || options.measure || options.screenshots)
   const parsed = measure ? trees.map((tree) => structuredClone(tree)) : []
-  const slides = slideStages(config)
+  // Slides an earlier build made to fit are fitted the same way, browser or not.
+  const fitCache = new DiskCache(options.cacheDir ?? defaultCacheDir(), 'fits')
+  const fitKeys = await fitCache.keys()
+  const fitKey = (file: VFile, slide: Slide) => cacheKey(['fit', layoutFingerprint, theme.output, config.reveal, slideSource(file, slide)])
+  let fitted = { split: 0, shrunk: 0 }
+  const cachedFits: FitLookup = async (file, slide) => {
+    const key = fitKey(file, slide)
+    const fit = fitKeys.has(key) ? parseFit(await fitCache.get(key)) : undefined
+    if (fit) fitted['shrink' in fit ? 'shrunk' : 'split']++
+    return fit
+  }
+  const slides = slideStages(config, fitKeys.size > 0 ? cachedFits : undefined)
   const slideTrees: HastRoot[] = []
   for (const [index, tree] of trees.entries()) {
     slideTrees.push(await slides.run(tree, files[index]!))
   }
+  let fitSource: 'none' | 'cache' | 'measured' = fitted.split + fitted.shrunk > 0 ? 'cache' : 'none'
   const diagrams = await drawing
   checkInternalLinks(files, slideTrees)
   if (hasErrors(withDiagramFiles(files))) return failed()
@@ -203,24 +218,40 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
     return { slides, notes: pdf?.notes ? slides.replace(/(\.pdf)?$/i, '-notes.pdf') : undefined }
   }
   let printed: PdfResult | undefined
-  let fitted = { split: 0, shrunk: 0 }
-  // Slides that run off their canvas are fitted once: the slide stages run again on a copy
-  // of the parsed trees, with the measurements, and the page loads the new deck.
-  const fitSlides = async (layout: Layout, staging: string): Promise<boolean> => {
-    const { plan, split, shrunk } = fitPlan(layout, slideList)
-    if (plan.size === 0) return false
-    const fitStages = slideStages(config, plan)
-    const fitTrees = parsed.map((tree) => structuredClone(tree))
-    const fitSlideTrees: HastRoot[] = []
-    for (const [index, tree] of fitTrees.entries()) {
+  /** The deck again, its slides fitted by `fits`: the slide stages run on a copy of the parsed trees. */
+  const remake = async (fits: FitLookup | undefined, staging: string) => {
+    const stages = slideStages(config, fits)
+    const copies = parsed.map((tree) => structuredClone(tree))
+    const remade: HastRoot[] = []
+    for (const [index, tree] of copies.entries()) {
       // A copy of the file: its messages were all given by the first run.
       const file = files[index]!
-      fitSlideTrees.push(await fitStages.run(tree, new VFile({ path: file.path, value: file.value, data: { ...file.data, assets: [] } })))
+      remade.push(await stages.run(tree, new VFile({ path: file.path, value: file.value, data: { ...file.data, assets: [] } })))
     }
-    ;({ html, slideCount } = await deckHtml(fitSlideTrees))
-    slideList = listSlides(files, fitTrees)
-    fitted = { split, shrunk }
+    ;({ html, slideCount } = await deckHtml(remade))
+    slideList = listSlides(files, copies)
     await writeFile(path.join(staging, 'index.html'), html)
+  }
+  /** Make the slides that run off their canvas fit; true when the deck was rewritten, to be measured again. */
+  const fitToLayout = async (layout: Layout, staging: string): Promise<boolean> => {
+    const overflowing = layout.overflowing.filter(({ slide }) => {
+      const source = slideList[slide - 1]
+      return source !== undefined && fitMode(source.slide) !== 'none'
+    })
+    if (overflowing.length === 0 || fitSource === 'measured') return false
+    if (fitSource === 'cache') {
+      // Fits measured by an earlier build no longer hold (an image changed, say): start from the slides as written.
+      fitSource = 'none'
+      fitted = { split: 0, shrunk: 0 }
+      await remake(undefined, staging)
+      return true
+    }
+    const { plan, split, shrunk } = fitPlan(layout, slideList, fitKey)
+    if (plan.size === 0) return false
+    fitSource = 'measured'
+    fitted = { split, shrunk }
+    await remake((file, slide) => plan.get(slideKey(file, slide))?.fit, staging)
+    await Promise.all([...plan.values()].map(({ key, fit }) => fitCache.set(key, JSON.stringify(fit))))
     return true
   }
   const browserPass = async (staging: string) => {
@@ -230,7 +261,7 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
       fragments: pdf?.fragments ?? 'final',
       paper: pdf?.paper ?? 'a4',
       metadata: { title, author: config.author, subject: config.description, lang: config.lang, creator: `diapo ${diapoVersion()}` },
-      onLayout: (layout) => fitSlides(layout, staging),
+      onLayout: (layout) => fitToLayout(layout, staging),
       screenshots: options.screenshots && path.resolve(options.screenshots),
       log: options.log,
       timeout: options.timeout,
@@ -247,7 +278,8 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
     pdf: pdf && printed ? { ...pdfFiles(outDir), pages: printed.pages } : undefined,
     diagrams: { rendered: diagrams.rendered, cached: diagrams.cached },
     browserLaunches: session.launches,
-    layout: printed && { findings: printed.layout.findings.length, ...fitted },
+    fitted,
+    findings: printed?.layout.findings.length,
     screenshots: printed?.screenshots,
   }
 }
@@ -262,26 +294,41 @@ function listSlides(files: VFile[], trees: MdastRoot[]): SlideSource[] {
   return trees.flatMap((tree, index) => slidesOf(tree).map((slide) => ({ slide, file: files[index]! })))
 }
 
-/** How to fit the slides that ran off their canvas, as each asks (`::slide{fit=…}`). */
-function fitPlan(layout: Layout, slides: SlideSource[]): { plan: FitPlan; split: number; shrunk: number } {
-  const plan = new Map<string, Fit>()
+/** How to fit the slides that ran off their canvas, as each asks (`::slide{fit=…}`), by slide key, with their cache keys. */
+function fitPlan(
+  layout: Layout,
+  slides: SlideSource[],
+  fitKey: (file: VFile, slide: Slide) => string,
+): { plan: Map<string, { fit: Fit; key: string }>; split: number; shrunk: number } {
+  const plan = new Map<string, { fit: Fit; key: string }>()
   let split = 0
   let shrunk = 0
   for (const fitting of layout.overflowing) {
     const source = slides[fitting.slide - 1]
     if (!source) continue
     const mode = fitMode(source.slide)
-    const key = slideKey(source.file, source.slide)
+    const key = fitKey(source.file, source.slide)
     if (mode === 'split' && fitting.cuts.length > 0) {
-      plan.set(key, { cuts: fitting.cuts, blocks: fitting.blocks })
+      plan.set(slideKey(source.file, source.slide), { fit: { cuts: fitting.cuts, blocks: fitting.blocks }, key })
       split++
     } else if (mode !== 'none' && fitting.shrink !== undefined) {
       // A slide that cannot be cut (one tall block) is shrunk, if it stays legible.
-      plan.set(key, { shrink: fitting.shrink })
+      plan.set(slideKey(source.file, source.slide), { fit: { shrink: fitting.shrink }, key })
       shrunk++
     }
   }
   return { plan, split, shrunk }
+}
+
+/** A fit read back from the cache; undefined if it is not one. */
+function parseFit(value: string | undefined): Fit | undefined {
+  try {
+    const fit = JSON.parse(value ?? 'null') as Fit | null
+    if (fit && ('shrink' in fit ? typeof fit.shrink === 'number' : Array.isArray(fit.cuts) && typeof fit.blocks === 'number')) return fit
+  } catch {
+    // Not JSON: measured again by the next build that prints.
+  }
+  return undefined
 }
 
 /** Warnings from the browser pass: what the layout check found, requests outside the deck. */

@@ -91,7 +91,8 @@ export async function exportPdf(session: BrowserSession, options: PdfOptions): P
     }
     options.log?.('pdf: page open')
     let layout = await load()
-    if (options.onLayout && (await options.onLayout(layout))) layout = await load()
+    // At most three rounds: fits from the cache that no longer hold, the slides as written, fitted.
+    for (let round = 0; round < 3 && options.onLayout && (await options.onLayout(layout)); round++) layout = await load()
 
     const screenshots = options.screenshots ? await screenshotSlides(page, options.screenshots, timeout) : []
     options.log?.('pdf: printing')

@@ -11,8 +11,9 @@
  * ::slide{fit="none"}     left as written (the check still reports it)
  * ```
  *
- * The measurements come from a first pass; the build then runs the slide
- * stages again with them. Without measurements the stage changes nothing.
+ * The measurements come from the browser, in the build that prints the
+ * deck (the slide stages then run again with them), and are kept in the
+ * cache for builds without a browser. Without them the stage does nothing.
  */
 import type { Heading, List, RootContent, Table } from 'mdast'
 import type { Root } from 'mdast'
@@ -24,12 +25,18 @@ import type { Slide } from './types.ts'
 /** How to fit one slide. */
 export type Fit = { cuts: Cut[]; blocks: number } | { shrink: number }
 
-/** Fits by slide, keyed with {@link slideKey}. */
-export type FitPlan = ReadonlyMap<string, Fit>
+/** The fit of a slide, if it has one: from the build's measurements, or from the cache of earlier ones. */
+export type FitLookup = (file: VFile, slide: Slide) => Fit | undefined | Promise<Fit | undefined>
 
 /** Names a slide across builds of the same text: its file and where it starts. */
 export function slideKey(file: VFile, slide: Slide): string {
   return `${file.path}:${slide.position?.start.offset ?? -1}`
+}
+
+/** The Markdown text of a slide, as written. */
+export function slideSource(file: VFile, slide: Slide): string {
+  const { start, end } = slide.position ?? {}
+  return start?.offset === undefined || end?.offset === undefined ? '' : String(file.value).slice(start.offset, end.offset)
 }
 
 /** How a slide asks to be fitted: `::slide{fit=…}`, read by `slide-attributes.ts`. */
@@ -41,28 +48,30 @@ export function fitMode(slide: Slide): 'split' | 'shrink' | 'none' {
 /** Nodes that leave no element of their own among the slide's blocks. */
 const silent = new Set(['definition', 'footnoteDefinition', 'yaml'])
 
-/** Apply `plan` to the slides of each file. */
-export function fitSlides(options: { plan?: FitPlan | undefined } = {}) {
-  return function (tree: Root, file: VFile): undefined {
-    const plan = options.plan
-    if (!plan || plan.size === 0) return
-    const fitted = (slides: RootContent[]): RootContent[] =>
-      slides.flatMap((node): RootContent[] => {
+/** Fit each slide of the file that has a fit. */
+export function fitSlides(options: { fits?: FitLookup | undefined } = {}) {
+  return async function (tree: Root, file: VFile): Promise<undefined> {
+    const fits = options.fits
+    if (!fits) return
+    const fitted = async (slides: RootContent[]): Promise<RootContent[]> => {
+      const result: RootContent[] = []
+      for (const node of slides) {
         if (node.type === 'slideStack') {
-          node.children = fitted(node.children) as Slide[]
-          return [node]
+          node.children = (await fitted(node.children)) as Slide[]
+          result.push(node)
+          continue
         }
-        if (node.type !== 'slide') return [node]
-        const fit = plan.get(slideKey(file, node))
-        if (!fit) return [node]
-        if ('shrink' in fit) {
+        const fit = node.type === 'slide' ? await fits(file, node) : undefined
+        if (node.type !== 'slide' || !fit) result.push(node)
+        else if ('shrink' in fit) {
           const properties = ((node.data ??= {}).hProperties ??= {})
           properties.style = `--diapo-fit: ${fit.shrink}`
-          return [node]
-        }
-        return split(node, fit, file)
-      })
-    tree.children = fitted(tree.children)
+          result.push(node)
+        } else result.push(...split(node, fit, file))
+      }
+      return result
+    }
+    tree.children = await fitted(tree.children)
   }
 }
 

@@ -9,6 +9,7 @@
  * into continuation slides (see `fit-slides.ts`): between blocks, list
  * items or table rows, never inside one.
  */
+import { createHash } from 'node:crypto'
 import type { Page } from 'puppeteer-core'
 import { withTimeout } from './browser.ts'
 
@@ -327,3 +328,6 @@ const measureInPage = String.raw`(defaults) => {
     return smallest === Infinity ? minText : smallest
   }
 }`
+
+/** Changes whenever the measuring does, so fits measured by an older diapo are not reused. */
+export const layoutFingerprint = createHash('sha256').update(measureInPage).digest('hex').slice(0, 16)

@@ -2,9 +2,10 @@
  * The PDF's document information, written after Chromium prints it: title,
  * author, subject and language from the frontmatter. Chromium's own dates
  * and ids change every run; they are dropped, so the same deck gives the
- * same bytes.
+ * same bytes. So are the DOM node numbers it names tagged elements by,
+ * which depend on what the page did before printing: they are renumbered.
  */
-import { PDFDict, PDFDocument, PDFName } from 'pdf-lib'
+import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFString, type PDFObject } from 'pdf-lib'
 
 /** What the PDF says about itself. */
 export interface PdfMetadata {
@@ -29,6 +30,49 @@ export async function finishPdf(pdf: Uint8Array, metadata: PdfMetadata): Promise
     info.delete(PDFName.of('ModDate'))
   }
   document.context.trailerInfo.ID = undefined
+  renumberNodeIds(document)
   const bytes = await document.save({ useObjectStreams: true })
   return { bytes, pages: document.getPageCount() }
+}
+
+const nodeId = /^node(\d+)$/
+
+/** Chromium's `nodeNNN` ids of tagged elements, renumbered from 1 in their order: the same whatever the page did first. */
+function renumberNodeIds(document: PDFDocument) {
+  const objects = [...document.context.enumerateIndirectObjects()].map(([, object]) => object)
+  const numberOf = (object: PDFObject | undefined) =>
+    object instanceof PDFString || object instanceof PDFHexString ? Number(nodeId.exec(object.decodeText())?.[1] ?? NaN) : NaN
+  const numbers = new Set<number>()
+  walk(objects, (object) => {
+    const number = numberOf(object)
+    if (!Number.isNaN(number)) numbers.add(number)
+    return undefined
+  })
+  const order = [...numbers].sort((a, b) => a - b)
+  const renamed = new Map(order.map((number, index) => [number, `node${String(index + 1).padStart(8, '0')}`]))
+  walk(objects, (object) => {
+    const name = renamed.get(numberOf(object))
+    if (name === undefined) return undefined
+    return object instanceof PDFHexString ? PDFHexString.fromText(name) : PDFString.of(name)
+  })
+}
+
+/** Visit every value inside `objects`' dictionaries and arrays; a value `replace` returns takes the old one's place. */
+function walk(objects: PDFObject[], replace: (object: PDFObject) => PDFObject | undefined) {
+  const visit = (object: PDFObject): void => {
+    if (object instanceof PDFDict) {
+      for (const [key, value] of object.entries()) {
+        const replacement = replace(value)
+        if (replacement) object.set(key, replacement)
+        else visit(value)
+      }
+    } else if (object instanceof PDFArray) {
+      for (const [index, value] of object.asArray().entries()) {
+        const replacement = replace(value)
+        if (replacement) object.set(index, replacement)
+        else visit(value)
+      }
+    }
+  }
+  for (const object of objects) visit(object)
 }

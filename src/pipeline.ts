@@ -20,7 +20,7 @@ import remarkRehype from 'remark-rehype'
 import { unified } from 'unified'
 import { collectDiagrams } from './collect-diagrams.ts'
 import type { DeckConfig } from './config.ts'
-import { fitSlides, type FitPlan } from './fit-slides.ts'
+import { fitSlides, type FitLookup } from './fit-slides.ts'
 import { fragments } from './fragments.ts'
 import { readFrontmatter } from './frontmatter.ts'
 import { highlightCode } from './highlight-code.ts'
@@ -47,13 +47,13 @@ export function parseStages() {
     .use(collectDiagrams)
 }
 
-/** Stage 2, per file: syntax tree → HTML tree of slides (fitted as measured, when `fit` is given). */
-export function slideStages(config: DeckConfig, fit?: FitPlan) {
+/** Stage 2, per file: syntax tree → HTML tree of slides (fitted as measured, when `fits` says how). */
+export function slideStages(config: DeckConfig, fits?: FitLookup) {
   return unified()
     .use(splitSlides, config)
     .use(slideAttributes)
     .use(speakerNotes)
-    .use(fitSlides, { plan: fit })
+    .use(fitSlides, { fits })
     .use(fragments, config)
     .use(otherDirectives)
     .use(localImages)

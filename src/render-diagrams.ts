@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import type { BrowserSession, Log } from './browser.ts'
-import { cacheKey, type DiagramCache } from './diagram-cache.ts'
+import { cacheKey, type DiskCache } from './cache.ts'
 import { rendererFingerprint, renderMermaid } from './mermaid-renderer.ts'
 import { fail } from './messages.ts'
 import { packageDir } from './packages.ts'
@@ -17,7 +17,7 @@ import type { DiagramSource } from './types.ts'
 /** What {@link drawDiagrams} needs. */
 export interface RenderDiagramsOptions {
   theme: LoadedTheme
-  cache: DiagramCache
+  cache: DiskCache
   session: BrowserSession
   log?: Log | undefined
   /** Most time a step in the browser may take, in milliseconds. Default: 60 s. */
@@ -56,7 +56,7 @@ export function diagramKey(diagram: Pick<DiagramSource, 'source' | 'alt'>, conte
 }
 
 /** Look every diagram up in the cache; nothing is started. */
-export async function planDiagrams(diagrams: readonly DiagramSource[], theme: LoadedTheme, cache: DiagramCache): Promise<DiagramPlan> {
+export async function planDiagrams(diagrams: readonly DiagramSource[], theme: LoadedTheme, cache: DiskCache): Promise<DiagramPlan> {
   const unique = [...new Map(diagrams.map((diagram) => [diagram.ref, diagram])).values()]
   const svgs = new Map<string, string>()
   if (unique.length === 0) return { svgs, missing: [] }

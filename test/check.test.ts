@@ -156,7 +156,34 @@ describe('auto-fit', () => {
 
   test('the PDF follows: one page a slide, and the build says how many were made to fit', () => {
     assert.equal(pdfPages, sections().length)
-    assert.match(stdout, /Built \d+ slides/)
+    assert.match(stdout, new RegExp(`Built ${sections().length} slides \\(4 made to fit\\)`))
+  })
+
+  test('every part passes the check', async () => {
+    const run = await runCli(['check', '--strict', path.join(decks, 'fit')])
+    assert.equal(run.code, 0, run.stderr)
+    assert.match(run.stdout, /Checked \d+ slides, 4 made to fit: all fit/)
+  })
+
+  test('fits are cached: a build without the browser fits the same, a build that prints loads the deck once, same bytes', async () => {
+    const dir = await tempDir()
+    const env = { DIAPO_CACHE_DIR: path.join(dir, 'cache') }
+    const build = (out: string, ...flags: string[]) =>
+      runCli(['build', path.join(decks, 'fit'), '--out', path.join(dir, out), ...flags], root, env)
+    const first = await build('first', '--verbose')
+    assert.equal(first.code, 0, first.stderr)
+    assert.equal(first.stderr.match(/pdf: deck loaded/g)?.length, 2, 'measured, fitted, loaded again')
+
+    const htmlOnly = await build('html', '--no-pdf')
+    assert.equal(htmlOnly.code, 0, htmlOnly.stderr)
+    assert.match(htmlOnly.stdout, /Built 12 slides \(4 made to fit\)/)
+    const second = await build('second', '--verbose')
+    assert.equal(second.stderr.match(/pdf: deck loaded/g)?.length, 1, 'fitted from the cache: nothing to redo')
+
+    const read = (out: string, file: string) => readFile(path.join(dir, out, file))
+    assert.deepEqual(await read('html', 'index.html'), await read('first', 'index.html'))
+    assert.deepEqual(await read('second', 'index.html'), await read('first', 'index.html'))
+    assert.deepEqual(await read('second', 'auto-fit.pdf'), await read('first', 'auto-fit.pdf'))
   })
 
   test('fit="none" leaves the slide as written, and the build warns', async () => {

@@ -9,7 +9,7 @@ import { describe, test } from 'node:test'
 import { VFile } from 'vfile'
 import { findBrowser } from '../src/browser.ts'
 import { buildDeck } from '../src/build.ts'
-import { DiagramCache } from '../src/diagram-cache.ts'
+import { DiskCache } from '../src/cache.ts'
 import { EnvironmentError } from '../src/errors.ts'
 import { insertDiagrams } from '../src/insert-diagrams.ts'
 import { parseStages } from '../src/pipeline.ts'
@@ -103,7 +103,7 @@ describe('diagram cache keys', () => {
 
 describe('diagram cache', () => {
   test('returns what was stored, and nothing for an unknown key', async () => {
-    const cache = new DiagramCache(await tempDir())
+    const cache = new DiskCache(await tempDir())
     await cache.set('k1', '<svg id="a"></svg>')
     assert.equal(await cache.get('k1'), '<svg id="a"></svg>')
     assert.equal(await cache.get('k2'), undefined)
@@ -111,13 +111,13 @@ describe('diagram cache', () => {
 
   test('a corrupt or tampered entry is never used, and is removed', async () => {
     const dir = await tempDir()
-    const cache = new DiagramCache(dir)
+    const cache = new DiskCache(dir)
     await cache.set('torn', '<svg></svg>')
     await cache.set('tampered', '<svg></svg>')
     const entries = path.join(dir, 'diagrams')
     await writeFile(path.join(entries, 'torn.json'), '{"key":"torn","sha256":"')
-    const tampered = JSON.parse(await readFile(path.join(entries, 'tampered.json'), 'utf8')) as { svg: string }
-    tampered.svg = '<svg><script>alert(1)</script></svg>'
+    const tampered = JSON.parse(await readFile(path.join(entries, 'tampered.json'), 'utf8')) as { value: string }
+    tampered.value = '<svg><script>alert(1)</script></svg>'
     await writeFile(path.join(entries, 'tampered.json'), JSON.stringify(tampered))
 
     assert.equal(await cache.get('torn'), undefined)
@@ -127,7 +127,7 @@ describe('diagram cache', () => {
 
   test('writes leave no temporary file behind', async () => {
     const dir = await tempDir()
-    const cache = new DiagramCache(dir)
+    const cache = new DiskCache(dir)
     await Promise.all(Array.from({ length: 10 }, (_, index) => cache.set('same', `<svg data-n="${index}"></svg>`)))
     assert.deepEqual(await readdir(path.join(dir, 'diagrams')), ['same.json'])
     assert.match((await cache.get('same')) ?? '', /^<svg data-n="\d"><\/svg>$/)

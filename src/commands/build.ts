@@ -82,7 +82,7 @@ function summary(result: BuildResult, mode: 'build' | 'pdf', milliseconds: numbe
     if (result.pdf.notes) outputs.push(`${relative(result.pdf.notes)} (${plural(result.pdf.pages.notes ?? 0, 'page')})`)
   }
   const warned = warnings ? ` (${plural(warnings, 'warning')})` : ''
-  const fitted = result.layout ? result.layout.split + result.layout.shrunk : 0
+  const fitted = result.fitted.split + result.fitted.shrunk
   const fit = fitted > 0 ? ` (${fitted} made to fit)` : ''
   return `Built ${plural(result.slideCount, 'slide')}${fit} → ${outputs.join(', ')} in ${(milliseconds / 1000).toFixed(2)} s${warned}`
 }

@@ -52,8 +52,8 @@ export async function run(args: string[]): Promise<number> {
   if (!result.ok) return ExitCode.content
   const seconds = ((performance.now() - started) / 1000).toFixed(2)
   const shots = result.screenshots?.length ? `; screenshots in ${values.screenshots}` : ''
-  const fitted =
-    result.layout && result.layout.split + result.layout.shrunk > 0 ? `, ${result.layout.split + result.layout.shrunk} made to fit` : ''
+  const count = result.fitted.split + result.fitted.shrunk
+  const fitted = count > 0 ? `, ${count} made to fit` : ''
   if (!values.quiet) {
     const verdict = warnings === 0 && errors === 0 ? 'all fit' : `${warnings} warning${warnings === 1 ? '' : 's'}`
     process.stdout.write(`Checked ${result.slideCount} slides${fitted}: ${verdict} (${seconds} s)${shots}\n`)

@@ -1,20 +1,21 @@
 /**
- * Rendered diagrams kept on disk, so a rebuild with unchanged diagrams
- * starts no browser. An entry is named by a hash of everything that shapes
- * the SVG; it is written atomically and checked when read, so a torn or
- * corrupt entry is never used: it is rendered again.
+ * What the browser made, kept on disk: rendered diagrams (so a rebuild with
+ * unchanged diagrams starts no browser) and how slides were made to fit (so
+ * a build without the browser fits them the same way). An entry is named by
+ * a hash of everything that shapes it; it is written atomically and checked
+ * when read, so a torn or corrupt entry is never used: it is made again.
  */
 import { createHash, randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 
-/** What an entry holds: the SVG, and a checksum of it. */
+/** What an entry holds: the value (an SVG, a fit as JSON), and a checksum of it. */
 interface Entry {
   key: string
   sha256: string
-  svg: string
+  value: string
 }
 
 /** The cache folder: `DIAPO_CACHE_DIR`, else `node_modules/.cache/diapo` of the working folder, else the user's cache. */
@@ -31,21 +32,27 @@ export function cacheKey(parts: unknown[]): string {
   return createHash('sha256').update(JSON.stringify(parts)).digest('hex')
 }
 
-/** An on-disk store of SVGs by key. */
-export class DiagramCache {
+/** An on-disk store of text values by key, in one folder of the cache: `diagrams/`, `fits/`. */
+export class DiskCache {
   readonly dir: string
 
-  constructor(dir: string) {
-    this.dir = path.join(dir, 'diagrams')
+  constructor(dir: string, folder: 'diagrams' | 'fits' = 'diagrams') {
+    this.dir = path.join(dir, folder)
   }
 
-  /** The SVG stored under `key`, or undefined when absent or damaged. */
+  /** The keys stored, read at once: so that looking up many absent keys costs no file access each. */
+  async keys(): Promise<Set<string>> {
+    const names = await readdir(this.dir).catch(() => [])
+    return new Set(names.filter((name) => name.endsWith('.json')).map((name) => name.slice(0, -'.json'.length)))
+  }
+
+  /** The value stored under `key`, or undefined when absent or damaged. */
   async get(key: string): Promise<string | undefined> {
     const text = await readFile(this.file(key), 'utf8').catch(() => undefined)
     if (text === undefined) return undefined
     try {
       const entry = JSON.parse(text) as Entry
-      if (entry.key === key && typeof entry.svg === 'string' && sha256(entry.svg) === entry.sha256) return entry.svg
+      if (entry.key === key && typeof entry.value === 'string' && sha256(entry.value) === entry.sha256) return entry.value
     } catch {
       // Damaged: fall through and let it be rendered again.
     }
@@ -53,10 +60,10 @@ export class DiagramCache {
     return undefined
   }
 
-  /** Store `svg` under `key`: written beside, then renamed into place. */
-  async set(key: string, svg: string): Promise<void> {
+  /** Store `value` under `key`: written beside, then renamed into place. */
+  async set(key: string, value: string): Promise<void> {
     await mkdir(this.dir, { recursive: true })
-    const entry: Entry = { key, sha256: sha256(svg), svg }
+    const entry: Entry = { key, sha256: sha256(value), value }
     const temporary = `${this.file(key)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`
     try {
       await writeFile(temporary, JSON.stringify(entry))
