@@ -3,7 +3,7 @@
  * plugin in a file of its own; this file only lists them.
  *
  *   Markdown ─parse─▶ mdast ─frontmatter─▶ settings ─collect diagrams─▶
- *   mdast ─split─▶ slides ─attributes─▶ ─notes─▶ ─fit─▶ ─fragments─▶ ─directives─▶
+ *   mdast ─split─▶ slides ─attributes─▶ ─notes─▶ ─fit─▶ ─typography─▶ ─fragments─▶ ─directives─▶
  *         ─images─▶ ─to HTML─▶ hast ─footnotes─▶ ─highlight─▶ (per file)
  *   all diagrams ─render (one browser, cached)─▶ SVG
  *   all slides ─insert SVG─▶ ─reveal document─▶ ─stringify─▶ HTML ─write─▶ dist/
@@ -32,6 +32,7 @@ import { slideAttributes } from './slide-attributes.ts'
 import { slideFootnotes } from './slide-footnotes.ts'
 import { speakerNotes } from './speaker-notes.ts'
 import { splitSlides } from './split-slides.ts'
+import { typography } from './typography.ts'
 
 /**
  * Stage 1, per file: Markdown text → syntax tree; its frontmatter read and
@@ -54,6 +55,7 @@ export function slideStages(config: DeckConfig, fits?: FitLookup) {
     .use(slideAttributes)
     .use(speakerNotes)
     .use(fitSlides, { fits })
+    .use(typography, config)
     .use(fragments, config)
     .use(otherDirectives)
     .use(localImages)
