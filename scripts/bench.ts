@@ -8,8 +8,8 @@
  *   npm run bench -- --only talk  cases whose name contains "talk"
  *   npm run bench -- --peers      also Marp CLI, reveal-md and bare Chromium (installed on first use)
  */
-import { spawnSync, type SpawnSyncReturns } from 'node:child_process'
-import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process'
+import { cpSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { fileURLToPath } from 'node:url'
@@ -232,6 +232,71 @@ function layoutCheckShares(): string[] {
   })
 }
 
+const edits = 20
+
+/**
+ * The dev server's edit-to-update latency, as the author feels it: from the
+ * Markdown file written to the open page's DOM showing the new text.
+ */
+async function devLatencies(): Promise<string[]> {
+  if (values.only && !'dev edit latency'.includes(values.only)) return []
+  const { findBrowser, launchBrowser } = await import('../src/browser.ts')
+  const browser = await launchBrowser(findBrowser())
+  const rows: string[] = []
+  try {
+    // Each edit changes one slide's text: slide 4 of the talk, slide 150 of the generated deck.
+    for (const [name, source, edited, slide] of [
+      ['the talk', path.join(root, 'slides'), 'Una instancia de una imagen corriendo en memoria', 3],
+      ['300 generated slides', generateDeck(300), '## Slide 150\n', 149],
+    ] as const) {
+      const deck = path.join(work, 'dev', name.replace(/\W+/g, '-'))
+      rmSync(deck, { recursive: true, force: true })
+      const folder = statSync(source).isDirectory()
+      cpSync(source, folder ? deck : path.join(deck, 'deck.md'), { recursive: true })
+      const file = path.join(deck, folder ? '01-introduccion.md' : 'deck.md')
+      const original = readFileSync(file, 'utf8')
+      const server = spawn(process.execPath, [cli, 'dev', deck, '--port', '0'], { cwd: root, env: { ...process.env, DIAPO_CACHE_DIR: cache } })
+      let log = ''
+      server.stderr.on('data', (chunk: Buffer) => (log += chunk.toString()))
+      try {
+        const url = await new Promise<string>((resolve, reject) => {
+          server.stdout.on('data', (chunk: Buffer) => {
+            const match = /serving (http:\/\/\S+)/.exec(chunk.toString())
+            if (match) resolve(match[1]!)
+          })
+          server.once('exit', () => reject(new Error(`diapo dev exited:\n${log}`)))
+        })
+        const page = await browser.browser.newPage()
+        await page.goto(`${url}#/${slide}`, { waitUntil: 'load' })
+        await page.waitForFunction('window.Reveal && Reveal.isReady()')
+        const times: number[] = []
+        for (let edit = 1; edit <= edits; edit++) {
+          const marker = `edited-${edit}-${Date.now()}`
+          const seen = page.waitForFunction((text: string) => document.querySelector('.reveal .slides')!.textContent!.includes(text), { polling: 'mutation', timeout: 30_000 }, marker)
+          const started = performance.now()
+          writeFileSync(file, original.replace(edited, edited.endsWith('\n') ? `${edited.trimEnd()} ${marker}\n` : `${edited} ${marker}`))
+          await seen
+          times.push((performance.now() - started) / 1000)
+          await new Promise((resolve) => setTimeout(resolve, 50))
+        }
+        await page.close()
+        const browsers = (log.match(/drew \d+ diagram/g) ?? []).length
+        const value = median(times)
+        const target = name === 'the talk' ? 0.15 : 0.3
+        rows.push(
+          `- ${name}: median ${(value * 1000).toFixed(0)} ms, min ${(Math.min(...times) * 1000).toFixed(0)}, max ${(Math.max(...times) * 1000).toFixed(0)} (target ≤ ${target * 1000} ms ${value <= target ? 'met' : 'MISSED'}); browsers started for the edits: ${browsers}`,
+        )
+        process.stderr.write(`dev latency, ${name}: ${(value * 1000).toFixed(0)} ms\n`)
+      } finally {
+        server.kill('SIGINT')
+      }
+    }
+  } finally {
+    await browser.close()
+  }
+  return rows
+}
+
 function median(numbers: number[]): number {
   const sorted = [...numbers].sort((a, b) => a - b)
   const middle = Math.floor(sorted.length / 2)
@@ -274,8 +339,10 @@ const ratioLines = ratios.flatMap(({ name, row, over, target }) => {
   return [`- ${name}: ${ratio.toFixed(2)}× (target ≤ ${target}× ${ratio <= target ? 'met' : 'MISSED'})`]
 })
 ratioLines.push(...layoutCheckShares())
+const latencyRows = await devLatencies()
 const ratioText = ratioLines.length > 0 ? `\nRatios, same run:\n\n${ratioLines.join('\n')}\n` : ''
+const latencyText = latencyRows.length > 0 ? `\ndiapo dev, file written → the page shows the new text (median of ${edits} edits):\n\n${latencyRows.join('\n')}\n` : ''
 const note = values.peers ? `\n${peerNote(work)}\n` : ''
 process.stdout.write(
-  `\n${runs} runs a case, whole-process wall time, ${new Date().toISOString().slice(0, 10)}\n\n${table}\n${ratioText}${note}`,
+  `\n${runs} runs a case, whole-process wall time, ${new Date().toISOString().slice(0, 10)}\n\n${table}\n${ratioText}${latencyText}${note}`,
 )

@@ -5,7 +5,8 @@
  */
 import { writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import type { Root as HastRoot } from 'hast'
+import type { Element, Root as HastRoot } from 'hast'
+import { EXIT, visit } from 'unist-util-visit'
 import type { Root as MdastRoot } from 'mdast'
 import { toString } from 'mdast-util-to-string'
 import { VFile } from 'vfile'
@@ -23,7 +24,7 @@ import { fitMode, slideKey, slideSource, type Fit, type FitLookup } from './fit-
 import { layoutFingerprint, type Layout } from './measure-slides.ts'
 import { slidesOf } from './slide-attributes.ts'
 import type { Slide } from './types.ts'
-import { findTheme, loadTheme, themeNames } from './theme.ts'
+import { findTheme, loadTheme, themeNames, type LoadedTheme } from './theme.ts'
 import { writeDeck, type OutputFile } from './write.ts'
 
 /** What to build. */
@@ -59,6 +60,11 @@ export interface BuildOptions {
   measure?: boolean
   /** A folder to write a PNG of every slide into (`--screenshots`). */
   screenshots?: string
+  /**
+   * `false`: write nothing, measure nothing, print nothing; return the
+   * output in memory instead (`diapo dev` serves it from there).
+   */
+  write?: boolean
 }
 
 /** Which PDFs to print. */
@@ -93,6 +99,10 @@ export interface BuildResult {
   findings?: number | undefined
   /** The screenshots written, when asked for. */
   screenshots?: string[] | undefined
+  /** With `write: false`: the deck's files, and the HTML of each top-level slide, in order. */
+  memory?: { files: OutputFile[]; slides: string[] } | undefined
+  /** Every file the build read: Markdown, diagram sources, images, the theme and what it imports. */
+  dependencies: string[]
 }
 
 /** Build the deck of `options.input` into `options.outDir`. */
@@ -118,6 +128,7 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
     diagrams: { rendered: 0, cached: 0 },
     browserLaunches: session.launches,
     fitted: { split: 0, shrunk: 0 },
+    dependencies: dependenciesOf(files, undefined),
   })
 
   const parser = parseStages()
@@ -155,7 +166,8 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
 
   const title = config.title ?? firstHeading(trees) ?? path.basename(path.resolve(input), '.md')
   // Measuring may ask for the slides again, fitted: keep the parsed trees as they are now.
-  const measure = Boolean(pdf || options.measure || options.screenshots)
+  const write = options.write ?? true
+  const measure = write && Boolean(pdf || options.measure || options.screenshots)
   const parsed = measure ? trees.map((tree) => structuredClone(tree)) : []
   // Slides an earlier build made to fit are fitted the same way, browser or not.
   const fitCache = new DiskCache(options.cacheDir ?? defaultCacheDir(), 'fits')
@@ -195,9 +207,11 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
   })
   const deckHtml = async (slideTrees: HastRoot[]) => {
     const deck: HastRoot = { type: 'root', children: slideTrees.flatMap((tree) => tree.children) }
-    return { html: stages.stringify(await stages.run(deck)), slideCount: countSlides(deck) }
+    const document = await stages.run(deck)
+    return { html: stages.stringify(document), slideCount: countSlides(deck), document }
   }
-  let { html, slideCount } = await deckHtml(slideTrees)
+  const first = await deckHtml(slideTrees)
+  let { html, slideCount } = first
   let slideList = listSlides(files, trees)
 
   const outputs = new Map<string, OutputFile>()
@@ -209,6 +223,21 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
     ...files.flatMap((file) => file.data.assets ?? []).map((asset) => ({ path: asset.output, source: asset.source })),
   ]) {
     outputs.set(file.path, file)
+  }
+
+  if (!write) {
+    const slideHtml = topLevelSlides(first.document).map((section) => stages.stringify({ type: 'root', children: [section] }))
+    return {
+      files: withDiagramFiles(files),
+      ok: true,
+      slideCount,
+      html: undefined,
+      diagrams: { rendered: diagrams.rendered, cached: diagrams.cached },
+      browserLaunches: session.launches,
+      fitted,
+      memory: { files: [...outputs.values()], slides: slideHtml },
+      dependencies: dependenciesOf(files, theme),
+    }
   }
 
   const name = fileName(title) || path.basename(path.resolve(input), '.md')
@@ -281,7 +310,29 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
     fitted,
     findings: printed?.layout.findings.length,
     screenshots: printed?.screenshots,
+    dependencies: dependenciesOf(files, theme),
   }
+}
+
+/** The `<section>`s of `<div class="slides">` in the deck's document. */
+function topLevelSlides(document: HastRoot): Element[] {
+  let slides: Element[] = []
+  visit(document, 'element', (node: Element) => {
+    const className = node.properties.className
+    if (node.tagName !== 'div' || !Array.isArray(className) || !className.includes('slides')) return undefined
+    slides = node.children.filter((child): child is Element => child.type === 'element' && child.tagName === 'section')
+    return EXIT
+  })
+  return slides
+}
+
+/** The files a build read, so that a watcher knows what to watch. */
+function dependenciesOf(files: VFile[], theme: LoadedTheme | undefined): string[] {
+  const read = new Set<string>()
+  for (const file of withDiagramFiles(files)) read.add(path.resolve(file.path))
+  for (const file of files) for (const asset of file.data.assets ?? []) read.add(asset.source)
+  for (const source of theme?.sources ?? []) read.add(source)
+  return [...read]
 }
 
 /** A slide of the deck, in order, with the file it comes from. */

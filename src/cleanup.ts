@@ -25,3 +25,15 @@ export function undoAll(): void {
     }
   }
 }
+
+let note = 'nothing was written'
+
+/** What the CLI says when a signal ends the command: by default, that nothing was written. */
+export function setInterruptNote(text: string): void {
+  note = text
+}
+
+/** See {@link setInterruptNote}. */
+export function interruptNote(): string {
+  return note
+}

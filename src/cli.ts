@@ -62,6 +62,29 @@ Options:
       --verbose         Say which browser is used, and when each step ends`,
     load: () => import('./commands/pdf.ts'),
   },
+  dev: {
+    summary: 'Serve the deck and update it as you edit (http://127.0.0.1:4000)',
+    usage: `Usage: diapo dev [input] [options]
+
+Build the deck of [input] (default: slides/) in memory, serve it on
+http://127.0.0.1:4000 (the next free port if that one is busy), and watch
+the Markdown, diagram sources, images, theme and diapo.config.json. On a
+change the deck is built again (diagrams from the cache; a browser only for
+a new diagram; no PDF) and every open page swaps the changed slides in
+place, staying on its slide and fragment; a new theme or new settings
+reload the page, on the same slide. Errors show over the last good deck, with
+their file:line:col, and in this terminal. Ctrl-C stops everything.
+
+Options:
+  -p, --port <n>        Port to try first (default 4000)
+      --host <address>  Interface to listen on (default 127.0.0.1: this machine only)
+      --open            Open the deck in the desktop's browser
+      --theme <name>    Theme name or CSS file, over the frontmatter's theme
+      --browser <path>  Chrome or Chromium for diagrams
+      --timeout <s>     Most seconds any step in the browser may take (default 60)
+  -q, --quiet           Print only the URL`,
+    load: () => import('./commands/dev.ts'),
+  },
   check: {
     summary: 'Lay the deck out in the browser and report what does not fit',
     usage: `Usage: diapo check [input] [options]
@@ -138,9 +161,9 @@ async function main(argv: string[]): Promise<number> {
 // Ctrl-C or a kill: end every browser and remove every half-written output before going.
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   process.once(signal, () => {
-    void import('./cleanup.ts').then(({ undoAll }) => {
+    void import('./cleanup.ts').then(({ undoAll, interruptNote }) => {
       undoAll()
-      process.stderr.write(`\ndiapo: interrupted (${signal}); nothing was written\n`)
+      process.stderr.write(`\ndiapo: interrupted (${signal}); ${interruptNote()}\n`)
       process.exit(signal === 'SIGINT' ? 130 : 143)
     })
   })

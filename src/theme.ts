@@ -23,6 +23,8 @@ export interface LoadedTheme {
   assets: Asset[]
   /** Things worth telling the author, such as a font from the web that was left out. */
   warnings: string[]
+  /** The CSS files read: the theme and every file it imports. */
+  sources: string[]
 }
 
 const themesDir = path.join(packageRoot, 'themes')
@@ -58,9 +60,10 @@ export function themeNames(): string[] {
 export async function loadTheme(source: string): Promise<LoadedTheme> {
   const assets = new Map<string, Asset>()
   const warnings: string[] = []
-  const css = await inlineCss(source, assets, warnings, new Set())
+  const seen = new Set<string>()
+  const css = await inlineCss(source, assets, warnings, seen)
   const hash = createHash('sha256').update(css).digest('hex').slice(0, 10)
-  return { source, output: `assets/theme-${hash}.css`, css, assets: [...assets.values()], warnings }
+  return { source, output: `assets/theme-${hash}.css`, css, assets: [...assets.values()], warnings, sources: [...seen] }
 }
 
 const importRule = /@import\s+(?:url\(\s*)?(['"]?)([^'")\s;]+)\1\s*\)?[^;]*;/g

@@ -1,0 +1,81 @@
+/**
+ * `diapo dev`: serve the deck on http://127.0.0.1:4000 and keep every open
+ * page up to date as the Markdown, diagrams, images, theme and settings
+ * change (see `dev-server.ts`). Runs until Ctrl-C, which ends the server,
+ * the watcher and any browser.
+ */
+import { spawn } from 'node:child_process'
+import { parseArgs } from 'node:util'
+import { BrowserSession, findBrowser } from '../browser.ts'
+import { setInterruptNote } from '../cleanup.ts'
+import { DevServer } from '../dev-server.ts'
+import { UsageError } from '../errors.ts'
+import { readUserConfig } from '../user-config.ts'
+
+/** Run `diapo dev` with its command-line arguments; resolves only if the server cannot start. */
+export async function run(args: string[]): Promise<number> {
+  const { values, positionals } = parseOptions(args)
+  if (positionals.length > 1) throw new UsageError(`Expected at most one input, got ${positionals.length}: ${positionals.join(' ')}`)
+  const port = values.port === undefined ? 4000 : Number(values.port)
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port takes a port number, not \`${values.port}\``)
+  const timeout = values.timeout === undefined ? undefined : Number(values.timeout) * 1000
+  if (timeout !== undefined && !(timeout > 0)) throw new UsageError(`--timeout takes a number of seconds, not \`${values.timeout}\``)
+  const host = values.host ?? '127.0.0.1'
+  const config = await readUserConfig()
+  if (values.browser) findBrowser({ flag: values.browser })
+
+  // The browser starts only when a diagram is not in the cache, and stays for the next one.
+  const session = new BrowserSession({ flag: values.browser, config: config.browser })
+  const say = (line: string) => process.stderr.write(`${line}\n`)
+  const server = new DevServer({
+    input: positionals[0],
+    theme: values.theme,
+    cacheDir: config.cacheDir,
+    session,
+    host,
+    port,
+    timeout,
+    report: values.quiet ? undefined : say,
+  })
+  setInterruptNote('the dev server is stopped')
+  const url = await server.start()
+  process.stdout.write(`diapo dev: serving ${url} — watching for changes; Ctrl-C to stop\n`)
+  if (!isLoopback(host)) {
+    say(`warning: listening on ${host}: anyone who can reach this machine can see the deck; use --host 127.0.0.1 to keep it private`)
+  }
+  if (values.open) openInBrowser(url, say)
+  // Serve until a signal ends the process (see cli.ts): the browser and the server go with it.
+  return new Promise<number>(() => {})
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\./.test(host)
+}
+
+/** Open `url` in the desktop's browser, if there is one. */
+function openInBrowser(url: string, say: (line: string) => void) {
+  const command = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open'
+  const child = spawn(command, [url], { detached: true, stdio: 'ignore' })
+  child.on('error', () => say(`Could not open a browser (${command}); open ${url} yourself`))
+  child.unref()
+}
+
+function parseOptions(args: string[]) {
+  try {
+    return parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        port: { type: 'string', short: 'p' },
+        host: { type: 'string' },
+        open: { type: 'boolean' },
+        theme: { type: 'string' },
+        browser: { type: 'string' },
+        timeout: { type: 'string' },
+        quiet: { type: 'boolean', short: 'q' },
+      },
+    })
+  } catch (error) {
+    throw new UsageError((error as Error).message)
+  }
+}
