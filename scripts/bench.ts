@@ -255,7 +255,10 @@ async function devLatencies(): Promise<string[]> {
       cpSync(source, folder ? deck : path.join(deck, 'deck.md'), { recursive: true })
       const file = path.join(deck, folder ? '01-introduccion.md' : 'deck.md')
       const original = readFileSync(file, 'utf8')
-      const server = spawn(process.execPath, [cli, 'dev', deck, '--port', '0'], { cwd: root, env: { ...process.env, DIAPO_CACHE_DIR: cache } })
+      const server = spawn(process.execPath, [cli, 'dev', deck, '--port', '0'], {
+        cwd: root,
+        env: { ...process.env, DIAPO_CACHE_DIR: cache },
+      })
       let log = ''
       server.stderr.on('data', (chunk: Buffer) => (log += chunk.toString()))
       try {
@@ -272,7 +275,11 @@ async function devLatencies(): Promise<string[]> {
         const times: number[] = []
         for (let edit = 1; edit <= edits; edit++) {
           const marker = `edited-${edit}-${Date.now()}`
-          const seen = page.waitForFunction((text: string) => document.querySelector('.reveal .slides')!.textContent!.includes(text), { polling: 'mutation', timeout: 30_000 }, marker)
+          const seen = page.waitForFunction(
+            (text: string) => document.querySelector('.reveal .slides')!.textContent!.includes(text),
+            { polling: 'mutation', timeout: 30_000 },
+            marker,
+          )
           const started = performance.now()
           writeFileSync(file, original.replace(edited, edited.endsWith('\n') ? `${edited.trimEnd()} ${marker}\n` : `${edited} ${marker}`))
           await seen
@@ -341,7 +348,10 @@ const ratioLines = ratios.flatMap(({ name, row, over, target }) => {
 ratioLines.push(...layoutCheckShares())
 const latencyRows = await devLatencies()
 const ratioText = ratioLines.length > 0 ? `\nRatios, same run:\n\n${ratioLines.join('\n')}\n` : ''
-const latencyText = latencyRows.length > 0 ? `\ndiapo dev, file written → the page shows the new text (median of ${edits} edits):\n\n${latencyRows.join('\n')}\n` : ''
+const latencyText =
+  latencyRows.length > 0
+    ? `\ndiapo dev, file written → the page shows the new text (median of ${edits} edits):\n\n${latencyRows.join('\n')}\n`
+    : ''
 const note = values.peers ? `\n${peerNote(work)}\n` : ''
 process.stdout.write(
   `\n${runs} runs a case, whole-process wall time, ${new Date().toISOString().slice(0, 10)}\n\n${table}\n${ratioText}${latencyText}${note}`,

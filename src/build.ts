@@ -17,6 +17,7 @@ import { cacheKey, DiskCache, defaultCacheDir } from './cache.ts'
 import { readInput } from './input.ts'
 import { fail, warn } from './messages.ts'
 import { diapoVersion, packageDir } from './packages.ts'
+import { parseMarkdown, type ParseCache } from './parse-markdown.ts'
 import { deckStages, parseStages, slideStages } from './pipeline.ts'
 import { drawDiagrams, planDiagrams } from './render-diagrams.ts'
 import { exportPdf, type PdfResult } from './export-pdf.ts'
@@ -65,6 +66,8 @@ export interface BuildOptions {
    * output in memory instead (`diapo dev` serves it from there).
    */
   write?: boolean
+  /** Parsed heading sections kept from build to build (`diapo dev`): an edit re-parses only its section. */
+  parseCache?: ParseCache
 }
 
 /** Which PDFs to print. */
@@ -134,7 +137,7 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
   const parser = parseStages()
   const trees: MdastRoot[] = []
   for (const file of files) {
-    const tree = parser.parse(file)
+    const tree = parseMarkdown(parser, file, options.parseCache)
     await parser.run(tree, file)
     trees.push(tree)
   }

@@ -17,6 +17,7 @@ import path from 'node:path'
 import type { BrowserSession } from './browser.ts'
 import { buildDeck, type BuildResult } from './build.ts'
 import { devClient } from './dev-client.ts'
+import { ParseCache } from './parse-markdown.ts'
 import { formatMessages } from './report.ts'
 import type { OutputFile } from './write.ts'
 
@@ -89,6 +90,7 @@ export class DevServer {
   #again = false
   #timer: NodeJS.Timeout | undefined
   #closed = false
+  readonly #parsed = new ParseCache()
 
   constructor(options: DevServerOptions) {
     this.#options = options
@@ -158,8 +160,10 @@ export class DevServer {
         session: this.#options.session,
         pdf: false,
         write: false,
+        parseCache: this.#parsed,
         timeout: this.#options.timeout,
       })
+      this.#parsed.prune()
     } catch (error) {
       // No browser, a hung one, an unreadable folder: the last good deck stays, the page says why.
       this.#fail([(error as Error).message], started)
@@ -272,7 +276,8 @@ export class DevServer {
     } catch {
       return reject(400, 'Bad request')
     }
-    if (pathname === events) return this.#stream(request, response, Number(new URL(request.url ?? '/', 'http://localhost').searchParams.get('since')))
+    if (pathname === events)
+      return this.#stream(request, response, Number(new URL(request.url ?? '/', 'http://localhost').searchParams.get('since')))
     if (pathname === client) {
       response.writeHead(200, { 'content-type': contentTypes['.js']!, 'cache-control': 'no-store' })
       return response.end(devClient)
@@ -290,7 +295,10 @@ export class DevServer {
     const file = this.#deck?.files.get(pathname)
     if (!file) return reject(404, 'Not found')
     const send = (body: string | Uint8Array | Buffer) => {
-      response.writeHead(200, { 'content-type': contentTypes[path.extname(pathname)] ?? 'application/octet-stream', 'cache-control': 'no-cache' })
+      response.writeHead(200, {
+        'content-type': contentTypes[path.extname(pathname)] ?? 'application/octet-stream',
+        'cache-control': 'no-cache',
+      })
       response.end(body)
     }
     if ('content' in file) return send(file.content)
@@ -323,7 +331,10 @@ export class DevServer {
     const deck = this.#deck
     if (this.#errors.length > 0) response.write(message({ type: 'errors', version: this.#version, messages: this.#errors }))
     else if (deck && since < deck.version) {
-      const update: Update = since < this.#shellVersion ? { type: 'reload', version: deck.version } : { type: 'slides', version: deck.version, slides: deck.slides, hashes: deck.hashes }
+      const update: Update =
+        since < this.#shellVersion
+          ? { type: 'reload', version: deck.version }
+          : { type: 'slides', version: deck.version, slides: deck.slides, hashes: deck.hashes }
       response.write(message(update))
     }
     this.#pages.add(response)
@@ -371,6 +382,7 @@ function countChanged(before: string[], after: string[]): number {
   let start = 0
   while (start < before.length && start < after.length && before[start] === after[start]) start++
   let end = 0
-  while (end < before.length - start && end < after.length - start && before[before.length - 1 - end] === after[after.length - 1 - end]) end++
+  while (end < before.length - start && end < after.length - start && before[before.length - 1 - end] === after[after.length - 1 - end])
+    end++
   return Math.max(before.length - start - end, after.length - start - end)
 }

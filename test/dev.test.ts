@@ -47,7 +47,8 @@ async function printed(dev: Dev, pattern: RegExp, from = 0): Promise<void> {
   throw new Error(`diapo dev never printed ${pattern}:\n${dev.output()}`)
 }
 
-const indices = (page: Page) => page.evaluate(() => (globalThis as unknown as { Reveal: { getIndices(): { h: number; v: number } } }).Reveal.getIndices())
+const indices = (page: Page) =>
+  page.evaluate(() => (globalThis as unknown as { Reveal: { getIndices(): { h: number; v: number } } }).Reveal.getIndices())
 const currentText = (page: Page) =>
   page.evaluate(() => (globalThis as unknown as { Reveal: { getCurrentSlide(): HTMLElement } }).Reveal.getCurrentSlide().textContent ?? '')
 
@@ -98,7 +99,9 @@ describe('diapo dev', () => {
     const from = dev.output().length
     const text = await readFile(file(), 'utf8')
     await writeFile(file(), text.replace('Una instancia de una imagen corriendo en memoria', 'Una instancia recién editada'))
-    await page.waitForFunction(() => document.querySelector('.reveal .slides')!.textContent!.includes('recién editada'), { timeout: 10_000 })
+    await page.waitForFunction(() => document.querySelector('.reveal .slides')!.textContent!.includes('recién editada'), {
+      timeout: 10_000,
+    })
     assert.deepEqual(await indices(page), { h: 3, v: 0 })
     assert.match(await currentText(page), /recién editada/)
     assert.equal(await reloaded(), false, 'the page was not reloaded')
@@ -108,8 +111,13 @@ describe('diapo dev', () => {
 
   test('adding a slide before it keeps the view on the same content', async () => {
     const text = await readFile(file(), 'utf8')
-    await writeFile(file(), text.replace('## ¿Qué es un contenedor?', '## Una diapositiva nueva\n\nInsertada antes.\n\n## ¿Qué es un contenedor?'))
-    await page.waitForFunction(() => document.querySelector('.reveal .slides')!.textContent!.includes('Insertada antes'), { timeout: 10_000 })
+    await writeFile(
+      file(),
+      text.replace('## ¿Qué es un contenedor?', '## Una diapositiva nueva\n\nInsertada antes.\n\n## ¿Qué es un contenedor?'),
+    )
+    await page.waitForFunction(() => document.querySelector('.reveal .slides')!.textContent!.includes('Insertada antes'), {
+      timeout: 10_000,
+    })
     assert.deepEqual(await indices(page), { h: 4, v: 0 })
     assert.match(await currentText(page), /recién editada/)
     assert.equal(await reloaded(), false)
@@ -121,7 +129,9 @@ describe('diapo dev', () => {
     await receiver.waitForFunction('window.Reveal && Reveal.isReady()')
     const text = await readFile(file(), 'utf8')
     await writeFile(file(), text.replace('Una instancia recién editada', 'Visto también en la vista del orador'))
-    await receiver.waitForFunction(() => document.querySelector('.reveal .slides')!.textContent!.includes('Visto también'), { timeout: 10_000 })
+    await receiver.waitForFunction(() => document.querySelector('.reveal .slides')!.textContent!.includes('Visto también'), {
+      timeout: 10_000,
+    })
     await receiver.close()
   })
 
@@ -155,7 +165,9 @@ describe('diapo dev', () => {
       await writeFile(file(), text.replace('Visto también en la vista del orador', `Guardado número ${save}`))
       await new Promise((resolve) => setTimeout(resolve, 8))
     }
-    await page.waitForFunction(() => document.querySelector('.reveal .slides')!.textContent!.includes('Guardado número 10'), { timeout: 10_000 })
+    await page.waitForFunction(() => document.querySelector('.reveal .slides')!.textContent!.includes('Guardado número 10'), {
+      timeout: 10_000,
+    })
     await new Promise((resolve) => setTimeout(resolve, 300))
     const slides = await page.evaluate(() => document.querySelector('.reveal .slides')!.textContent!)
     assert.doesNotMatch(slides, /Guardado número [1-9]\D/)
@@ -163,13 +175,21 @@ describe('diapo dev', () => {
   })
 
   test('Ctrl-C ends the server and the browser it started for the diagram', async () => {
-    const children = spawnSync('pgrep', ['-P', String(dev.child.pid)], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean).map(Number)
+    const children = spawnSync('pgrep', ['-P', String(dev.child.pid)], { encoding: 'utf8' })
+      .stdout.split('\n')
+      .filter(Boolean)
+      .map(Number)
     assert.ok(children.length > 0, 'a browser was started for the broken diagram')
     const exited = new Promise<number | null>((resolve) => dev.child.once('exit', (code) => resolve(code)))
     dev.child.kill('SIGINT')
     assert.equal(await exited, 130)
     await new Promise((resolve) => setTimeout(resolve, 200))
-    const alive = children.filter((pid) => spawnSync('ps', ['-o', 'stat=', '-p', String(pid)], { encoding: 'utf8' }).stdout.trim().replace(/^Z.*/, '') !== '')
+    const alive = children.filter(
+      (pid) =>
+        spawnSync('ps', ['-o', 'stat=', '-p', String(pid)], { encoding: 'utf8' })
+          .stdout.trim()
+          .replace(/^Z.*/, '') !== '',
+    )
     assert.deepEqual(alive, [], 'no browser process left')
   })
 })
@@ -197,7 +217,17 @@ describe('what diapo dev refuses', () => {
       probe.end()
     })
 
-  for (const attempt of ['/../package.json', '/%2e%2e/package.json', '/%2E%2E%2Fpackage.json', '/assets/..%2f..%2fpackage.json', '//etc/passwd', '/etc/passwd', `/${root}/package.json`, '/assets/', '/assets/reveal/']) {
+  for (const attempt of [
+    '/../package.json',
+    '/%2e%2e/package.json',
+    '/%2E%2E%2Fpackage.json',
+    '/assets/..%2f..%2fpackage.json',
+    '//etc/passwd',
+    '/etc/passwd',
+    `/${root}/package.json`,
+    '/assets/',
+    '/assets/reveal/',
+  ]) {
     test(`${attempt}: 404`, async () => {
       assert.equal(await get(attempt), 404)
     })
