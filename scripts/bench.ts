@@ -287,7 +287,8 @@ async function devLatencies(): Promise<string[]> {
           await new Promise((resolve) => setTimeout(resolve, 50))
         }
         await page.close()
-        const browsers = (log.match(/drew \d+ diagram/g) ?? []).length
+        // The first build may draw the diagrams (a cold cache); the edits must not start a browser.
+        const browsers = (log.split('\n').slice(1).join('\n').match(/drew \d+ diagram/g) ?? []).length
         const value = median(times)
         const target = name === 'the talk' ? 0.15 : 0.3
         rows.push(
