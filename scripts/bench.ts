@@ -288,7 +288,13 @@ async function devLatencies(): Promise<string[]> {
         }
         await page.close()
         // The first build may draw the diagrams (a cold cache); the edits must not start a browser.
-        const browsers = (log.split('\n').slice(1).join('\n').match(/drew \d+ diagram/g) ?? []).length
+        const browsers = (
+          log
+            .split('\n')
+            .slice(1)
+            .join('\n')
+            .match(/drew \d+ diagram/g) ?? []
+        ).length
         const value = median(times)
         const target = name === 'the talk' ? 0.15 : 0.3
         rows.push(

@@ -5,11 +5,11 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { parseArgs } from 'node:util'
 import { BrowserSession, findBrowser } from '../browser.ts'
 import type { BuildResult, PdfSettings } from '../build.ts'
 import { ExitCode, UsageError } from '../errors.ts'
 import { countMessages, formatMessages } from '../report.ts'
+import { browserOptions, readCommandLine, timeoutOption } from './options.ts'
 import { readUserConfig } from '../user-config.ts'
 
 /** Run `diapo build` with its command-line arguments; returns the exit code. */
@@ -20,11 +20,18 @@ export function run(args: string[]): Promise<number> {
 /** `build` writes the deck and its PDFs; `pdf` writes only the PDF, to `--out`. */
 export async function runBuild(args: string[], mode: 'build' | 'pdf'): Promise<number> {
   const started = performance.now()
-  const { values, positionals } = parseOptions(args)
-  if (positionals.length > 1) throw new UsageError(`Expected at most one input, got ${positionals.length}: ${positionals.join(' ')}`)
+  const { values, input } = readCommandLine(args, {
+    ...browserOptions,
+    out: { type: 'string', short: 'o' },
+    'no-pdf': { type: 'boolean' },
+    notes: { type: 'boolean' },
+    fragments: { type: 'string' },
+    paper: { type: 'string' },
+    verbose: { type: 'boolean' },
+    screenshots: { type: 'string' },
+  })
   const pdf = pdfSettings(values, mode)
-  const timeout = values.timeout === undefined ? undefined : Number(values.timeout) * 1000
-  if (timeout !== undefined && !(timeout > 0)) throw new UsageError(`--timeout takes a number of seconds, not \`${values.timeout}\``)
+  const timeout = timeoutOption(values.timeout)
 
   const config = await readUserConfig()
   // An explicit browser that does not exist is an error now, not only once something needs it.
@@ -47,7 +54,7 @@ export async function runBuild(args: string[], mode: 'build' | 'pdf'): Promise<n
   try {
     result = await buildDeck({
       session,
-      input: positionals[0],
+      input,
       outDir: scratch ? path.join(scratch, 'deck') : values.out,
       pdfFile: scratch && values.out ? path.resolve(values.out) : undefined,
       pdfDir,
@@ -87,7 +94,10 @@ function summary(result: BuildResult, mode: 'build' | 'pdf', milliseconds: numbe
   return `Built ${plural(result.slideCount, 'slide')}${fit} → ${outputs.join(', ')} in ${(milliseconds / 1000).toFixed(2)} s${warned}`
 }
 
-function pdfSettings(values: ReturnType<typeof parseOptions>['values'], mode: 'build' | 'pdf'): false | PdfSettings {
+function pdfSettings(
+  values: { 'no-pdf'?: boolean; notes?: boolean; fragments?: string; paper?: string },
+  mode: 'build' | 'pdf',
+): false | PdfSettings {
   if (values['no-pdf']) {
     if (mode === 'pdf') throw new UsageError('`diapo pdf` writes a PDF: --no-pdf makes no sense here')
     if (values.notes || values.fragments || values.paper)
@@ -99,30 +109,6 @@ function pdfSettings(values: ReturnType<typeof parseOptions>['values'], mode: 'b
   const paper = (values.paper ?? 'a4').toLowerCase()
   if (paper !== 'a4' && paper !== 'letter') throw new UsageError(`--paper takes \`a4\` or \`letter\`, not \`${values.paper}\``)
   return { fragments, paper, notes: values.notes ?? false }
-}
-
-function parseOptions(args: string[]) {
-  try {
-    return parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        out: { type: 'string', short: 'o' },
-        theme: { type: 'string' },
-        'no-pdf': { type: 'boolean' },
-        notes: { type: 'boolean' },
-        fragments: { type: 'string' },
-        paper: { type: 'string' },
-        browser: { type: 'string' },
-        timeout: { type: 'string' },
-        quiet: { type: 'boolean', short: 'q' },
-        verbose: { type: 'boolean' },
-        screenshots: { type: 'string' },
-      },
-    })
-  } catch (error) {
-    throw new UsageError((error as Error).message)
-  }
 }
 
 function plural(count: number, word: string): string {

@@ -7,19 +7,17 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { parseArgs } from 'node:util'
 import { BrowserSession, findBrowser } from '../browser.ts'
-import { ExitCode, UsageError } from '../errors.ts'
+import { ExitCode } from '../errors.ts'
 import { countMessages, formatMessages } from '../report.ts'
 import { readUserConfig } from '../user-config.ts'
+import { browserOptions, readCommandLine, timeoutOption } from './options.ts'
 
 /** Run `diapo check` with its command-line arguments; returns the exit code. */
 export async function run(args: string[]): Promise<number> {
   const started = performance.now()
-  const { values, positionals } = parseOptions(args)
-  if (positionals.length > 1) throw new UsageError(`Expected at most one input, got ${positionals.length}: ${positionals.join(' ')}`)
-  const timeout = values.timeout === undefined ? undefined : Number(values.timeout) * 1000
-  if (timeout !== undefined && !(timeout > 0)) throw new UsageError(`--timeout takes a number of seconds, not \`${values.timeout}\``)
+  const { values, input } = readCommandLine(args, { ...browserOptions, strict: { type: 'boolean' }, screenshots: { type: 'string' } })
+  const timeout = timeoutOption(values.timeout)
   const config = await readUserConfig()
   if (values.browser) findBrowser({ flag: values.browser })
 
@@ -32,7 +30,7 @@ export async function run(args: string[]): Promise<number> {
   try {
     result = await buildDeck({
       session,
-      input: positionals[0],
+      input,
       outDir: path.join(scratch, 'deck'),
       theme: values.theme,
       cacheDir: config.cacheDir,
@@ -59,23 +57,4 @@ export async function run(args: string[]): Promise<number> {
     process.stdout.write(`Checked ${result.slideCount} slides${fitted}: ${verdict} (${seconds} s)${shots}\n`)
   }
   return values.strict && warnings > 0 ? ExitCode.content : ExitCode.ok
-}
-
-function parseOptions(args: string[]) {
-  try {
-    return parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        strict: { type: 'boolean' },
-        theme: { type: 'string' },
-        screenshots: { type: 'string' },
-        browser: { type: 'string' },
-        timeout: { type: 'string' },
-        quiet: { type: 'boolean', short: 'q' },
-      },
-    })
-  } catch (error) {
-    throw new UsageError((error as Error).message)
-  }
 }

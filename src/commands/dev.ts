@@ -5,21 +5,24 @@
  * the watcher and any browser.
  */
 import { spawn } from 'node:child_process'
-import { parseArgs } from 'node:util'
 import { BrowserSession, findBrowser } from '../browser.ts'
 import { setInterruptNote } from '../cleanup.ts'
 import { DevServer } from '../dev-server.ts'
 import { UsageError } from '../errors.ts'
 import { readUserConfig } from '../user-config.ts'
+import { browserOptions, readCommandLine, timeoutOption } from './options.ts'
 
 /** Run `diapo dev` with its command-line arguments; resolves only if the server cannot start. */
 export async function run(args: string[]): Promise<number> {
-  const { values, positionals } = parseOptions(args)
-  if (positionals.length > 1) throw new UsageError(`Expected at most one input, got ${positionals.length}: ${positionals.join(' ')}`)
+  const { values, input } = readCommandLine(args, {
+    ...browserOptions,
+    port: { type: 'string', short: 'p' },
+    host: { type: 'string' },
+    open: { type: 'boolean' },
+  })
   const port = values.port === undefined ? 4000 : Number(values.port)
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port takes a port number, not \`${values.port}\``)
-  const timeout = values.timeout === undefined ? undefined : Number(values.timeout) * 1000
-  if (timeout !== undefined && !(timeout > 0)) throw new UsageError(`--timeout takes a number of seconds, not \`${values.timeout}\``)
+  const timeout = timeoutOption(values.timeout)
   const host = values.host ?? '127.0.0.1'
   const config = await readUserConfig()
   if (values.browser) findBrowser({ flag: values.browser })
@@ -28,7 +31,7 @@ export async function run(args: string[]): Promise<number> {
   const session = new BrowserSession({ flag: values.browser, config: config.browser })
   const say = (line: string) => process.stderr.write(`${line}\n`)
   const server = new DevServer({
-    input: positionals[0],
+    input,
     theme: values.theme,
     cacheDir: config.cacheDir,
     session,
@@ -58,24 +61,4 @@ function openInBrowser(url: string, say: (line: string) => void) {
   const child = spawn(command, [url], { detached: true, stdio: 'ignore' })
   child.on('error', () => say(`Could not open a browser (${command}); open ${url} yourself`))
   child.unref()
-}
-
-function parseOptions(args: string[]) {
-  try {
-    return parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        port: { type: 'string', short: 'p' },
-        host: { type: 'string' },
-        open: { type: 'boolean' },
-        theme: { type: 'string' },
-        browser: { type: 'string' },
-        timeout: { type: 'string' },
-        quiet: { type: 'boolean', short: 'q' },
-      },
-    })
-  } catch (error) {
-    throw new UsageError((error as Error).message)
-  }
 }
