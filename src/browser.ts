@@ -297,11 +297,14 @@ export class BrowserSession {
   launches = 0
   readonly #find: () => BrowserChoice
   readonly #log: Log
+  readonly #timeout: number | undefined
   #running: Promise<RunningBrowser> | undefined
 
-  constructor(options: FindBrowserOptions & { log?: Log } = {}) {
+  /** `timeout`: how long the browser may take to start, in milliseconds (the command's --timeout). */
+  constructor(options: FindBrowserOptions & { log?: Log | undefined; timeout?: number | undefined } = {}) {
     this.#find = () => findBrowser(options)
     this.#log = options.log ?? (() => {})
+    this.#timeout = options.timeout
   }
 
   /**
@@ -313,7 +316,7 @@ export class BrowserSession {
       const choice = this.#find()
       this.launches++
       this.#log(`browser: starting ${choice.executable} (from ${choice.source})`)
-      const running = await launchBrowser(choice, options)
+      const running = await launchBrowser(choice, { ...options, timeout: this.#timeout })
       this.#log('browser: started')
       return running
     })()

@@ -68,6 +68,8 @@ export interface BuildOptions {
   write?: boolean
   /** Parsed heading sections kept from build to build (`diapo dev`): an edit re-parses only its section. */
   parseCache?: ParseCache
+  /** Sanitize the authors' HTML (`--safe`): for Markdown that is not yours. */
+  safe?: boolean
 }
 
 /** Which PDFs to print. */
@@ -110,7 +112,9 @@ export interface BuildResult {
 
 /** Build the deck of `options.input` into `options.outDir`. */
 export async function buildDeck(options: BuildOptions = {}): Promise<BuildResult> {
-  const session = options.session ?? new BrowserSession({ flag: options.browser, config: options.configBrowser, log: options.log })
+  const session =
+    options.session ??
+    new BrowserSession({ flag: options.browser, config: options.configBrowser, log: options.log, timeout: options.timeout })
   try {
     return await build(options, session)
   } finally {
@@ -133,6 +137,9 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
     fitted: { split: 0, shrunk: 0 },
     dependencies: dependenciesOf(files, undefined),
   })
+
+  // A deck too large to build is refused before any parsing, which would take minutes.
+  if (files.some((file) => file.messages.some((message) => message.ruleId === 'too-large'))) return failed()
 
   const parser = parseStages()
   const trees: MdastRoot[] = []
@@ -183,7 +190,7 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
     if (fit) fitted['shrink' in fit ? 'shrunk' : 'split']++
     return fit
   }
-  const slides = slideStages(config, fitKeys.size > 0 ? cachedFits : undefined)
+  const slides = slideStages(config, fitKeys.size > 0 ? cachedFits : undefined, { safe: options.safe })
   const slideTrees: HastRoot[] = []
   for (const [index, tree] of trees.entries()) {
     slideTrees.push(await slides.run(tree, files[index]!))
@@ -191,6 +198,14 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
   let fitSource: 'none' | 'cache' | 'measured' = fitted.split + fitted.shrunk > 0 ? 'cache' : 'none'
   const diagrams = await drawing
   checkInternalLinks(files, slideTrees)
+  if (slideTrees.every((tree) => tree.children.every((node) => node.type !== 'element'))) {
+    fail(
+      files[0]!,
+      'The deck has no slides: the Markdown is empty; start a slide with a `## heading` or a `---` line',
+      { line: 1, column: 1 },
+      'empty-deck',
+    )
+  }
   if (hasErrors(withDiagramFiles(files))) return failed()
 
   const revealDir = path.join(packageDir('reveal.js'), 'dist')
@@ -252,7 +267,7 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
   let printed: PdfResult | undefined
   /** The deck again, its slides fitted by `fits`: the slide stages run on a copy of the parsed trees. */
   const remake = async (fits: FitLookup | undefined, staging: string) => {
-    const stages = slideStages(config, fits)
+    const stages = slideStages(config, fits, { safe: options.safe })
     const copies = parsed.map((tree) => structuredClone(tree))
     const remade: HastRoot[] = []
     for (const [index, tree] of copies.entries()) {

@@ -33,6 +33,7 @@ Options:
                         PUPPETEER_EXECUTABLE_PATH, CHROME_PATH, installed ones)
       --timeout <s>     Most seconds any step in the browser may take (default 60)
       --screenshots <dir>  Also write a PNG of every slide into <dir>
+      --safe            Sanitize raw HTML (no scripts, handlers): for Markdown that is not yours
   -q, --quiet           Print errors only
       --verbose         Say which browser is used, what is cached, and when
   -h, --help            Show this help
@@ -56,6 +57,7 @@ Options:
       --paper <size>    Paper of the handout: a4 (default) or letter
       --fragments <how> final (default): slides as they end; each: a page a step
       --theme <name>    Theme name or CSS file, over the frontmatter's theme
+      --safe            Sanitize raw HTML (no scripts, handlers)
       --browser <path>  Chrome or Chromium to use
       --timeout <s>     Most seconds any step in the browser may take (default 60)
   -q, --quiet           Print errors only
@@ -80,6 +82,7 @@ Options:
       --host <address>  Interface to listen on (default 127.0.0.1: this machine only)
       --open            Open the deck in the desktop's browser
       --theme <name>    Theme name or CSS file, over the frontmatter's theme
+      --safe            Sanitize raw HTML (no scripts, handlers)
       --browser <path>  Chrome or Chromium for diagrams
       --timeout <s>     Most seconds any step in the browser may take (default 60)
   -q, --quiet           Print only the URL`,
@@ -100,6 +103,7 @@ finding and its rule. Slides that run off are split (or shrunk, with
 Options:
       --strict              Exit 1 when there is any finding (else 0)
       --theme <name>        Theme name or CSS file, over the frontmatter's theme
+      --safe                Sanitize raw HTML (no scripts, handlers)
       --screenshots <dir>   Also write a PNG of every slide into <dir>
       --browser <path>      Chrome or Chromium to use
       --timeout <s>         Most seconds any step in the browser may take (default 60)

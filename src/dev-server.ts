@@ -26,6 +26,8 @@ export interface DevServerOptions {
   /** A Markdown file or a folder of them. Default: `'slides'`. */
   input?: string | undefined
   theme?: string | undefined
+  /** Sanitize the authors' HTML (see `raw-html.ts`). */
+  safe?: boolean | undefined
   /** Where rendered diagrams are kept (see `build.ts`). */
   cacheDir?: string | undefined
   /** The browser for diagrams, started only when a diagram is not in the cache. */
@@ -156,6 +158,7 @@ export class DevServer {
       result = await buildDeck({
         input: this.#options.input,
         theme: this.#options.theme,
+        safe: this.#options.safe,
         cacheDir: this.#options.cacheDir,
         session: this.#options.session,
         pdf: false,

@@ -6,23 +6,43 @@ import { readdir, readFile, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { VFile } from 'vfile'
 import { DiapoError, ExitCode, UsageError } from './errors.ts'
-import { fail } from './messages.ts'
+import { fail, warn } from './messages.ts'
 
 const markdownFile = /\.(?:md|markdown)$/i
 
-/** The Markdown files of `input`, read into vfiles. Binary files get an error message. */
+/**
+ * Most Markdown a deck may have: ten times a 1,000-slide talk (~170 kB).
+ * Beyond it a build would take minutes and gigabytes for a deck nobody can
+ * present: it is refused at once instead.
+ */
+export const maxDeckBytes = 2 * 1024 * 1024
+
+/** The Markdown files of `input`, read into vfiles. Binary, oversized and mis-encoded files get messages. */
 export async function readInput(input: string): Promise<VFile[]> {
   const info = await stat(input).catch(() => undefined)
   if (!info) throw new UsageError(`Input not found: ${input}; pass a Markdown file or a folder of them (default: slides/)`)
-  const files = info.isDirectory() ? await markdownFilesIn(input) : [input]
-  return Promise.all(files.map(readSource))
+  const paths = info.isDirectory() ? await markdownFilesIn(input) : [input]
+  const files = await Promise.all(paths.map(readSource))
+  const bytes = files.reduce((sum, file) => sum + (file.data.bytes ?? 0), 0)
+  if (bytes > maxDeckBytes) {
+    const biggest = files.reduce((big, file) => ((file.data.bytes ?? 0) > (big.data.bytes ?? 0) ? file : big))
+    const size = (count: number) => `${(count / 1024 / 1024).toFixed(1)} MB`
+    fail(
+      biggest,
+      `The deck is ${size(bytes)} of Markdown, more than the ${size(maxDeckBytes)} (~12,000 slides) diapo builds; split it into several decks`,
+      { line: 1, column: 1 },
+      'too-large',
+    )
+  }
+  return files
 }
 
 /** Paths of a folder's Markdown files, in name order. */
 export async function markdownFilesIn(folder: string): Promise<string[]> {
   const entries = await readdir(folder, { withFileTypes: true })
+  // Links count too: a link to a missing file is then reported, not silently skipped.
   const files = entries
-    .filter((entry) => entry.isFile() && markdownFile.test(entry.name))
+    .filter((entry) => (entry.isFile() || entry.isSymbolicLink()) && markdownFile.test(entry.name))
     .map((entry) => entry.name)
     .sort()
   if (files.length === 0) {
@@ -45,5 +65,19 @@ async function readSource(file: string): Promise<VFile> {
     )
     return vfile
   }
-  return new VFile({ path: path.resolve(file), value: bytes.toString('utf8') })
+  const vfile = new VFile({ path: path.resolve(file), value: bytes.toString('utf8'), data: { bytes: bytes.length } })
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes)
+  } catch {
+    // Shown with U+FFFD where the bytes are not UTF-8: say where the first one is.
+    const text = String(vfile.value)
+    const before = text.slice(0, text.indexOf('\uFFFD')).split('\n')
+    warn(
+      vfile,
+      'This file is not valid UTF-8: the bytes that are not are shown as �; save it as UTF-8',
+      { line: before.length, column: (before.at(-1)?.length ?? 0) + 1 },
+      'encoding',
+    )
+  }
+  return vfile
 }

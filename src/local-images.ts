@@ -37,8 +37,25 @@ export function localImages() {
       }
       const source = localPath(url, file)
       jobs.push(
-        hashFile(source).then(
-          (hash) => {
+        readFile(source).then(
+          (content) => {
+            const kind = imageKinds[path.extname(source).toLowerCase()]
+            if (kind && !kind.test(content)) {
+              const start = JSON.stringify(
+                content
+                  .subarray(0, 16)
+                  .toString('latin1')
+                  .replace(/[^\x20-\x7e]/g, '.'),
+              )
+              fail(
+                file,
+                `Image \`${url}\` is not a ${kind.name} image (its first bytes: ${start}); export it again, or fix its extension`,
+                node,
+                'not-an-image',
+              )
+              return
+            }
+            const hash = createHash('sha256').update(content).digest('hex').slice(0, 10)
             const { name, ext } = path.parse(source)
             // A plain ASCII name: it goes into a URL, and into file systems of every kind.
             const safeName = name
@@ -84,9 +101,18 @@ export function localImages() {
   }
 }
 
-async function hashFile(file: string): Promise<string> {
-  const content = await readFile(file)
-  return createHash('sha256').update(content).digest('hex').slice(0, 10)
+/** What each image format's files start with (or, for SVG, hold near their start). */
+const imageKinds: Record<string, { name: string; test: (bytes: Buffer) => boolean }> = {
+  '.png': { name: 'PNG', test: (bytes) => bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) },
+  '.jpg': { name: 'JPEG', test: (bytes) => bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff },
+  '.jpeg': { name: 'JPEG', test: (bytes) => bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff },
+  '.gif': { name: 'GIF', test: (bytes) => /^GIF8[79]a/.test(bytes.subarray(0, 6).toString('latin1')) },
+  '.webp': {
+    name: 'WebP',
+    test: (bytes) => bytes.subarray(0, 4).toString('latin1') === 'RIFF' && bytes.subarray(8, 12).toString('latin1') === 'WEBP',
+  },
+  '.avif': { name: 'AVIF', test: (bytes) => /^ftypavi[fs]/.test(bytes.subarray(4, 12).toString('latin1')) },
+  '.svg': { name: 'SVG', test: (bytes) => /<svg[\s>]/i.test(bytes.subarray(0, 4096).toString('utf8')) },
 }
 
 /** The file a local URL in `file` names: without query or fragment, decoded, relative to `file`'s folder. */

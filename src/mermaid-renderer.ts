@@ -15,7 +15,7 @@ import path from 'node:path'
 import { packageDir } from './packages.ts'
 import type { Page } from 'puppeteer-core'
 import { withTimeout, type BrowserSession, type Log, type RunningBrowser } from './browser.ts'
-import { EnvironmentError } from './errors.ts'
+import { DiapoError, EnvironmentError } from './errors.ts'
 
 /** One diagram to draw. */
 export interface MermaidJob {
@@ -81,6 +81,12 @@ export async function renderMermaid(
     const times = (await withTimeout('the diagrams', timeout, () => drawn.evaluate('window.diapoTimes'))) as Record<string, number>
     options.log?.(`diagrams: in the page (ms): ${JSON.stringify(times)}`)
     return (await withTimeout('the diagrams', timeout, () => drawn.evaluate('window.diapoResults'))) as MermaidResult[]
+  } catch (error) {
+    if (error instanceof DiapoError) throw error
+    // The browser crashed or was killed under us: an environment problem, not a bug.
+    throw new EnvironmentError(`The browser failed while drawing the diagrams: ${(error as Error).message.split('\n')[0]}`, {
+      cause: error,
+    })
   } finally {
     await withTimeout('the page to close', 2_000, () => page?.close() ?? Promise.resolve()).catch(() => {})
     server.close()
@@ -174,6 +180,7 @@ function mermaidModules(dist: string): Promise<string[]> {
  */
 const renderPage = String.raw`<!doctype html>
 <html><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:">
 <link rel="stylesheet" href="/assets/theme.css"><!--preload-->
 <style>body { margin: 0 } #stage { position: absolute; left: 0; top: 0; width: 1280px }</style>
 <!--work--></head><body><div class="reveal"><div class="slides"><section id="stage"><figure class="diagram" id="host"></figure></section></div></div>

@@ -4,7 +4,7 @@
  *
  *   Markdown ─parse─▶ mdast ─frontmatter─▶ settings ─collect diagrams─▶
  *   mdast ─split─▶ slides ─attributes─▶ ─notes─▶ ─fit─▶ ─typography─▶ ─fragments─▶ ─directives─▶
- *         ─images─▶ ─to HTML─▶ hast ─footnotes─▶ ─highlight─▶ (per file)
+ *         ─images─▶ ─raw HTML─▶ ─to HTML─▶ hast ─footnotes─▶ ─highlight─▶ (─sanitize─▶) (per file)
  *   all diagrams ─render (one browser, cached)─▶ SVG
  *   all slides ─insert SVG─▶ ─reveal document─▶ ─stringify─▶ HTML ─write─▶ dist/
  *   HTML ─measure in the browser─▶ (slides that run off: ─fit─▶ again) ─print─▶ PDF
@@ -27,6 +27,7 @@ import { highlightCode } from './highlight-code.ts'
 import { insertDiagrams, type InsertDiagramsOptions } from './insert-diagrams.ts'
 import { localImages } from './local-images.ts'
 import { otherDirectives } from './other-directives.ts'
+import { rawHtmlWarnings, sanitizeSlides } from './raw-html.ts'
 import { revealDocument, type RevealDocumentOptions } from './reveal-document.ts'
 import { slideAttributes } from './slide-attributes.ts'
 import { slideFootnotes } from './slide-footnotes.ts'
@@ -48,9 +49,9 @@ export function parseStages() {
     .use(collectDiagrams)
 }
 
-/** Stage 2, per file: syntax tree → HTML tree of slides (fitted as measured, when `fits` says how). */
-export function slideStages(config: DeckConfig, fits?: FitLookup) {
-  return unified()
+/** Stage 2, per file: syntax tree → HTML tree of slides (fitted as measured, when `fits` says how; sanitized with `safe`). */
+export function slideStages(config: DeckConfig, fits?: FitLookup, options: { safe?: boolean | undefined } = {}) {
+  const stages = unified()
     .use(splitSlides, config)
     .use(slideAttributes)
     .use(speakerNotes)
@@ -59,9 +60,11 @@ export function slideStages(config: DeckConfig, fits?: FitLookup) {
     .use(fragments, config)
     .use(otherDirectives)
     .use(localImages)
+    .use(rawHtmlWarnings, options)
     .use(remarkRehype, { allowDangerousHtml: true })
     .use(slideFootnotes)
     .use(highlightCode)
+  return options.safe ? stages.use(sanitizeSlides) : stages
 }
 
 /** Stage 3, whole deck: every file's slides and the drawn diagrams → one reveal.js HTML document. */

@@ -75,5 +75,7 @@ declare module 'vfile' {
     assets: Asset[]
     /** Mermaid diagrams of this Markdown file, in order. */
     diagrams: DiagramSource[]
+    /** Size of the file as read, in bytes. */
+    bytes: number
   }
 }

@@ -3,13 +3,13 @@
  * pdf.js and pdf-lib. And what happens when the browser fails.
  */
 import assert from 'node:assert/strict'
-import { spawn, spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { mkdir, readdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { before, describe, test } from 'node:test'
+import { browsersUnder, killBrowsersUnder, leftovers, startBuild } from './faults.ts'
 import { readPdf, type PdfSummary } from './pdf-helpers.ts'
-import { cli, root, runCli, talkHeadings, tempDir } from './helpers.ts'
+import { root, runCli, talkHeadings, tempDir } from './helpers.ts'
 
 const talkPdf = 'introduccion-a-los-contenedores.pdf'
 const notesPdf = 'introduccion-a-los-contenedores-notes.pdf'
@@ -204,52 +204,4 @@ async function bigDeck() {
   await writeFile(deck, slides)
   await mkdir(path.join(dir, 'tmp'))
   return { dir, deck }
-}
-
-/** `diapo build --verbose` with its temporary files (the browser's profile) under `dir`. */
-function startBuild(deck: string, dir: string, extra: string[] = []) {
-  const child = spawn(process.execPath, [cli, 'build', deck, '--out', path.join(dir, 'out'), '--verbose', ...extra], {
-    cwd: root,
-    env: { ...process.env, TMPDIR: path.join(dir, 'tmp') },
-  })
-  let stderr = ''
-  const waiters: Array<{ pattern: RegExp; resolve: () => void }> = []
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString()
-    for (const waiter of waiters.filter((item) => item.pattern.test(stderr))) {
-      waiters.splice(waiters.indexOf(waiter), 1)
-      waiter.resolve()
-    }
-  })
-  const done = new Promise<{ code: number | null; stderr: string }>((resolve) => child.on('close', (code) => resolve({ code, stderr })))
-  return {
-    process: child,
-    done,
-    waitFor: (pattern: RegExp) =>
-      new Promise<void>((resolve, reject) => {
-        if (pattern.test(stderr)) return resolve()
-        waiters.push({ pattern, resolve })
-        void done.then(() => reject(new Error(`the build ended before ${pattern}: ${stderr}`)))
-      }),
-  }
-}
-
-/** Browser processes whose profile lives under `dir` (zombies excepted: they are gone, awaiting their parent). */
-function browsersUnder(dir: string): string[] {
-  const ps = spawnSync('ps', ['-eo', 'pid=,stat=,args='], { encoding: 'utf8' })
-  return ps.stdout
-    .split('\n')
-    .filter((line) => line.includes(`--user-data-dir=${path.join(dir, 'tmp')}`) && !/^\s*\d+\s+Z/.test(line))
-    .map((line) => line.trim())
-}
-
-function killBrowsersUnder(dir: string) {
-  for (const line of browsersUnder(dir)) process.kill(Number(line.split(/\s+/)[0]), 'SIGKILL')
-}
-
-/** What a failed build left: the output, staging folders, temporary PDFs, browser profiles. */
-async function leftovers(dir: string): Promise<string[]> {
-  const names = (await readdir(dir)).filter((name) => name !== 'deck.md' && name !== 'tmp')
-  const temporary = (await readdir(path.join(dir, 'tmp'))).map((name) => `tmp/${name}`)
-  return [...names, ...temporary]
 }

@@ -41,7 +41,7 @@ export async function runBuild(args: string[], mode: 'build' | 'pdf'): Promise<n
     : undefined
 
   // A PDF needs the browser: start it first, so it boots while the build code loads and runs.
-  const session = new BrowserSession({ flag: values.browser, config: config.browser, log })
+  const session = new BrowserSession({ flag: values.browser, config: config.browser, log, timeout })
   if (pdf) session.get().catch(() => {})
   const { buildDeck } = await import('../build.ts')
 
@@ -59,6 +59,7 @@ export async function runBuild(args: string[], mode: 'build' | 'pdf'): Promise<n
       pdfFile: scratch && values.out ? path.resolve(values.out) : undefined,
       pdfDir,
       theme: values.theme,
+      safe: values.safe,
       cacheDir: config.cacheDir,
       pdf,
       screenshots: values.screenshots,

@@ -22,7 +22,7 @@ export async function run(args: string[]): Promise<number> {
   if (values.browser) findBrowser({ flag: values.browser })
 
   // The check always needs the browser: start it now, while the build code loads.
-  const session = new BrowserSession({ flag: values.browser, config: config.browser })
+  const session = new BrowserSession({ flag: values.browser, config: config.browser, timeout })
   session.get().catch(() => {})
   const { buildDeck } = await import('../build.ts')
   const scratch = await mkdtemp(path.join(os.tmpdir(), 'diapo-check-'))
@@ -33,6 +33,7 @@ export async function run(args: string[]): Promise<number> {
       input,
       outDir: path.join(scratch, 'deck'),
       theme: values.theme,
+      safe: values.safe,
       cacheDir: config.cacheDir,
       pdf: false,
       measure: true,

@@ -28,11 +28,12 @@ export async function run(args: string[]): Promise<number> {
   if (values.browser) findBrowser({ flag: values.browser })
 
   // The browser starts only when a diagram is not in the cache, and stays for the next one.
-  const session = new BrowserSession({ flag: values.browser, config: config.browser })
+  const session = new BrowserSession({ flag: values.browser, config: config.browser, timeout })
   const say = (line: string) => process.stderr.write(`${line}\n`)
   const server = new DevServer({
     input,
     theme: values.theme,
+    safe: values.safe,
     cacheDir: config.cacheDir,
     session,
     host,

@@ -6,9 +6,10 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { UsageError } from '../errors.ts'
 
-/** Options of every command that may start the browser. */
+/** Options of every command that builds the deck (and may start the browser). */
 export const browserOptions = {
   theme: { type: 'string' },
+  safe: { type: 'boolean' },
   browser: { type: 'string' },
   timeout: { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },

@@ -1,0 +1,57 @@
+/**
+ * Shared by the fault tests: a build whose browser lives under a folder of
+ * the test's own, so that the test can find it, stop it, kill it, and check
+ * that nothing of it is left.
+ */
+import { spawn, spawnSync } from 'node:child_process'
+import { readdir } from 'node:fs/promises'
+import path from 'node:path'
+import { cli, root } from './helpers.ts'
+
+/** `diapo build --verbose` with its temporary files (the browser's profile) under `dir`. */
+export function startBuild(deck: string, dir: string, extra: string[] = [], env: NodeJS.ProcessEnv = {}) {
+  const child = spawn(process.execPath, [cli, 'build', deck, '--out', path.join(dir, 'out'), '--verbose', ...extra], {
+    cwd: root,
+    env: { ...process.env, TMPDIR: path.join(dir, 'tmp'), ...env },
+  })
+  let stderr = ''
+  const waiters: Array<{ pattern: RegExp; resolve: () => void }> = []
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString()
+    for (const waiter of waiters.filter((item) => item.pattern.test(stderr))) {
+      waiters.splice(waiters.indexOf(waiter), 1)
+      waiter.resolve()
+    }
+  })
+  const done = new Promise<{ code: number | null; stderr: string }>((resolve) => child.on('close', (code) => resolve({ code, stderr })))
+  return {
+    process: child,
+    done,
+    waitFor: (pattern: RegExp) =>
+      new Promise<void>((resolve, reject) => {
+        if (pattern.test(stderr)) return resolve()
+        waiters.push({ pattern, resolve })
+        void done.then(() => reject(new Error(`the build ended before ${pattern}: ${stderr}`)))
+      }),
+  }
+}
+
+/** Browser processes whose profile lives under `dir` (zombies excepted: they are gone, awaiting their parent). */
+export function browsersUnder(dir: string): string[] {
+  const ps = spawnSync('ps', ['-eo', 'pid=,stat=,args='], { encoding: 'utf8' })
+  return ps.stdout
+    .split('\n')
+    .filter((line) => line.includes(`--user-data-dir=${path.join(dir, 'tmp')}`) && !/^\s*\d+\s+Z/.test(line))
+    .map((line) => line.trim())
+}
+
+export function killBrowsersUnder(dir: string) {
+  for (const line of browsersUnder(dir)) process.kill(Number(line.split(/\s+/)[0]), 'SIGKILL')
+}
+
+/** What a failed build left: the output, staging folders, temporary PDFs, browser profiles. */
+export async function leftovers(dir: string): Promise<string[]> {
+  const names = (await readdir(dir)).filter((name) => name !== 'deck.md' && name !== 'tmp' && name !== 'cache')
+  const temporary = (await readdir(path.join(dir, 'tmp'))).map((name) => `tmp/${name}`)
+  return [...names, ...temporary]
+}

@@ -1,0 +1,124 @@
+/**
+ * Generated Markdown through the whole HTML build (no browser): unbalanced
+ * fences, deep nesting, huge lines, control characters, invalid UTF-8,
+ * random directives and frontmatter. Every case must end in bounded time,
+ * either built or failed with content errors that have a place — never
+ * an uncaught exception. CI runs a few dozen cases; `npm run fuzz` runs
+ * thousands (FUZZ_RUNS).
+ */
+import assert from 'node:assert/strict'
+import { writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import { test } from 'node:test'
+import fc from 'fast-check'
+import { buildDeck } from '../src/build.ts'
+import { DiapoError } from '../src/errors.ts'
+import { tempDir } from './helpers.ts'
+
+const runs = Number(process.env.FUZZ_RUNS ?? 40)
+/** Far above a normal build (~0.1 s): a case slower than this counts as a hang. */
+const limitMs = 10_000
+
+const char = fc.constantFrom(...'aeiouxyzÁéíñüÑ¿¡«»“”🐳 .,;:!?\'"*_`~#>|\\[]()<>{}=-0123456789')
+const word = fc.array(char, { maxLength: 30 }).map((chars) => chars.join(''))
+const control = fc.constantFrom('\u0000', '\u0007', '\u001b[31m', '\u200b', '\u202e', '\ufeff', '\r', '\t', '\u2028')
+const line = fc.oneof(
+  word,
+  fc.tuple(fc.integer({ min: 1, max: 7 }), word).map(([depth, text]) => `${'#'.repeat(depth)} ${text}`),
+  fc.constantFrom(
+    '---',
+    '***',
+    '___',
+    '```',
+    '```js',
+    '~~~',
+    '````',
+    ':::',
+    ':::notes',
+    ':::fragment',
+    ':::incremental',
+    '::slide',
+    '<!--',
+    '-->',
+    '<div>',
+    '</div>',
+    '$$',
+  ),
+  fc
+    .tuple(fc.constantFrom('background', 'class', 'id', 'fit', 'transition', 'data-x', 'colour', 'onload'), word)
+    .map(([key, value]) => `::slide{${key}="${value.replace(/"/g, '')}"}`),
+  fc
+    .tuple(word, fc.constantFrom('', '{.fade-up}', '{index=2}', '{index=-1}', '{.grow index=x}'))
+    .map(([text, attributes]) => `${text} :fragment${attributes}`),
+  fc.tuple(fc.integer({ min: 1, max: 60 }), word).map(([depth, text]) => `${'  '.repeat(depth)}- ${text}`),
+  fc.tuple(fc.integer({ min: 1, max: 60 }), word).map(([depth, text]) => `${'>'.repeat(depth)} ${text}`),
+  fc.tuple(word, fc.integer({ min: 1_000, max: 60_000 })).map(([text, length]) => text.padEnd(length, 'x')),
+  fc.tuple(word, control).map(([text, char]) => `${text}${char}${text}`),
+  fc.constantFrom(
+    '| a | b |',
+    '| --- | --- |',
+    '| 1 |',
+    '[^1]',
+    '[^1]: nota',
+    '[ref]: https://example.com',
+    '![](nada.png)',
+    '![alt](<sp ace.png>)',
+    '<script>x</script>',
+    '[a](javascript:x)',
+    'Note: notas',
+    'notes:',
+  ),
+)
+const frontmatter = fc.oneof(
+  fc.constant(''),
+  fc.constantFrom(
+    '---\ntitle: Hola\nlang: es\n---\n',
+    '---\ntitle: [roto\n---\n',
+    '---\nslideLevel: 9\nvertical: sí\n---\n',
+    '---\nreveal: 3\ntheme: ninguno\n---\n',
+    '---\n---\n',
+    '---\nincremental: true\nvertical: true\n---\n',
+  ),
+)
+const markdown = fc.tuple(frontmatter, fc.array(line, { maxLength: 80 })).map(([head, lines]) => head + lines.join('\n'))
+/** Bytes that are not UTF-8, put somewhere in the text. */
+const bytes = fc.tuple(markdown, fc.nat(), fc.constantFrom([0xff], [0xc3], [0xe2, 0x82], [0xed, 0xa0, 0x80])).map(([text, at, bad]) => {
+  const encoded = Buffer.from(text)
+  const place = encoded.length === 0 ? 0 : at % encoded.length
+  return Buffer.concat([encoded.subarray(0, place), Buffer.from(bad), encoded.subarray(place)])
+})
+
+test(`${runs} generated decks build, or fail with placed content errors, in bounded time`, async () => {
+  const dir = await tempDir()
+  let count = 0
+  await fc.assert(
+    fc.asyncProperty(fc.oneof(markdown, bytes), async (content) => {
+      const input = path.join(dir, `case-${++count}.md`)
+      await writeFile(input, content)
+      const started = performance.now()
+      let timer: NodeJS.Timeout | undefined
+      const hang = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no result after ${limitMs} ms`)), limitMs)
+      })
+      try {
+        const result = await Promise.race([
+          buildDeck({ input, outDir: path.join(dir, `out-${count}`), pdf: false, cacheDir: path.join(dir, 'cache') }),
+          hang,
+        ])
+        const fatal = result.files.flatMap((file) => file.messages.filter((message) => message.fatal))
+        if (!result.ok) {
+          assert.ok(fatal.length > 0, 'a failed build says why')
+          for (const message of fatal) assert.ok((message.line ?? 0) >= 1, `an error without a place: ${message.reason}`)
+        }
+      } catch (error) {
+        // Only diapo's own errors (a usage or environment problem) may end a build; never a bug's exception.
+        if (!(error instanceof DiapoError)) throw error
+        assert.ok(!error.message.includes('internal'), error.message)
+      } finally {
+        clearTimeout(timer)
+      }
+      assert.ok(performance.now() - started < limitMs)
+    }),
+    { numRuns: runs, seed: process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : undefined, endOnFailure: true },
+  )
+})
