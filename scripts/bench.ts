@@ -12,7 +12,7 @@ import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process'
 import { cpSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
-import { fileURLToPath } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { peerCases, peerNote } from './peers.ts'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
@@ -151,9 +151,24 @@ function generateDiagramDeck(count: number): string {
   return file
 }
 
-function time({ command, env, output }: Case): number {
+/**
+ * Loaded into each diapo process: prints its peak resident memory at exit,
+ * so the table can say what a build costs in memory as well as in time.
+ */
+const peakMemoryProbe = path.join(work, 'peak-memory.mjs')
+mkdirSync(work, { recursive: true })
+writeFileSync(
+  peakMemoryProbe,
+  "process.on('exit', () => process.stderr.write(`\\ndiapo-bench-peak-kb ${process.resourceUsage().maxRSS}\\n`))\n",
+)
+const peaks = new Map<Case, number[]>()
+
+function time(benchCase: Case): number {
+  const { command, env, output } = benchCase
+  // diapo's own processes carry the memory probe; other tools run as they are.
+  const probed = command[1] === cli ? [command[0]!, '--import', pathToFileURL(peakMemoryProbe).href, ...command.slice(1)] : command
   const started = process.hrtime.bigint()
-  const result = spawnSync(command[0]!, command.slice(1), {
+  const result = spawnSync(probed[0]!, probed.slice(1), {
     cwd: root,
     stdio: ['ignore', 'ignore', 'pipe'],
     env: { ...process.env, DIAPO_CACHE_DIR: cache, ...env },
@@ -162,6 +177,8 @@ function time({ command, env, output }: Case): number {
   const seconds = Number(process.hrtime.bigint() - started) / 1e9
   const failure = failureOf(result, output)
   if (failure) throw new Error(`${failure}\n  command: ${command.join(' ')}\n  stderr: ${result.stderr?.toString().trim() || '(none)'}`)
+  const peak = /diapo-bench-peak-kb (\d+)/.exec(result.stderr?.toString() ?? '')
+  if (peak) peaks.set(benchCase, [...(peaks.get(benchCase) ?? []), Number(peak[1]) / 1024])
   return seconds
 }
 
@@ -230,6 +247,21 @@ function layoutCheckShares(): string[] {
     const share = median(shares)
     return `- layout check, share of a full build with PDF (${name}): ${(share * 100).toFixed(1)}% (target ≤ 10% ${share <= 0.1 ? 'met' : 'MISSED'})`
   })
+}
+
+/** How time and memory grow from 100 to 1,000 slides: linear is ×10 in work, less in whole-process figures. */
+function growth(): string[] {
+  const row = (count: number) => cases.find((item) => item.name === `build ${count} generated slides (HTML)`)
+  const [small, large] = [row(100), row(1000)]
+  if (!small || !large || !medians.has(small.name) || !medians.has(large.name)) return []
+  const floor = medians.get('node -e "" (start-up floor)') ?? 0
+  const work = (item: Case) => medians.get(item.name)! - floor
+  const memory = (item: Case) => median(peaks.get(item) ?? [0])
+  const peak = memory(large)
+  return [
+    `- growth from 100 to 1,000 slides (10× the slides): work time (minus Node's start) ×${(work(large) / work(small)).toFixed(1)}, peak memory ×${(peak / memory(small)).toFixed(1)}`,
+    `- peak memory of the 1,000-slide build: ${peak.toFixed(0)} MB (target ≤ 300 MB ${peak <= 300 ? 'met' : 'MISSED'})`,
+  ]
 }
 
 const edits = 20
@@ -326,7 +358,7 @@ for (const benchCase of cases.filter((item) => !values.only || item.name.include
   } catch (error) {
     if (!benchCase.peer) throw error
     process.stderr.write(`${benchCase.name}: failed: ${error instanceof Error ? error.message : String(error)}\n`)
-    rows.push([benchCase.name, String(benchCase.slides), `failed: ${cellReason(error)}`, '', '', ''])
+    rows.push([benchCase.name, String(benchCase.slides), `failed: ${cellReason(error)}`, '', '', '', ''])
     continue
   }
   const value = median(times)
@@ -338,13 +370,14 @@ for (const benchCase of cases.filter((item) => !values.only || item.name.include
     value.toFixed(3),
     Math.min(...times).toFixed(3),
     Math.max(...times).toFixed(3),
+    peaks.has(benchCase) ? median(peaks.get(benchCase)!).toFixed(0) : '',
     verdict,
   ])
   process.stderr.write(`${benchCase.name}: ${value.toFixed(3)} s\n`)
 }
 rmSync(path.join(work, 'out'), { recursive: true, force: true })
 
-const header = ['case', 'slides', 'median s', 'min s', 'max s', 'target']
+const header = ['case', 'slides', 'median s', 'min s', 'max s', 'peak MB (diapo)', 'target']
 const table = [header, header.map(() => '---'), ...rows].map((row) => `| ${row.join(' | ')} |`).join('\n')
 const ratioLines = ratios.flatMap(({ name, row, over, target }) => {
   const [value, base] = [medians.get(row), medians.get(over)]
@@ -352,7 +385,7 @@ const ratioLines = ratios.flatMap(({ name, row, over, target }) => {
   const ratio = value / base
   return [`- ${name}: ${ratio.toFixed(2)}× (target ≤ ${target}× ${ratio <= target ? 'met' : 'MISSED'})`]
 })
-ratioLines.push(...layoutCheckShares())
+ratioLines.push(...layoutCheckShares(), ...growth())
 const latencyRows = await devLatencies()
 const ratioText = ratioLines.length > 0 ? `\nRatios, same run:\n\n${ratioLines.join('\n')}\n` : ''
 const latencyText =
