@@ -4,6 +4,8 @@
  */
 import assert from 'node:assert/strict'
 import { writeFile } from 'node:fs/promises'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { after, before, describe, test } from 'node:test'
@@ -177,6 +179,32 @@ describe('diagram problems', () => {
     assert.match(run.stderr, /diagram-errors\/input\.md:22:1 +error +Diagram `gone\.mmd` not found/)
     assert.match(run.stderr, /diagram-errors\/input\.md:26:1 +error +Diagram `odd%zz\.mmd` not found/)
     assert.match(run.stderr, /4 errors: nothing was written/)
+  })
+
+  test('a diagram cannot fetch anything: not even from another local server', async () => {
+    let requests = 0
+    const server = createServer((_, response) => {
+      requests++
+      response.writeHead(200, { 'content-type': 'image/png' })
+      response.end()
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    try {
+      const { port } = server.address() as AddressInfo
+      const dir = await tempDir()
+      const deck = path.join(dir, 'deck.md')
+      await writeFile(
+        deck,
+        `## Fetching\n\n\`\`\`mermaid\nflowchart LR\n  A@{ img: "http://127.0.0.1:${port}/x.png", label: "remote", w: 60, h: 60 }\n  A --> B\n\`\`\`\n`,
+      )
+      const run = await runCli(['build', deck, '--out', path.join(dir, 'out'), '--no-pdf'], undefined, { DIAPO_CACHE_DIR: dir })
+      assert.equal(requests, 0, 'the diagram page made a request outside its own server')
+      // Mermaid then finds no image to measure: an error at the diagram, not a hang or a crash.
+      assert.equal(run.code, 1, run.stderr)
+      assert.match(run.stderr, /deck\.md:4:1 +error +Invalid Mermaid diagram: The source image cannot be decoded/)
+    } finally {
+      server.close()
+    }
   })
 
   test('--browser naming no browser: exit 3, naming it', async () => {
