@@ -49,8 +49,8 @@ interface Deck {
   /** The HTML of each top-level slide, and a hash of each, in order. */
   slides: string[]
   hashes: string[]
-  /** The HTML around the slides: when it changes (theme, settings), pages reload. */
-  shell: string
+  /** The HTML around the slides: when it changes (theme, settings), pages reload; undefined when it cannot be told apart. */
+  shell: string | undefined
 }
 
 /** A message to the pages. */
@@ -198,7 +198,7 @@ export class DevServer {
     const content = html && 'content' in html ? String(html.content) : ''
     const joined = memory.slides.join('\n')
     // Where the slides are in the page; if they cannot be found, every change reloads.
-    const shell = content.includes(joined) ? content.replace(joined, '') : `${Math.random()}`
+    const shell = content.includes(joined) ? content.replace(joined, '') : undefined
     const previous = this.#deck
     this.#errors = []
     this.#version++
@@ -211,7 +211,8 @@ export class DevServer {
     }
     this.#deck = deck
     // A page still on the error page, or on another theme or settings, reloads; the others swap slides.
-    if (!previous || previous.shell !== shell) {
+    const reload = !previous || shell === undefined || previous.shell !== shell
+    if (reload) {
       this.#shellVersion = deck.version
       this.#send({ type: 'reload', version: deck.version })
     } else {
@@ -221,7 +222,7 @@ export class DevServer {
     const took = Math.round(performance.now() - started)
     const what = !previous
       ? `built ${deck.slides.length} slides`
-      : previous.shell !== shell
+      : reload
         ? 'theme or settings changed: pages reload'
         : `${changed} slide${changed === 1 ? '' : 's'} updated`
     const drawn = rendered > 0 ? ` (drew ${rendered} diagram${rendered === 1 ? '' : 's'} in the browser)` : ''
