@@ -66,6 +66,8 @@ export function fitSlides(options: { fits?: FitLookup | undefined } = {}) {
         else if ('shrink' in fit) {
           const properties = ((node.data ??= {}).hProperties ??= {})
           properties.style = `--diapo-fit: ${fit.shrink}`
+          // The theme shows a shrunk slide's code whole, without its box's height limit.
+          properties['data-fit'] = 'shrink'
           result.push(node)
         } else result.push(...split(node, fit, file))
       }

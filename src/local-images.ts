@@ -90,6 +90,15 @@ export function localImages() {
       }
       register(node.url, node, (output) => (node.url = output))
     })
+    // Raw HTML names media too (`<img src>`, `<video poster>`): copied and renamed the same way.
+    visit(tree, 'html', (node) => {
+      for (const match of node.value.matchAll(mediaAttribute)) {
+        const [attribute, name] = [match[0], match[1]!]
+        const url = match[3] ?? match[4] ?? ''
+        if (!url || url.startsWith('data:') || url.startsWith('#')) continue
+        register(url, node, (output) => (node.value = node.value.split(attribute).join(`${name}="${output}"`)))
+      }
+    })
     for (const slide of slidesOf(tree)) {
       const properties = slide.data?.hProperties
       const background = properties?.['data-background-image']
@@ -100,6 +109,9 @@ export function localImages() {
     await Promise.all(jobs)
   }
 }
+
+/** A media file named by raw HTML: the `src` of an image, video, audio or source, or a video's `poster`. */
+const mediaAttribute = /(?<=<(?:img|video|audio|source)\b[^>]*?\s)(src|poster)\s*=\s*("([^"]*)"|'([^']*)')/gi
 
 /** What each image format's files start with (or, for SVG, hold near their start). */
 const imageKinds: Record<string, { name: string; test: (bytes: Buffer) => boolean }> = {

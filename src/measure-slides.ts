@@ -106,6 +106,7 @@ const measureInPage = String.raw`(defaults) => {
       const past = Math.max(box.bottom - (top + height), box.right - (left + width), left - box.left, top - box.top)
       if (past > 1 && (!worst || past > worst.past)) worst = { past, element, box }
     }
+    let clipped = 0
     for (const element of content) {
       const style = getComputedStyle(element)
       if (style.overflowX === 'visible' && style.overflowY === 'visible') continue
@@ -114,6 +115,8 @@ const measureInPage = String.raw`(defaults) => {
       if (cutX > 1 || cutY > 1) {
         report('overflow', (cutX > 1 ? 'A line is ' + cutX + ' px wider' : 'Content is ' + cutY + ' px taller') + ' than its box, so it is cut off: “' + snippet(element.textContent) + '”')
       }
+      // Code cut off by its box's height: shown whole, the slide shrunk, if that stays legible.
+      if (cutY > 1 && element.closest('pre')) clipped = Math.max(clipped, cutY)
     }
     // reveal.js gives a slide taller than the canvas (margins included) a print page several canvases high.
     const spill = canvas.height > height * 1.5 ? section.scrollHeight - height : 0
@@ -125,6 +128,8 @@ const measureInPage = String.raw`(defaults) => {
     } else if (spill > 0) {
       report('overflow', 'The slide is ' + Math.round(spill) + ' px taller than its canvas (its last margin included), so it takes ' + Math.round(canvas.height / height) + ' pages in the PDF')
       overflowing.push(fitting(slide, section))
+    } else if (clipped > 0) {
+      overflowing.push(fitting(slide, section, clipped))
     }
 
     // Text: big enough to read from the back of the room, and in contrast with what is behind it.
@@ -261,17 +266,20 @@ const measureInPage = String.raw`(defaults) => {
    * Where to cut a slide so each part fits under its repeated heading:
    * greedy, over the blocks and, inside lists and tables, their items.
    */
-  function fitting(slide, section) {
+  /** hidden: height of content cut off inside a box, which the slide would show if shrunk. */
+  function fitting(slide, section, hidden = 0) {
     const blocks = [...section.children].filter((element) => !element.matches('aside.notes, .footnotes'))
     const style = getComputedStyle(section)
     const padding = parseFloat(style.paddingTop) + parseFloat(style.paddingBottom)
     const box = (element) => element.getBoundingClientRect()
     // Everything inside the section scales with its zoom: margins, and so its scrollHeight, too.
-    const contentHeight = section.scrollHeight - padding
+    const contentHeight = section.scrollHeight - padding + hidden
     const available = height - padding - 4
     const smallest = smallestText(section)
     const needed = contentHeight > 0 ? available / contentHeight : 1
-    const shrink = needed < 1 && smallest * needed >= minText ? Math.floor(needed * 100) / 100 : undefined
+    // Code cut off by its box may need no shrinking at all, only its whole height: a scale of 1.
+    const scale = Math.min(1, Math.floor(needed * 100) / 100)
+    const shrink = (needed < 1 || hidden > 0) && smallest * scale >= minText ? scale : undefined
     const headed = blocks.length > 0 && /^H[1-6]$/.test(blocks[0].tagName)
     const first = headed ? 1 : 0
     const heading = headed ? (blocks[1] ? box(blocks[1]).top : box(blocks[0]).bottom) - box(blocks[0]).top : 0

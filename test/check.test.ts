@@ -186,6 +186,15 @@ describe('auto-fit', () => {
     assert.deepEqual(await read('second', 'auto-fit.pdf'), await read('first', 'auto-fit.pdf'))
   })
 
+  test('code cut off by its box is shown whole (shrunk if need be): a code block is never split', async () => {
+    const dir = await tempDir()
+    const lines = Array.from({ length: 15 }, (_, index) => `RUN echo ${index + 1}`).join('\n')
+    await writeFile(path.join(dir, 'deck.md'), `## Un Dockerfile largo\n\n\`\`\`bash\nFROM debian:12\n${lines}\n\`\`\`\n`)
+    const run = await runCli(['check', '--strict', path.join(dir, 'deck.md')], root, { DIAPO_CACHE_DIR: path.join(dir, 'cache') })
+    assert.equal(run.code, 0, run.stderr)
+    assert.match(run.stdout, /Checked 1 slide, 1 made to fit: all fit/)
+  })
+
   test('fit="none" leaves the slide as written, and the build warns', async () => {
     const dir = await tempDir()
     const items = Array.from({ length: 40 }, (_, index) => `- Point ${index + 1}`).join('\n')

@@ -245,6 +245,7 @@ describe('raw HTML and scripts', () => {
   test('kept by default, each script, handler and javascript: link warned of at its line', async () => {
     const dir = await tempDir()
     await writeFile(path.join(dir, 'deck.md'), markdown)
+    await writeFile(path.join(dir, 'foto.png'), png)
     const run = await runCli(['build', path.join(dir, 'deck.md'), '--out', path.join(dir, 'out'), '--no-pdf'])
     assert.equal(run.code, 0, run.stderr)
     assert.match(run.stderr, /deck\.md:3:1 +warning +Raw HTML with a `<script>`.*build with --safe/)
@@ -257,13 +258,14 @@ describe('raw HTML and scripts', () => {
   test('--safe sanitizes: no script, handler or javascript: link survives; the rest does', async () => {
     const dir = await tempDir()
     await writeFile(path.join(dir, 'deck.md'), markdown)
+    await writeFile(path.join(dir, 'foto.png'), png)
     const run = await runCli(['build', path.join(dir, 'deck.md'), '--out', path.join(dir, 'out'), '--no-pdf', '--safe'])
     assert.equal(run.code, 0, run.stderr)
     const html = await readFile(path.join(dir, 'out', 'index.html'), 'utf8')
     const slides = html.slice(html.indexOf('<div class="slides">'), html.lastIndexOf('</div></div>'))
     assert.doesNotMatch(slides, /<script|onerror|javascript:/i)
     assert.match(slides, /<details><summary>Más<\/summary>Detalle<\/details>/)
-    assert.match(slides, /<img src="foto.png" alt="nada">/)
+    assert.match(slides, /<img src="assets\/foto-[0-9a-f]+\.png" alt="nada">/)
     assert.ok(existsSync(path.join(dir, 'out', 'assets', 'reveal', 'reveal.js')), 'the deck’s own scripts are kept')
   })
 })

@@ -55,7 +55,9 @@ export async function run(args: string[]): Promise<number> {
   const fitted = count > 0 ? `, ${count} made to fit` : ''
   if (!values.quiet) {
     const verdict = warnings === 0 && errors === 0 ? 'all fit' : `${warnings} warning${warnings === 1 ? '' : 's'}`
-    process.stdout.write(`Checked ${result.slideCount} slides${fitted}: ${verdict} (${seconds} s)${shots}\n`)
+    process.stdout.write(
+      `Checked ${result.slideCount} slide${result.slideCount === 1 ? '' : 's'}${fitted}: ${verdict} (${seconds} s)${shots}\n`,
+    )
   }
   return values.strict && warnings > 0 ? ExitCode.content : ExitCode.ok
 }
