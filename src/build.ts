@@ -13,7 +13,7 @@ import { VFile } from 'vfile'
 import { BrowserSession, type Log } from './browser.ts'
 import { checkInternalLinks } from './check-links.ts'
 import { defaultConfig, type DeckConfig } from './config.ts'
-import { cacheKey, DiskCache, defaultCacheDir } from './cache.ts'
+import { DiskCache, defaultCacheDir } from './cache.ts'
 import { readInput } from './input.ts'
 import { fail, warn } from './messages.ts'
 import { diapoVersion, packageDir } from './packages.ts'
@@ -21,10 +21,9 @@ import { parseMarkdown, type ParseCache } from './parse-markdown.ts'
 import { deckStages, parseStages, slideStages } from './pipeline.ts'
 import { drawDiagrams, planDiagrams } from './render-diagrams.ts'
 import { exportPdf, type PdfResult } from './export-pdf.ts'
-import { fitMode, slideKey, slideSource, type Fit, type FitLookup } from './fit-slides.ts'
-import { layoutFingerprint, type Layout } from './measure-slides.ts'
+import { SlideFits, type FitLookup, type SlideSource } from './fit-slides.ts'
+import type { Layout } from './measure-slides.ts'
 import { slidesOf } from './slide-attributes.ts'
-import type { Slide } from './types.ts'
 import { findTheme, loadTheme, themeNames, type LoadedTheme } from './theme.ts'
 import { writeDeck, type OutputFile } from './write.ts'
 
@@ -180,22 +179,12 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
   const measure = write && Boolean(pdf || options.measure || options.screenshots)
   const parsed = measure ? trees.map((tree) => structuredClone(tree)) : []
   // Slides an earlier build made to fit are fitted the same way, browser or not.
-  const fitCache = new DiskCache(options.cacheDir ?? defaultCacheDir(), 'fits')
-  const fitKeys = await fitCache.keys()
-  const fitKey = (file: VFile, slide: Slide) => cacheKey(['fit', layoutFingerprint, theme.output, config.reveal, slideSource(file, slide)])
-  let fitted = { split: 0, shrunk: 0 }
-  const cachedFits: FitLookup = async (file, slide) => {
-    const key = fitKey(file, slide)
-    const fit = fitKeys.has(key) ? parseFit(await fitCache.get(key)) : undefined
-    if (fit) fitted['shrink' in fit ? 'shrunk' : 'split']++
-    return fit
-  }
-  const slides = slideStages(config, fitKeys.size > 0 ? cachedFits : undefined, { safe: options.safe })
+  const fits = new SlideFits(new DiskCache(options.cacheDir ?? defaultCacheDir(), 'fits'), [theme.output, config.reveal])
+  const slides = slideStages(config, await fits.fromCache(), { safe: options.safe })
   const slideTrees: HastRoot[] = []
   for (const [index, tree] of trees.entries()) {
     slideTrees.push(await slides.run(tree, files[index]!))
   }
-  let fitSource: 'none' | 'cache' | 'measured' = fitted.split + fitted.shrunk > 0 ? 'cache' : 'none'
   const diagrams = await drawing
   checkInternalLinks(files, slideTrees)
   if (slideTrees.every((tree) => tree.children.every((node) => node.type !== 'element'))) {
@@ -252,7 +241,7 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
       html: undefined,
       diagrams: { rendered: diagrams.rendered, cached: diagrams.cached },
       browserLaunches: session.launches,
-      fitted,
+      fitted: fits.counts,
       memory: { files: [...outputs.values()], slides: slideHtml },
       dependencies: dependenciesOf(files, theme),
     }
@@ -281,24 +270,9 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
   }
   /** Make the slides that run off their canvas fit; true when the deck was rewritten, to be measured again. */
   const fitToLayout = async (layout: Layout, staging: string): Promise<boolean> => {
-    const overflowing = layout.overflowing.filter(({ slide }) => {
-      const source = slideList[slide - 1]
-      return source !== undefined && fitMode(source.slide) !== 'none'
-    })
-    if (overflowing.length === 0 || fitSource === 'measured') return false
-    if (fitSource === 'cache') {
-      // Fits measured by an earlier build no longer hold (an image changed, say): start from the slides as written.
-      fitSource = 'none'
-      fitted = { split: 0, shrunk: 0 }
-      await remake(undefined, staging)
-      return true
-    }
-    const { plan, split, shrunk } = fitPlan(layout, slideList, fitKey)
-    if (plan.size === 0) return false
-    fitSource = 'measured'
-    fitted = { split, shrunk }
-    await remake((file, slide) => plan.get(slideKey(file, slide))?.fit, staging)
-    await Promise.all([...plan.values()].map(({ key, fit }) => fitCache.set(key, JSON.stringify(fit))))
+    const next = await fits.afterMeasuring(layout, slideList)
+    if (!next) return false
+    await remake(next.fits, staging)
     return true
   }
   const browserPass = async (staging: string) => {
@@ -325,7 +299,7 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
     pdf: pdf && printed ? { ...pdfFiles(outDir), pages: printed.pages } : undefined,
     diagrams: { rendered: diagrams.rendered, cached: diagrams.cached },
     browserLaunches: session.launches,
-    fitted,
+    fitted: fits.counts,
     findings: printed?.layout.findings.length,
     screenshots: printed?.screenshots,
     dependencies: dependenciesOf(files, theme),
@@ -353,51 +327,8 @@ function dependenciesOf(files: VFile[], theme: LoadedTheme | undefined): string[
   return [...read]
 }
 
-/** A slide of the deck, in order, with the file it comes from. */
-interface SlideSource {
-  file: VFile
-  slide: Slide
-}
-
 function listSlides(files: VFile[], trees: MdastRoot[]): SlideSource[] {
   return trees.flatMap((tree, index) => slidesOf(tree).map((slide) => ({ slide, file: files[index]! })))
-}
-
-/** How to fit the slides that ran off their canvas, as each asks (`::slide{fit=…}`), by slide key, with their cache keys. */
-function fitPlan(
-  layout: Layout,
-  slides: SlideSource[],
-  fitKey: (file: VFile, slide: Slide) => string,
-): { plan: Map<string, { fit: Fit; key: string }>; split: number; shrunk: number } {
-  const plan = new Map<string, { fit: Fit; key: string }>()
-  let split = 0
-  let shrunk = 0
-  for (const fitting of layout.overflowing) {
-    const source = slides[fitting.slide - 1]
-    if (!source) continue
-    const mode = fitMode(source.slide)
-    const key = fitKey(source.file, source.slide)
-    if (mode === 'split' && fitting.cuts.length > 0) {
-      plan.set(slideKey(source.file, source.slide), { fit: { cuts: fitting.cuts, blocks: fitting.blocks }, key })
-      split++
-    } else if (mode !== 'none' && fitting.shrink !== undefined) {
-      // A slide that cannot be cut (one tall block) is shrunk, if it stays legible.
-      plan.set(slideKey(source.file, source.slide), { fit: { shrink: fitting.shrink }, key })
-      shrunk++
-    }
-  }
-  return { plan, split, shrunk }
-}
-
-/** A fit read back from the cache; undefined if it is not one. */
-function parseFit(value: string | undefined): Fit | undefined {
-  try {
-    const fit = JSON.parse(value ?? 'null') as Fit | null
-    if (fit && ('shrink' in fit ? typeof fit.shrink === 'number' : Array.isArray(fit.cuts) && typeof fit.blocks === 'number')) return fit
-  } catch {
-    // Not JSON: measured again by the next build that prints.
-  }
-  return undefined
 }
 
 /** Warnings from the browser pass: what the layout check found, requests outside the deck. */

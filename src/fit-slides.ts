@@ -18,7 +18,8 @@
 import type { Heading, List, RootContent, Table } from 'mdast'
 import type { Root } from 'mdast'
 import type { VFile } from 'vfile'
-import type { Cut } from './measure-slides.ts'
+import { cacheKey, type DiskCache } from './cache.ts'
+import { layoutFingerprint, type Cut, type Layout } from './measure-slides.ts'
 import { warn } from './messages.ts'
 import type { Slide } from './types.ts'
 
@@ -146,4 +147,93 @@ function continued(heading: Heading): Heading {
   delete copy.position
   copy.children.push({ type: 'text', value: ' (cont.)' })
   return copy
+}
+
+/** A slide of the deck, in order, with the file it comes from. */
+export interface SlideSource {
+  file: VFile
+  slide: Slide
+}
+
+/**
+ * How the slides of one build are fitted: as an earlier build measured
+ * them (the cache), else as this build measures them, in at most three
+ * rounds — fits from the cache that no longer hold are dropped, the slides
+ * as written are measured, then fitted.
+ */
+export class SlideFits {
+  /** Slides made to fit: split into continuation slides, or shrunk. */
+  counts = { split: 0, shrunk: 0 }
+  readonly #cache: DiskCache
+  readonly #context: unknown[]
+  #source: 'none' | 'cache' | 'measured' = 'none'
+
+  /** `context`: what besides its Markdown shapes a slide's fit (the theme, the canvas). */
+  constructor(cache: DiskCache, context: unknown[]) {
+    this.#cache = cache
+    this.#context = context
+  }
+
+  /** The cache's fits, as the slide stages ask for them; undefined when the cache has none. */
+  async fromCache(): Promise<FitLookup | undefined> {
+    const keys = await this.#cache.keys()
+    if (keys.size === 0) return undefined
+    return async (file, slide) => {
+      const key = this.#key(file, slide)
+      const fit = keys.has(key) ? parseFit(await this.#cache.get(key)) : undefined
+      if (fit) {
+        this.counts['shrink' in fit ? 'shrunk' : 'split']++
+        this.#source = 'cache'
+      }
+      return fit
+    }
+  }
+
+  /**
+   * After the slides were measured: the fits to build them again with, or
+   * undefined when they fit (or nothing more can be done). New fits are stored.
+   */
+  async afterMeasuring(layout: Layout, slides: SlideSource[]): Promise<{ fits: FitLookup | undefined } | undefined> {
+    const overflowing = layout.overflowing.filter(({ slide }) => {
+      const source = slides[slide - 1]
+      return source !== undefined && fitMode(source.slide) !== 'none'
+    })
+    if (overflowing.length === 0 || this.#source === 'measured') return undefined
+    this.counts = { split: 0, shrunk: 0 }
+    if (this.#source === 'cache') {
+      // Fits measured by an earlier build no longer hold (an image changed, say): start from the slides as written.
+      this.#source = 'none'
+      return { fits: undefined }
+    }
+    const plan = new Map<string, Fit>()
+    for (const fitting of overflowing) {
+      const { file, slide } = slides[fitting.slide - 1]!
+      let fit: Fit | undefined
+      if (fitMode(slide) === 'split' && fitting.cuts.length > 0) fit = { cuts: fitting.cuts, blocks: fitting.blocks }
+      // A slide that cannot be cut (one tall block) is shrunk, if it stays legible.
+      else if (fitting.shrink !== undefined) fit = { shrink: fitting.shrink }
+      if (!fit) continue
+      plan.set(slideKey(file, slide), fit)
+      this.counts['shrink' in fit ? 'shrunk' : 'split']++
+      await this.#cache.set(this.#key(file, slide), JSON.stringify(fit))
+    }
+    if (plan.size === 0) return undefined
+    this.#source = 'measured'
+    return { fits: (file, slide) => plan.get(slideKey(file, slide)) }
+  }
+
+  #key(file: VFile, slide: Slide): string {
+    return cacheKey(['fit', layoutFingerprint, ...this.#context, slideSource(file, slide)])
+  }
+}
+
+/** A fit read back from the cache; undefined if it is not one. */
+function parseFit(value: string | undefined): Fit | undefined {
+  try {
+    const fit = JSON.parse(value ?? 'null') as Fit | null
+    if (fit && ('shrink' in fit ? typeof fit.shrink === 'number' : Array.isArray(fit.cuts) && typeof fit.blocks === 'number')) return fit
+  } catch {
+    // Not JSON: measured again by the next build that prints.
+  }
+  return undefined
 }
