@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs'
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { describe, test } from 'node:test'
-import { root, runCli, tempDir } from './helpers.ts'
+import { root, runCli, snapshot, tempDir } from './helpers.ts'
 
 const noStackTrace = /^\s+at /m
 
@@ -165,14 +165,3 @@ describe('diapo build', () => {
     assert.equal(existsSync(path.join(dir, 'out')), false)
   })
 })
-
-/** Every file of a folder with its bytes, for before/after comparisons. */
-async function snapshot(dir: string): Promise<Record<string, string>> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true })
-  const result: Record<string, string> = {}
-  for (const entry of entries.filter((item) => item.isFile())) {
-    const file = path.join(entry.parentPath, entry.name)
-    result[path.relative(dir, file)] = (await readFile(file)).toString('base64')
-  }
-  return result
-}

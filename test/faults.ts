@@ -3,6 +3,7 @@
  * the test's own, so that the test can find it, stop it, kill it, and check
  * that nothing of it is left.
  */
+import assert from 'node:assert/strict'
 import { spawn, spawnSync } from 'node:child_process'
 import { readdir } from 'node:fs/promises'
 import path from 'node:path'
@@ -54,4 +55,13 @@ export async function leftovers(dir: string): Promise<string[]> {
   const names = (await readdir(dir)).filter((name) => name !== 'deck.md' && name !== 'tmp' && name !== 'cache')
   const temporary = (await readdir(path.join(dir, 'tmp'))).map((name) => `tmp/${name}`)
   return [...names, ...temporary]
+}
+
+/** The build ended as a failure must: exit `code`, a message matching `message`, nothing left behind, no browser. */
+export async function assertEndedCleanly(build: ReturnType<typeof startBuild>, dir: string, code: number, message: RegExp) {
+  const ended = await build.done
+  assert.equal(ended.code, code, ended.stderr)
+  assert.match(ended.stderr, message)
+  assert.deepEqual(await leftovers(dir), [])
+  assert.deepEqual(browsersUnder(dir), [])
 }

@@ -79,3 +79,14 @@ export async function talkHeadings(): Promise<string[]> {
   }
   return headings
 }
+
+/** Every file of a folder with its bytes, for before/after comparisons. */
+export async function snapshot(dir: string): Promise<Record<string, string>> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true })
+  const result: Record<string, string> = {}
+  for (const entry of entries.filter((item) => item.isFile())) {
+    const file = path.join(entry.parentPath, entry.name)
+    result[path.relative(dir, file)] = (await readFile(file)).toString('base64')
+  }
+  return result
+}

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs'
 import { mkdir, readdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { before, describe, test } from 'node:test'
-import { browsersUnder, killBrowsersUnder, leftovers, startBuild } from './faults.ts'
+import { assertEndedCleanly, browsersUnder, killBrowsersUnder, startBuild } from './faults.ts'
 import { readPdf, type PdfSummary } from './pdf-helpers.ts'
 import { root, runCli, talkHeadings, tempDir } from './helpers.ts'
 
@@ -164,11 +164,7 @@ describe('PDF faults', () => {
     const child = startBuild(deck, dir)
     await child.waitFor(/pdf: printing/)
     killBrowsersUnder(dir)
-    const { code, stderr } = await child.done
-    assert.equal(code, 3, stderr)
-    assert.match(stderr, /browser/i)
-    assert.deepEqual(await leftovers(dir), [])
-    assert.deepEqual(browsersUnder(dir), [])
+    await assertEndedCleanly(child, dir, 3, /browser/i)
   })
 
   test('a browser that hangs: exit 3 once --timeout passes, naming the step, no browser left', async () => {
@@ -176,11 +172,7 @@ describe('PDF faults', () => {
     const child = startBuild(deck, dir, ['--timeout', '3'])
     await child.waitFor(/pdf: page open/)
     for (const line of browsersUnder(dir)) process.kill(Number(line.split(/\s+/)[0]), 'SIGSTOP')
-    const { code, stderr } = await child.done
-    assert.equal(code, 3, stderr)
-    assert.match(stderr, /Timed out after 3 s waiting for the deck to load/)
-    assert.deepEqual(await leftovers(dir), [])
-    assert.deepEqual(browsersUnder(dir), [])
+    await assertEndedCleanly(child, dir, 3, /Timed out after 3 s waiting for the deck to load/)
   })
 
   test('Ctrl-C while printing: exit 130, nothing written, no browser left', async () => {
@@ -188,11 +180,7 @@ describe('PDF faults', () => {
     const child = startBuild(deck, dir)
     await child.waitFor(/pdf: printing/)
     child.process.kill('SIGINT')
-    const { code, stderr } = await child.done
-    assert.equal(code, 130, stderr)
-    assert.match(stderr, /interrupted/)
-    assert.deepEqual(await leftovers(dir), [])
-    assert.deepEqual(browsersUnder(dir), [])
+    await assertEndedCleanly(child, dir, 130, /interrupted/)
   })
 })
 

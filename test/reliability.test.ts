@@ -10,19 +10,8 @@ import { existsSync } from 'node:fs'
 import { mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { before, describe, test } from 'node:test'
-import { browsersUnder, killBrowsersUnder, leftovers, startBuild } from './faults.ts'
-import { root, runCli, tempDir } from './helpers.ts'
-
-/** Every file of a folder with its bytes, for before/after comparisons. */
-async function snapshot(dir: string): Promise<Record<string, string>> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true })
-  const result: Record<string, string> = {}
-  for (const entry of entries.filter((item) => item.isFile())) {
-    const file = path.join(entry.parentPath, entry.name)
-    result[path.relative(dir, file)] = (await readFile(file)).toString('base64')
-  }
-  return result
-}
+import { assertEndedCleanly, browsersUnder, killBrowsersUnder, startBuild } from './faults.ts'
+import { root, runCli, snapshot, tempDir } from './helpers.ts'
 
 const png = Buffer.from(
   '89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201a3d1b1e70000000049454e44ae426082',
@@ -173,11 +162,7 @@ describe('the browser failing while it draws diagrams', () => {
     const child = startBuild(deck, dir, ['--no-pdf'], env)
     await child.waitFor(/browser: started/)
     killBrowsersUnder(dir)
-    const { code, stderr } = await child.done
-    assert.equal(code, 3, stderr)
-    assert.match(stderr, /browser/i)
-    assert.deepEqual(await leftovers(dir), [])
-    assert.deepEqual(browsersUnder(dir), [])
+    await assertEndedCleanly(child, dir, 3, /browser/i)
   })
 
   test('hung: exit 3 once --timeout passes, naming the step, no browser left', async () => {
@@ -187,11 +172,7 @@ describe('the browser failing while it draws diagrams', () => {
     // Stopped as soon as it exists: whatever it was doing, it never answers.
     for (let tries = 0; browsersUnder(dir).length === 0 && tries < 200; tries++) await new Promise((resolve) => setTimeout(resolve, 10))
     for (const line of browsersUnder(dir)) process.kill(Number(line.split(/\s+/)[0]), 'SIGSTOP')
-    const { code, stderr } = await child.done
-    assert.equal(code, 3, stderr)
-    assert.match(stderr, /Timed out after 3 s waiting for|did not start within 3 s/)
-    assert.deepEqual(await leftovers(dir), [])
-    assert.deepEqual(browsersUnder(dir), [])
+    await assertEndedCleanly(child, dir, 3, /Timed out after 3 s waiting for|did not start within 3 s/)
   })
 })
 
