@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto'
 import { watch, type FSWatcher } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { isIP, type AddressInfo } from 'node:net'
 import path from 'node:path'
 import type { BrowserSession } from './browser.ts'
 import { buildDeck, type BuildResult } from './build.ts'
@@ -188,7 +188,8 @@ export class DevServer {
   #fail(messages: string[], started: number, lines: string[] = messages) {
     this.#errors = messages
     this.#version++
-    this.#say(`${lines.join('\n')}\n✗ build failed in ${Math.round(performance.now() - started)} ms; the page shows the last good deck`)
+    const page = this.#deck ? 'the page shows the last good deck' : 'the page shows these errors until they are fixed'
+    this.#say(`${lines.join('\n')}\n✗ build failed in ${Math.round(performance.now() - started)} ms; ${page}`)
     this.#send({ type: 'errors', version: this.#version, messages })
   }
 
@@ -345,12 +346,22 @@ export class DevServer {
     request.on('close', () => this.#pages.delete(response))
   }
 
-  /** DNS rebinding guard: the Host must name this server by an address or localhost. */
+  /**
+   * DNS rebinding guard: the Host must name this server by an IP address
+   * (its own, or the machine's on the network when --host allows it),
+   * `localhost`, or the --host given; a domain name that resolves here does not.
+   */
   #allowedHost(header: string | undefined): boolean {
     if (!header) return false
-    const port = this.port
-    const names = ['127.0.0.1', 'localhost', '[::1]', this.#options.host ?? '127.0.0.1']
-    return names.some((name) => header === `${name}:${port}` || header === name)
+    let url: URL
+    try {
+      url = new URL(`http://${header}`)
+    } catch {
+      return false
+    }
+    const name = url.hostname.replace(/^\[|\]$/g, '')
+    const port = Number(url.port || 80)
+    return port === this.port && (isIP(name) !== 0 || name === 'localhost' || name === this.#options.host)
   }
 }
 

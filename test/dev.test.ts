@@ -238,8 +238,12 @@ describe('what diapo dev refuses', () => {
     assert.equal(await get('/assets/reveal/reveal.js'), 200)
   })
 
-  test('another Host (DNS rebinding) is refused', async () => {
+  test('another Host (DNS rebinding) is refused; an IP address is not', async () => {
+    const port = new URL(dev.url).port
     assert.equal(await get('/', { host: 'evil.example' }), 403)
+    assert.equal(await get('/', { host: `evil.example:${port}` }), 403)
+    assert.equal(await get('/', { host: `localhost:${port}` }), 200)
+    assert.equal(await get('/', { host: `192.168.1.5:${port}` }), 200)
   })
 
   test('the update stream refuses other origins', async () => {
@@ -253,5 +257,33 @@ describe('what diapo dev refuses', () => {
     dev.child.kill('SIGINT')
     assert.equal(await exited, 130)
     await assert.rejects(get('/'))
+  })
+})
+
+describe('diapo dev on a deck broken from the start', () => {
+  test('the page shows the errors; once fixed, it shows the deck', async () => {
+    const deck = path.join(await tempDir(), 'deck.md')
+    const good = '## Hola\n\nYa funciona.\n'
+    await writeFile(deck, '## Hola\n\n![falta](falta.png)\n')
+    const child = spawn(process.execPath, [cli, 'dev', deck, '--port', '0'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
+    const url = await new Promise<string>((resolve) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        const match = /serving (http:\/\/\S+)/.exec(chunk.toString())
+        if (match) resolve(match[1]!)
+      })
+    })
+    const browser = await launchBrowser(findBrowser())
+    try {
+      const page = await browser.browser.newPage()
+      await page.goto(url, { waitUntil: 'load' })
+      const overlay = await page.waitForSelector('#diapo-dev-errors', { timeout: 10_000 })
+      assert.match((await overlay!.evaluate((element) => element.textContent)) ?? '', /deck\.md:3:1 +error +Image `falta\.png` not found/)
+      await writeFile(deck, good)
+      await page.waitForFunction(() => document.querySelector('.reveal .slides')?.textContent?.includes('Ya funciona'), { timeout: 10_000 })
+      assert.equal(await page.$('#diapo-dev-errors'), null)
+    } finally {
+      await browser.close()
+      child.kill('SIGINT')
+    }
   })
 })
