@@ -15,8 +15,7 @@
  * deck (the slide stages then run again with them), and are kept in the
  * cache for builds without a browser. Without them the stage does nothing.
  */
-import type { Heading, List, RootContent, Table } from 'mdast'
-import type { Root } from 'mdast'
+import type { Heading, List, Root, RootContent, Table } from 'mdast'
 import type { VFile } from 'vfile'
 import { cacheKey, type DiskCache } from './cache.ts'
 import { layoutFingerprint, type Cut, type Layout } from './measure-slides.ts'

@@ -36,7 +36,8 @@ export interface MermaidTheme {
   css: string
   assets: ReadonlyArray<{ source: string; output: string }>
   /** Icon packs to register, by prefix: Iconify JSON with only the icons used. */
-  iconPacks: Record<string, unknown>
+  /** Icon packs the diagrams use, by prefix: given as a promise, so they load while the browser starts. */
+  iconPacks: Promise<Record<string, unknown>> | Record<string, unknown>
 }
 
 const contentTypes: Record<string, string> = {
@@ -108,16 +109,19 @@ async function openPage(running: RunningBrowser, url: string): Promise<Page> {
 async function serveRenderFiles(theme: MermaidTheme, jobs: MermaidJob[]): Promise<Server> {
   const mermaidDist = path.join(packageDir('mermaid'), 'dist')
   const assets = new Map(theme.assets.map((asset) => [asset.output.replace(/^assets\//, ''), asset.source]))
-  const preload = (await mermaidModules(mermaidDist)).map((file) => `<link rel="modulepreload" href="/mermaid/${file}">`)
-  const work = JSON.stringify({ jobs, iconPacks: theme.iconPacks }).replace(/</g, '\\u003c')
-  const page = renderPage
-    .replace('<!--preload-->', preload.join(''))
-    .replace('<!--work-->', `<script type="application/json" id="work">${work}</script>`)
+  // Made while the browser boots: the server listens, and the browser starts, at once.
+  const page = Promise.all([mermaidModules(mermaidDist), theme.iconPacks]).then(([modules, iconPacks]) => {
+    const preload = modules.map((file) => `<link rel="modulepreload" href="/mermaid/${file}">`)
+    const work = JSON.stringify({ jobs, iconPacks }).replace(/</g, '\\u003c')
+    return renderPage
+      .replace('<!--preload-->', preload.join(''))
+      .replace('<!--work-->', `<script type="application/json" id="work">${work}</script>`)
+  })
 
   async function respond(url: string): Promise<[number, string | Buffer, string]> {
     const pathname = decodeURIComponent(new URL(url, 'http://127.0.0.1').pathname)
     let body: string | Buffer | undefined
-    if (pathname === '/render.html') body = page
+    if (pathname === '/render.html') body = await page
     else if (pathname === '/assets/theme.css') body = theme.css
     else if (pathname.startsWith('/mermaid/')) body = await readInside(mermaidDist, pathname.slice('/mermaid/'.length))
     else if (pathname.startsWith('/assets/')) {

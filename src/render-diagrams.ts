@@ -5,6 +5,7 @@
  * at its line with Mermaid's own message, and does not hide the others'.
  */
 import { readFileSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { BrowserSession, Log } from './browser.ts'
 import { cacheKey, type DiskCache } from './cache.ts'
@@ -93,6 +94,7 @@ export async function drawDiagrams(plan: DiagramPlan, options: RenderDiagramsOpt
     {
       css: options.theme.css,
       assets: options.theme.assets,
+      // A pack is megabytes of JSON: read while the browser starts, not before.
       iconPacks: iconPacks(iconsNamed(plan.missing.map(({ diagram }) => diagram.source))),
     },
     { log: options.log, timeout: options.timeout },
@@ -152,10 +154,10 @@ function iconPackVersions(wanted: ReturnType<typeof iconsNamed>): Record<string,
  * The packs cut down to the icons named, so the page gets kilobytes, not
  * the 8 MB pack. Read only when there is something to draw.
  */
-function iconPacks(wanted: ReturnType<typeof iconsNamed>): Record<string, unknown> {
+async function iconPacks(wanted: ReturnType<typeof iconsNamed>): Promise<Record<string, unknown>> {
   const packs: Record<string, unknown> = {}
   for (const [prefix, { dir, names }] of wanted) {
-    const pack = JSON.parse(readFileSync(path.join(dir, 'icons.json'), 'utf8')) as IconifyPack
+    const pack = JSON.parse(await readFile(path.join(dir, 'icons.json'), 'utf8')) as IconifyPack
     const icons: Record<string, unknown> = {}
     for (const name of [...names].sort()) {
       const target = pack.aliases?.[name]?.parent ?? name
