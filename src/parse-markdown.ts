@@ -12,7 +12,7 @@
  * refer to, is parsed whole.
  */
 import type { Root } from 'mdast'
-import { visit } from 'unist-util-visit'
+import type { Point, Position } from 'unist'
 import type { VFile } from 'vfile'
 
 /** Parsed parts by their text, kept between builds by the dev server. */
@@ -58,17 +58,27 @@ export function parseMarkdown(processor: { parse(file: VFile | string): Root }, 
       tree = processor.parse(part.text)
       cache?.set(part.text, tree)
     }
-    const moved = structuredClone(tree)
-    visit(moved, (node) => {
-      for (const point of [node.position?.start, node.position?.end]) {
-        if (!point) continue
-        point.line += part.line - 1
-        if (point.offset !== undefined) point.offset += part.offset
-      }
-    })
-    root.children.push(...moved.children)
+    root.children.push(...moved(tree, part).children)
   }
   return root
+}
+
+/** A copy of `value` (a tree kept in the cache, never handed out) with its positions moved to where `part` starts. */
+function moved<T>(value: T, part: Part): T {
+  if (Array.isArray(value)) return value.map((item: unknown) => moved(item, part)) as T
+  if (value === null || typeof value !== 'object') return value
+  const copy: Record<string, unknown> = {}
+  for (const [key, item] of Object.entries(value)) {
+    copy[key] = key === 'position' ? movedPosition(item as Position | undefined, part) : moved(item, part)
+  }
+  return copy as T
+}
+
+function movedPosition(position: Position | undefined, part: Part): Position | undefined {
+  if (!position) return position
+  const point = ({ line, column, offset }: Point): Point =>
+    offset === undefined ? { line: line + part.line - 1, column } : { line: line + part.line - 1, column, offset: offset + part.offset }
+  return { start: point(position.start), end: point(position.end) }
 }
 
 /** The text cut before each safe heading; one part when it cannot be cut safely. */
