@@ -12,7 +12,7 @@ import path from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import type { Page } from 'puppeteer-core'
 import { findBrowser, launchBrowser, type RunningBrowser } from '../src/browser.ts'
-import { cli, root, tempDir } from './helpers.ts'
+import { cli, root, runCli, tempDir } from './helpers.ts'
 
 /** A running `diapo dev` on a copy of the talk, with what it printed. */
 interface Dev {
@@ -258,6 +258,12 @@ describe('what diapo dev refuses', () => {
     assert.equal(await exited, 130)
     await assert.rejects(get('/'))
   })
+})
+
+test('diapo dev on an input that does not exist: exit 2, naming it', async () => {
+  const run = await runCli(['dev', 'no-such-slides', '--port', '0'])
+  assert.equal(run.code, 2, run.stderr)
+  assert.match(run.stderr, /Input not found: no-such-slides/)
 })
 
 describe('diapo dev on a deck broken from the start', () => {

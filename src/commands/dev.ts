@@ -5,6 +5,7 @@
  * the watcher and any browser.
  */
 import { spawn } from 'node:child_process'
+import { stat } from 'node:fs/promises'
 import { BrowserSession, findBrowser } from '../browser.ts'
 import { setInterruptNote } from '../cleanup.ts'
 import { DevServer } from '../dev-server.ts'
@@ -24,6 +25,10 @@ export async function run(args: string[]): Promise<number> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port takes a port number, not \`${values.port}\``)
   const timeout = timeoutOption(values.timeout)
   const host = values.host ?? '127.0.0.1'
+  // A mistyped input is a usage error now, not an error page served forever.
+  if (!(await stat(input ?? 'slides').catch(() => undefined))) {
+    throw new UsageError(`Input not found: ${input ?? 'slides'}; pass a Markdown file or a folder of them (default: slides/)`)
+  }
   const config = await readUserConfig()
   if (values.browser) findBrowser({ flag: values.browser })
 
