@@ -14,11 +14,12 @@ import { readFile } from 'node:fs/promises'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { isIP, type AddressInfo } from 'node:net'
 import path from 'node:path'
-import type { BrowserSession } from './browser.ts'
+import { BrowserSession } from './browser.ts'
 import { buildDeck, type BuildResult } from './build.ts'
 import { devClient } from './dev-client.ts'
 import { ParseCache } from './parse-markdown.ts'
 import { formatMessages } from './report.ts'
+import { readUserConfig, type UserConfig } from './user-config.ts'
 import type { OutputFile } from './write.ts'
 
 /** What to serve, and how. */
@@ -28,10 +29,8 @@ export interface DevServerOptions {
   theme?: string | undefined
   /** Sanitize the authors' HTML (see `raw-html.ts`). */
   safe?: boolean | undefined
-  /** Where rendered diagrams are kept (see `build.ts`). */
-  cacheDir?: string | undefined
-  /** The browser for diagrams, started only when a diagram is not in the cache. */
-  session: BrowserSession
+  /** The browser the command line names (`--browser`); else `diapo.config.json`'s, else one found. */
+  browser?: string | undefined
   /** Interface to listen on. Default: `127.0.0.1`. */
   host?: string | undefined
   /** Port to try first; the next free one is taken when it is busy. Default: 4000. */
@@ -93,6 +92,9 @@ export class DevServer {
   #timer: NodeJS.Timeout | undefined
   #closed = false
   readonly #parsed = new ParseCache()
+  /** The browser for diagrams, started only when a diagram is not in the cache; made again when the config names another. */
+  #session: BrowserSession | undefined
+  #sessionBrowser: string | undefined
 
   constructor(options: DevServerOptions) {
     this.#options = options
@@ -127,6 +129,17 @@ export class DevServer {
       server.closeAllConnections()
     }
     await this.#building?.catch(() => {})
+    await this.#session?.close()
+  }
+
+  /** The browser session for this build, as `diapo.config.json` says now. */
+  async #sessionFor(config: UserConfig): Promise<BrowserSession> {
+    if (!this.#session || this.#sessionBrowser !== config.browser) {
+      await this.#session?.close()
+      this.#sessionBrowser = config.browser
+      this.#session = new BrowserSession({ flag: this.#options.browser, config: config.browser, timeout: this.#options.timeout })
+    }
+    return this.#session
   }
 
   /** Build now, or once more after the build under way: a burst of saves ends in one last build. */
@@ -155,12 +168,14 @@ export class DevServer {
     const started = performance.now()
     let result: BuildResult
     try {
+      // diapo.config.json is watched: a new browser or cache folder takes effect on the next build.
+      const config = await readUserConfig()
       result = await buildDeck({
         input: this.#options.input,
         theme: this.#options.theme,
         safe: this.#options.safe,
-        cacheDir: this.#options.cacheDir,
-        session: this.#options.session,
+        cacheDir: config.cacheDir,
+        session: await this.#sessionFor(config),
         pdf: false,
         write: false,
         parseCache: this.#parsed,

@@ -266,6 +266,32 @@ test('diapo dev on an input that does not exist: exit 2, naming it', async () =>
   assert.match(run.stderr, /Input not found: no-such-slides/)
 })
 
+test('diapo dev reads diapo.config.json again when it changes: a broken one shows, a fixed one clears', async () => {
+  const dir = await tempDir()
+  await writeFile(path.join(dir, 'deck.md'), '## Hola\n\nTexto.\n')
+  const child = spawn(process.execPath, [cli, 'dev', 'deck.md', '--port', '0'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] })
+  const url = await new Promise<string>((resolve) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      const match = /serving (http:\/\/\S+)/.exec(chunk.toString())
+      if (match) resolve(match[1]!)
+    })
+  })
+  const browser = await launchBrowser(findBrowser())
+  try {
+    const page = await browser.browser.newPage()
+    await page.goto(url, { waitUntil: 'load' })
+    await page.waitForFunction('window.Reveal && Reveal.isReady()')
+    await writeFile(path.join(dir, 'diapo.config.json'), '{"cacheDir": ')
+    const overlay = await page.waitForSelector('#diapo-dev-errors', { timeout: 10_000 })
+    assert.match((await overlay!.evaluate((element) => element.textContent)) ?? '', /diapo\.config\.json: invalid JSON/)
+    await writeFile(path.join(dir, 'diapo.config.json'), '{"cacheDir": "cache"}')
+    await page.waitForFunction(() => !document.querySelector('#diapo-dev-errors'), { timeout: 10_000 })
+  } finally {
+    await browser.close()
+    child.kill('SIGINT')
+  }
+})
+
 describe('diapo dev on a deck broken from the start', () => {
   test('the page shows the errors; once fixed, it shows the deck', async () => {
     const deck = path.join(await tempDir(), 'deck.md')

@@ -6,7 +6,7 @@
  */
 import { spawn } from 'node:child_process'
 import { stat } from 'node:fs/promises'
-import { BrowserSession, findBrowser } from '../browser.ts'
+import { findBrowser } from '../browser.ts'
 import { setInterruptNote } from '../cleanup.ts'
 import { DevServer } from '../dev-server.ts'
 import { UsageError } from '../errors.ts'
@@ -29,18 +29,16 @@ export async function run(args: string[]): Promise<number> {
   if (!(await stat(input ?? 'slides').catch(() => undefined))) {
     throw new UsageError(`Input not found: ${input ?? 'slides'}; pass a Markdown file or a folder of them (default: slides/)`)
   }
-  const config = await readUserConfig()
+  // Read now so that a broken diapo.config.json is an error at once; the server reads it again on each build.
+  await readUserConfig()
   if (values.browser) findBrowser({ flag: values.browser })
 
-  // The browser starts only when a diagram is not in the cache, and stays for the next one.
-  const session = new BrowserSession({ flag: values.browser, config: config.browser, timeout })
   const say = (line: string) => process.stderr.write(`${line}\n`)
   const server = new DevServer({
     input,
     theme: values.theme,
     safe: values.safe,
-    cacheDir: config.cacheDir,
-    session,
+    browser: values.browser,
     host,
     port,
     timeout,
