@@ -22,10 +22,9 @@ interface Dev {
   output: () => string
 }
 
-async function startDev(): Promise<Dev> {
-  const deck = path.join(await tempDir(), 'slides')
-  await cp(path.join(root, 'slides'), deck, { recursive: true })
-  const child = spawn(process.execPath, [cli, 'dev', deck, '--port', '0'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
+/** `diapo dev` on `input` in `cwd`, once it says where it serves. */
+async function serveDev(input: string, cwd = root): Promise<Omit<Dev, 'deck'>> {
+  const child = spawn(process.execPath, [cli, 'dev', input, '--port', '0'], { cwd, stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()))
   const url = await new Promise<string>((resolve, reject) => {
@@ -35,7 +34,14 @@ async function startDev(): Promise<Dev> {
     })
     child.once('exit', (code) => reject(new Error(`diapo dev exited (${code}):\n${output}`)))
   })
-  return { child, url, deck, output: () => output }
+  return { child, url, output: () => output }
+}
+
+/** `diapo dev` on a copy of the talk. */
+async function startDev(): Promise<Dev> {
+  const deck = path.join(await tempDir(), 'slides')
+  await cp(path.join(root, 'slides'), deck, { recursive: true })
+  return { ...(await serveDev(deck)), deck }
 }
 
 /** Wait until `predicate` holds of what the server printed. */
@@ -269,13 +275,7 @@ test('diapo dev on an input that does not exist: exit 2, naming it', async () =>
 test('diapo dev reads diapo.config.json again when it changes: a broken one shows, a fixed one clears', async () => {
   const dir = await tempDir()
   await writeFile(path.join(dir, 'deck.md'), '## Hola\n\nTexto.\n')
-  const child = spawn(process.execPath, [cli, 'dev', 'deck.md', '--port', '0'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] })
-  const url = await new Promise<string>((resolve) => {
-    child.stdout.on('data', (chunk: Buffer) => {
-      const match = /serving (http:\/\/\S+)/.exec(chunk.toString())
-      if (match) resolve(match[1]!)
-    })
-  })
+  const { child, url } = await serveDev('deck.md', dir)
   const browser = await launchBrowser(findBrowser())
   try {
     const page = await browser.browser.newPage()
@@ -297,13 +297,7 @@ describe('diapo dev on a deck broken from the start', () => {
     const deck = path.join(await tempDir(), 'deck.md')
     const good = '## Hola\n\nYa funciona.\n'
     await writeFile(deck, '## Hola\n\n![falta](falta.png)\n')
-    const child = spawn(process.execPath, [cli, 'dev', deck, '--port', '0'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
-    const url = await new Promise<string>((resolve) => {
-      child.stdout.on('data', (chunk: Buffer) => {
-        const match = /serving (http:\/\/\S+)/.exec(chunk.toString())
-        if (match) resolve(match[1]!)
-      })
-    })
+    const { child, url } = await serveDev(deck)
     const browser = await launchBrowser(findBrowser())
     try {
       const page = await browser.browser.newPage()
