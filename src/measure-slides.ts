@@ -118,18 +118,20 @@ const measureInPage = String.raw`(defaults) => {
       // Code cut off by its box's height: shown whole, the slide shrunk, if that stays legible.
       if (cutY > 1 && element.closest('pre')) clipped = Math.max(clipped, cutY)
     }
+    // Whether the slide needs fitting (see fitting() below), and how much content is hidden inside boxes.
+    let hidden = undefined
     // reveal.js gives a slide taller than the canvas (margins included) a print page several canvases high.
     const spill = canvas.height > height * 1.5 ? section.scrollHeight - height : 0
     if (worst) {
       const { box } = worst
       const edge = box.bottom - (top + height) === worst.past ? 'bottom' : box.right - (left + width) === worst.past ? 'right' : box.left < left ? 'left' : 'top'
       report('overflow', 'Content runs ' + Math.round(worst.past) + ' px off the ' + edge + ' of the slide: “' + snippet(worst.element.textContent || worst.element.getAttribute('alt') || worst.element.tagName.toLowerCase()) + '”')
-      if (edge === 'bottom' || spill > 0) overflowing.push(fitting(slide, section))
+      if (edge === 'bottom' || spill > 0) hidden = 0
     } else if (spill > 0) {
       report('overflow', 'The slide is ' + Math.round(spill) + ' px taller than its canvas (its last margin included), so it takes ' + Math.round(canvas.height / height) + ' pages in the PDF')
-      overflowing.push(fitting(slide, section))
+      hidden = 0
     } else if (clipped > 0) {
-      overflowing.push(fitting(slide, section, clipped))
+      hidden = clipped
     }
 
     // Text: big enough to read from the back of the room, and in contrast with what is behind it.
@@ -154,6 +156,7 @@ const measureInPage = String.raw`(defaults) => {
       const needed = size >= 24 || (bold && size >= 18.66) ? 3 : 4.5
       if (ratio < needed && (!faintest || ratio < faintest.ratio)) faintest = { ratio, needed, text: node.textContent, color: style.color }
     }
+    if (hidden !== undefined) overflowing.push(fitting(slide, section, hidden, smallest ? smallest.size : minText))
     if (smallest && smallest.size < minText - 0.01) {
       report('text-size', 'Text at ' + round(smallest.size) + ' px is smaller than the ' + minText + ' px minimum: “' + snippet(smallest.text) + '”')
     }
@@ -266,8 +269,11 @@ const measureInPage = String.raw`(defaults) => {
    * Where to cut a slide so each part fits under its repeated heading:
    * greedy, over the blocks and, inside lists and tables, their items.
    */
-  /** hidden: height of content cut off inside a box, which the slide would show if shrunk. */
-  function fitting(slide, section, hidden = 0) {
+  /**
+   * hidden: height of content cut off inside a box, which the slide would show if shrunk;
+   * smallest: its smallest text, which shrinking must keep legible.
+   */
+  function fitting(slide, section, hidden, smallest) {
     const blocks = [...section.children].filter((element) => !element.matches('aside.notes, .footnotes'))
     const style = getComputedStyle(section)
     const padding = parseFloat(style.paddingTop) + parseFloat(style.paddingBottom)
@@ -275,7 +281,6 @@ const measureInPage = String.raw`(defaults) => {
     // Everything inside the section scales with its zoom: margins, and so its scrollHeight, too.
     const contentHeight = section.scrollHeight - padding + hidden
     const available = height - padding - 4
-    const smallest = smallestText(section)
     const needed = contentHeight > 0 ? available / contentHeight : 1
     // Code cut off by its box may need no shrinking at all, only its whole height: a scale of 1.
     const scale = Math.min(1, Math.floor(needed * 100) / 100)
@@ -323,17 +328,6 @@ const measureInPage = String.raw`(defaults) => {
     // A block taller than a slide on its own cannot be cut: then no cut at all.
     if (atoms.some((atom) => atom.bottom - atom.top + atom.extra > available - heading)) return { slide, blocks: blocks.length, cuts: [], shrink }
     return { slide, blocks: blocks.length, cuts, shrink }
-  }
-
-  function smallestText(section) {
-    let smallest = Infinity
-    const walker = document.createTreeWalker(section, NodeFilter.SHOW_TEXT)
-    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-      const element = node.parentElement
-      if (!node.textContent.trim() || !element || element.closest('aside.notes, svg, sup, sub, .footnotes')) continue
-      smallest = Math.min(smallest, parseFloat(getComputedStyle(element).fontSize))
-    }
-    return smallest === Infinity ? minText : smallest
   }
 }`
 
