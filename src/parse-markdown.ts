@@ -91,7 +91,8 @@ export function splitAtHeadings(text: string): Part[] {
   let start = 0
   let startLine = 1
   let offset = 0
-  let fence: string | undefined
+  /** The line that closes the open code fence. */
+  let fence: RegExp | undefined
   let directives = 0
   let html: 'comment' | 'block' | 'raw' | undefined
   let frontmatter = /^---\r?\n/.test(text)
@@ -100,13 +101,14 @@ export function splitAtHeadings(text: string): Part[] {
     if (frontmatter) {
       if (index > 0 && /^(?:---|\.\.\.)\s*$/.test(bare)) frontmatter = false
     } else if (fence) {
-      if (new RegExp(`^ {0,3}${fence[0] === '`' ? '`' : '~'}{${fence.length},}\\s*$`).test(bare)) fence = undefined
+      if (fence.test(bare)) fence = undefined
     } else if (html) {
       if (html === 'block' && bare.trim() === '') html = undefined
       else if (html === 'comment' && bare.includes('-->')) html = undefined
       else if (html === 'raw' && /<\/(?:script|pre|style|textarea)>/i.test(bare)) html = undefined
     } else if (/^ {0,3}(`{3,}|~{3,})/.test(bare)) {
-      fence = /^ {0,3}(`{3,}|~{3,})/.exec(bare)![1]
+      const marks = /^ {0,3}(`{3,}|~{3,})/.exec(bare)![1]!
+      fence = new RegExp(`^ {0,3}${marks[0] === '`' ? '`' : '~'}{${marks.length},}\\s*$`)
     } else if (/^ {0,3}<!--/.test(bare) && !bare.includes('-->')) {
       html = 'comment'
     } else if (/^ {0,3}<(?:script|pre|style|textarea)\b/i.test(bare) && !/<\/(?:script|pre|style|textarea)>/i.test(bare)) {

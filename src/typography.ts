@@ -35,7 +35,10 @@ export function typography(config: Pick<DeckConfig, 'lang'>) {
     let block: unknown
     visitParents(tree, 'text', (node: Text, ancestors) => {
       // Text runs on across emphasis and links, not from one block to the next.
-      const nearestBlock = [...ancestors].reverse().find((ancestor) => !isInline(ancestor))
+      let nearestBlock: unknown
+      for (let index = ancestors.length - 1; index >= 0 && nearestBlock === undefined; index--) {
+        if (!isInline(ancestors[index])) nearestBlock = ancestors[index]
+      }
       if (nearestBlock !== block) previous = ' '
       block = nearestBlock
       if (!/["'.-]/.test(node.value)) {
