@@ -103,8 +103,11 @@ export interface BuildResult {
   findings?: number | undefined
   /** The screenshots written, when asked for. */
   screenshots?: string[] | undefined
-  /** With `write: false`: the deck's files, and the HTML of each top-level slide, in order. */
-  memory?: { files: OutputFile[]; slides: string[] } | undefined
+  /**
+   * With `write: false`: the deck's files, the HTML of each top-level slide
+   * in order, and the page around them (`shell`: the HTML with no slides).
+   */
+  memory?: { files: OutputFile[]; slides: string[]; shell: string } | undefined
   /** Every file the build read: Markdown, diagram sources, images, the theme and what it imports. */
   dependencies: string[]
 }
@@ -233,7 +236,12 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
   }
 
   if (!write) {
-    const slideHtml = topLevelSlides(first.document).map((section) => stages.stringify({ type: 'root', children: [section] }))
+    const container = slidesContainer(first.document)
+    const sections = container?.children.filter((child): child is Element => child.type === 'element' && child.tagName === 'section') ?? []
+    const slideHtml = sections.map((section) => stages.stringify({ type: 'root', children: [section] }))
+    const shell = stages.stringify(
+      container ? { ...first.document, children: withoutSlides(first.document.children, container) } : first.document,
+    )
     return {
       files: withDiagramFiles(files),
       ok: true,
@@ -242,7 +250,7 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
       diagrams: { rendered: diagrams.rendered, cached: diagrams.cached },
       browserLaunches: session.launches,
       fitted: fits.counts,
-      memory: { files: [...outputs.values()], slides: slideHtml },
+      memory: { files: [...outputs.values()], slides: slideHtml, shell },
       dependencies: dependenciesOf(files, theme),
     }
   }
@@ -306,16 +314,25 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
   }
 }
 
-/** The `<section>`s of `<div class="slides">` in the deck's document. */
-function topLevelSlides(document: HastRoot): Element[] {
-  let slides: Element[] = []
+/** The deck document's `<div class="slides">`. */
+function slidesContainer(document: HastRoot): Element | undefined {
+  let container: Element | undefined
   visit(document, 'element', (node: Element) => {
     const className = node.properties.className
     if (node.tagName !== 'div' || !Array.isArray(className) || !className.includes('slides')) return undefined
-    slides = node.children.filter((child): child is Element => child.type === 'element' && child.tagName === 'section')
+    container = node
     return EXIT
   })
-  return slides
+  return container
+}
+
+/** `nodes` copied down to `container`, which is left empty: the page without its slides. */
+function withoutSlides(nodes: HastRoot['children'], container: Element): HastRoot['children'] {
+  return nodes.map((node) => {
+    if (node === container) return { ...container, children: [] }
+    if (node.type !== 'element') return node
+    return { ...node, children: withoutSlides(node.children, container) as Element['children'] }
+  })
 }
 
 /** The files a build read, so that a watcher knows what to watch. */

@@ -48,8 +48,8 @@ interface Deck {
   /** The HTML of each top-level slide, and a hash of each, in order. */
   slides: string[]
   hashes: string[]
-  /** The HTML around the slides: when it changes (theme, settings), pages reload; undefined when it cannot be told apart. */
-  shell: string | undefined
+  /** The HTML around the slides: when it changes (theme, settings), pages reload. */
+  shell: string
 }
 
 /** A message to the pages. */
@@ -210,11 +210,7 @@ export class DevServer {
 
   #publish(memory: NonNullable<BuildResult['memory']>, started: number, lines: string[], rendered: number) {
     const files = new Map(memory.files.map((file) => [`/${file.path}`, file]))
-    const html = files.get('/index.html')
-    const content = html && 'content' in html ? String(html.content) : ''
-    const joined = memory.slides.join('\n')
-    // Where the slides are in the page; if they cannot be found, every change reloads.
-    const shell = content.includes(joined) ? content.replace(joined, '') : undefined
+    const { shell } = memory
     const previous = this.#deck
     this.#errors = []
     this.#version++
@@ -227,7 +223,7 @@ export class DevServer {
     }
     this.#deck = deck
     // A page still on the error page, or on another theme or settings, reloads; the others swap slides.
-    const reload = !previous || shell === undefined || previous.shell !== shell
+    const reload = !previous || previous.shell !== shell
     if (reload) {
       this.#shellVersion = deck.version
       this.#send({ type: 'reload', version: deck.version })
