@@ -11,7 +11,7 @@ import { accessSync, constants, rmSync, statSync } from 'node:fs'
 import { mkdir, mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import type { Browser } from 'puppeteer-core'
+import type { Browser, Page } from 'puppeteer-core'
 import { untilDone } from './cleanup.ts'
 import { EnvironmentError } from './errors.ts'
 
@@ -169,6 +169,11 @@ export interface RunningBrowser {
   choice: BrowserChoice
   /** The page the browser opened as it started, if any: its first tab shows it. */
   startUrl: string | undefined
+  /**
+   * A tab of one's own: the browser's first, blank tab the first time (when
+   * it was not started on a page), else a new one.
+   */
+  newPage(): Promise<Page>
   /** End the browser and every process it started, and remove its profile. */
   close(): Promise<void>
 }
@@ -223,10 +228,20 @@ export async function launchBrowser(choice: BrowserChoice, options: { timeout?: 
     })
   }
   let closing: Promise<void> | undefined
+  // Opening a tab costs a renderer process: the one the browser starts with is used first.
+  let firstTabFree = options.startUrl === undefined
   return {
     browser,
     choice,
     startUrl: options.startUrl,
+    async newPage() {
+      if (firstTabFree) {
+        firstTabFree = false
+        const first = (await browser.pages()).find((page) => page.url() === 'about:blank')
+        if (first) return first
+      }
+      return browser.newPage()
+    },
     close() {
       // Nothing of the profile is kept, so there is nothing for the browser to
       // save: killing it outright ends it ~0.1 s sooner than asking it to quit.

@@ -173,13 +173,14 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
   )
   const drawing = drawDiagrams(plan, { theme, cache, session, log: options.log, timeout: options.timeout })
   drawing.catch(() => {}) // Awaited below; this only keeps an early failure from being "unhandled".
-  // The PDF needs the browser anyway: when no diagram starts it, start it now, while the slides are made.
-  if (pdf && plan.missing.length === 0) session.get().catch(() => {})
 
   const title = config.title ?? firstHeading(trees) ?? path.basename(path.resolve(input), '.md')
   // Measuring may ask for the slides again, fitted: keep the parsed trees as they are now.
   const write = options.write ?? true
   const measure = write && Boolean(pdf || options.measure || options.screenshots)
+  // The tab to print in opens now, while the slides are made and the diagrams drawn (an early failure shows in the browser pass).
+  const printPage = measure ? session.get().then((running) => running.newPage()) : undefined
+  printPage?.catch(() => {})
   const parsed = measure ? trees.map((tree) => structuredClone(tree)) : []
   // Slides an earlier build made to fit are fitted the same way, browser or not.
   const fits = new SlideFits(new DiskCache(options.cacheDir ?? defaultCacheDir(), 'fits'), [theme.output, config.reveal])
@@ -294,6 +295,7 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
       screenshots: options.screenshots && path.resolve(options.screenshots),
       log: options.log,
       timeout: options.timeout,
+      page: printPage,
     })
   }
   await writeDeck(outDir, [...outputs.values()], { beforeSwap: measure ? browserPass : undefined })

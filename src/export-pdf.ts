@@ -47,6 +47,8 @@ export interface PdfOptions {
   /** Most time each step may take, in milliseconds. Default: 60 s. */
   timeout?: number
   log?: Log | undefined
+  /** A tab opened beforehand, e.g. while the diagrams were drawn; else one is opened now. */
+  page?: Promise<Page> | undefined
 }
 
 /** What was printed. */
@@ -66,10 +68,9 @@ export async function exportPdf(session: BrowserSession, options: PdfOptions): P
   const timeout = options.timeout ?? 60_000
   const finishing = import('./pdf-metadata.ts') // loads while the page does
   finishing.catch(() => {})
-  const running = await session.get()
   let page: Page | undefined
   try {
-    page = await withTimeout('a new browser page', timeout, () => running.browser.newPage())
+    page = await withTimeout('a new browser page', timeout, async () => options.page ?? (await session.get()).newPage())
     const blocked = await allowOnlyDeckFiles(page, path.dirname(options.html))
     await page.evaluateOnNewDocument(listenForPdfReady)
     // reveal.js reads its options from the query too: print layout, pages exactly the canvas, fragments.

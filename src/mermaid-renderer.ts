@@ -101,7 +101,7 @@ async function openPage(running: RunningBrowser, url: string): Promise<Page> {
     const existing = await target.page()
     if (existing) return existing
   }
-  const page = await running.browser.newPage()
+  const page = await running.newPage()
   await page.goto(url, { waitUntil: 'load', timeout: 0 })
   return page
 }
