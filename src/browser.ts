@@ -355,6 +355,8 @@ export class BrowserSession {
   async close(): Promise<void> {
     const running = this.#running
     this.#running = undefined
-    if (running) await (await running.catch(() => undefined))?.close()
+    if (!running) return
+    await (await running.catch(() => undefined))?.close()
+    this.#log('browser: closed')
   }
 }

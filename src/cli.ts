@@ -173,19 +173,21 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   })
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code
-  },
-  (error: unknown) => {
-    if (error instanceof DiapoError) {
-      process.stderr.write(`diapo: ${error.message}\n`)
-      if (error instanceof UsageError) process.stderr.write('Run `diapo --help` for usage.\n')
-      process.exitCode = error.exitCode
-    } else {
-      // A bug, not a problem of the input: keep the stack so it can be reported.
-      process.stderr.write(`diapo: internal error; please report it with this trace:\n${(error as Error)?.stack ?? String(error)}\n`)
-      process.exitCode = 70
-    }
-  },
-)
+// Exit as soon as the command is done and its output is out: the closed
+// browser's pipe and socket would keep the process alive ~0.1 s more.
+main(process.argv.slice(2)).then(exit, (error: unknown) => {
+  if (error instanceof DiapoError) {
+    process.stderr.write(`diapo: ${error.message}\n`)
+    if (error instanceof UsageError) process.stderr.write('Run `diapo --help` for usage.\n')
+    return exit(error.exitCode)
+  }
+  // A bug, not a problem of the input: keep the stack so it can be reported.
+  process.stderr.write(`diapo: internal error; please report it with this trace:\n${(error as Error)?.stack ?? String(error)}\n`)
+  return exit(70)
+})
+
+/** Exit with `code` once stdout and stderr are written (writes to a pipe may still be queued). */
+async function exit(code: number): Promise<never> {
+  await Promise.all([process.stdout, process.stderr].map((stream) => new Promise((resolve) => stream.write('', resolve))))
+  process.exit(code)
+}
