@@ -80,7 +80,7 @@ export async function exportPdf(session: BrowserSession, options: PdfOptions): P
       await withTimeout(`the deck to load (${options.html})`, timeout, () => page!.goto(url, { waitUntil: 'load', timeout: 0 }))
       options.log?.('pdf: deck loaded')
       await withTimeout('reveal.js to lay out the slides for print (pdf-ready)', timeout, () =>
-        page!.waitForFunction('window.diapoPdfReady === true', { timeout: 0, polling: 50 }),
+        page!.evaluate('window.diapoPdfReady'),
       )
       await withTimeout('the fonts and images to load', timeout, () => page!.evaluate(untilFontsAndImages))
       await withTimeout('the slides to be shown', timeout, () => page!.evaluate(unhideSlides))
@@ -197,11 +197,12 @@ async function writePdf(file: string, pdf: Uint8Array, metadata: PdfMetadata, fi
  */
 
 /**
- * reveal.js's `pdf-ready` is not sticky: listen before the deck starts. And
+ * reveal.js's `pdf-ready` is not sticky: listen before the deck starts (a
+ * promise to await, so that no time is lost polling for it). And
  * number the slides before the print layout copies them (a copy a fragment
  * step), so each page can be traced back to its slide.
  */
-const listenForPdfReady = `document.addEventListener('pdf-ready', () => { window.diapoPdfReady = true })
+const listenForPdfReady = `window.diapoPdfReady = new Promise((resolve) => document.addEventListener('pdf-ready', () => resolve(true)))
 document.addEventListener('DOMContentLoaded', () => {
   const leaves = [...document.querySelectorAll('.reveal .slides section')].filter((section) => !section.querySelector('section'))
   leaves.forEach((section, index) => section.setAttribute('data-diapo-slide', String(index + 1)))
