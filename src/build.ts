@@ -20,7 +20,7 @@ import { diapoVersion, packageDir } from './packages.ts'
 import { parseMarkdown, type ParseCache } from './parse-markdown.ts'
 import { deckStages, parseStages, slideStages } from './pipeline.ts'
 import { drawDiagrams, planDiagrams } from './render-diagrams.ts'
-import { exportPdf, type PdfResult } from './export-pdf.ts'
+import { exportPdf, openPrintTab, type PdfResult } from './export-pdf.ts'
 import { SlideFits, type FitLookup, type SlideSource } from './fit-slides.ts'
 import type { Layout } from './measure-slides.ts'
 import { slidesOf } from './slide-attributes.ts'
@@ -179,8 +179,8 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
   const write = options.write ?? true
   const measure = write && Boolean(pdf || options.measure || options.screenshots)
   // The tab to print in opens now, while the slides are made and the diagrams drawn (an early failure shows in the browser pass).
-  const printPage = measure ? session.get().then((running) => running.newPage()) : undefined
-  printPage?.catch(() => {})
+  const printTab = measure ? openPrintTab(session, options.timeout) : undefined
+  printTab?.catch(() => {})
   const parsed = measure ? trees.map((tree) => structuredClone(tree)) : []
   // Slides an earlier build made to fit are fitted the same way, browser or not.
   const fits = new SlideFits(new DiskCache(options.cacheDir ?? defaultCacheDir(), 'fits'), [theme.output, config.reveal])
@@ -295,7 +295,7 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
       screenshots: options.screenshots && path.resolve(options.screenshots),
       log: options.log,
       timeout: options.timeout,
-      page: printPage,
+      tab: printTab,
     })
   }
   await writeDeck(outDir, [...outputs.values()], { beforeSwap: measure ? browserPass : undefined })

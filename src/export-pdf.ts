@@ -47,8 +47,8 @@ export interface PdfOptions {
   /** Most time each step may take, in milliseconds. Default: 60 s. */
   timeout?: number
   log?: Log | undefined
-  /** A tab opened beforehand, e.g. while the diagrams were drawn; else one is opened now. */
-  page?: Promise<Page> | undefined
+  /** A tab opened beforehand ({@link openPrintTab}), e.g. while the diagrams were drawn; else one is opened now. */
+  tab?: Promise<PrintTab> | undefined
 }
 
 /** What was printed. */
@@ -63,6 +63,43 @@ export interface PdfResult {
   blocked: string[]
 }
 
+/** A tab made ready to print a deck in. */
+export interface PrintTab {
+  page: Page
+  /** Let the page read the files of `folder`, and nothing else. */
+  allow(folder: string): void
+  /** Requests the page made outside that folder, which were refused. */
+  blocked: string[]
+}
+
+/**
+ * Open a tab to print in: it refuses every request outside the folder it is
+ * allowed, and hears reveal.js's `pdf-ready`. It can be opened before the
+ * deck is written, so that this is done while the deck is made.
+ */
+export async function openPrintTab(session: BrowserSession, timeout = 60_000): Promise<PrintTab> {
+  const page = await withTimeout('a new browser page', timeout, async () => (await session.get()).newPage())
+  let root: string | undefined
+  const blocked: string[] = []
+  await withTimeout('the print page to be set up', timeout, async () => {
+    await page.setRequestInterception(true)
+    page.on('request', (request: HTTPRequest) => {
+      const url = request.url()
+      if ((root && url.startsWith(root)) || url.startsWith('data:') || url.startsWith('blob:')) return void request.continue()
+      blocked.push(url)
+      void request.abort('blockedbyclient')
+    })
+    await page.evaluateOnNewDocument(listenForPdfReady)
+  })
+  return {
+    page,
+    allow(folder) {
+      root = pathToFileURL(folder + path.sep).href
+    },
+    blocked,
+  }
+}
+
 /** Print the deck at `options.html` into the PDFs asked for. */
 export async function exportPdf(session: BrowserSession, options: PdfOptions): Promise<PdfResult> {
   const timeout = options.timeout ?? 60_000
@@ -70,9 +107,10 @@ export async function exportPdf(session: BrowserSession, options: PdfOptions): P
   finishing.catch(() => {})
   let page: Page | undefined
   try {
-    page = await withTimeout('a new browser page', timeout, async () => options.page ?? (await session.get()).newPage())
-    const blocked = await allowOnlyDeckFiles(page, path.dirname(options.html))
-    await page.evaluateOnNewDocument(listenForPdfReady)
+    const tab = await (options.tab ?? openPrintTab(session, timeout))
+    page = tab.page
+    tab.allow(path.dirname(options.html))
+    const blocked = tab.blocked
     // reveal.js reads its options from the query too: print layout, pages exactly the canvas, fragments.
     const url = `${pathToFileURL(options.html).href}?print-pdf&margin=0&pdfSeparateFragments=${options.fragments === 'each'}`
 
@@ -158,20 +196,6 @@ async function screenshotSlides(page: Page, folder: string, timeout: number): Pr
 function notesWord(lang: string): string {
   const words: Record<string, string> = { es: 'notas', pt: 'notas', fr: 'notes', it: 'note', de: 'Notizen', ca: 'notes', nl: 'notities' }
   return words[lang.toLowerCase().split('-')[0] ?? ''] ?? 'notes'
-}
-
-/** Refuse every request but the deck's own files; return the list of refused ones. */
-async function allowOnlyDeckFiles(page: Page, deckDir: string): Promise<string[]> {
-  const blocked: string[] = []
-  const root = pathToFileURL(deckDir + path.sep).href
-  await page.setRequestInterception(true)
-  page.on('request', (request: HTTPRequest) => {
-    const url = request.url()
-    if (url.startsWith(root) || url.startsWith('data:') || url.startsWith('blob:')) return void request.continue()
-    blocked.push(url)
-    void request.abort('blockedbyclient')
-  })
-  return blocked
 }
 
 /** Write the PDF beside its place, with its metadata, then move it in: never a half-written file. */
