@@ -86,7 +86,8 @@ export async function openPrintTab(session: BrowserSession, timeout = 60_000): P
     page.on('request', (request: HTTPRequest) => {
       const url = request.url()
       if ((root && url.startsWith(root)) || url.startsWith('data:') || url.startsWith('blob:')) return void request.continue()
-      blocked.push(url)
+      // Requests before the deck is allowed come from what the tab showed before it: refused, not the deck's.
+      if (root) blocked.push(url)
       void request.abort('blockedbyclient')
     })
     await page.evaluateOnNewDocument(listenForPdfReady)
@@ -117,9 +118,7 @@ export async function exportPdf(session: BrowserSession, options: PdfOptions): P
     const load = async () => {
       await withTimeout(`the deck to load (${options.html})`, timeout, () => page!.goto(url, { waitUntil: 'load', timeout: 0 }))
       options.log?.('pdf: deck loaded')
-      await withTimeout('reveal.js to lay out the slides for print (pdf-ready)', timeout, () =>
-        page!.evaluate('window.diapoPdfReady'),
-      )
+      await withTimeout('reveal.js to lay out the slides for print (pdf-ready)', timeout, () => page!.evaluate('window.diapoPdfReady'))
       await withTimeout('the fonts and images to load', timeout, () => page!.evaluate(untilFontsAndImages))
       await withTimeout('the slides to be shown', timeout, () => page!.evaluate(unhideSlides))
       const measuring = performance.now()

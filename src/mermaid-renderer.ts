@@ -186,7 +186,7 @@ const renderPage = String.raw`<!doctype html>
 <html><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:">
 <link rel="stylesheet" href="/assets/theme.css"><!--preload-->
-<style>body { margin: 0 } #stage { position: absolute; left: 0; top: 0; width: 1280px }</style>
+<link rel="icon" href="data:,"><style>body { margin: 0 } #stage { position: absolute; left: 0; top: 0; width: 1280px }</style>
 <!--work--></head><body><div class="reveal"><div class="slides"><section id="stage"><figure class="diagram" id="host"></figure></section></div></div>
 <script type="module">
 try {
