@@ -14,6 +14,7 @@ import { BrowserSession, type Log } from './browser.ts'
 import { checkInternalLinks } from './check-links.ts'
 import { defaultConfig, type DeckConfig } from './config.ts'
 import { DiskCache, defaultCacheDir } from './cache.ts'
+import { ContentError } from './errors.ts'
 import { readInput } from './input.ts'
 import { fail, warn } from './messages.ts'
 import { diapoVersion, packageDir } from './packages.ts'
@@ -189,7 +190,10 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
   for (const [index, tree] of trees.entries()) {
     slideTrees.push(await slides.run(tree, files[index]!))
   }
-  const diagrams = await drawing
+  // A deck that is printed need not wait for its diagrams: it is written with their figures empty,
+  // loaded and laid out while they are drawn, and the figures are filled in when they come.
+  const drawnLater = measure && plan.missing.length > 0
+  const diagrams = drawnLater ? undefined : await drawing
   checkInternalLinks(files, slideTrees)
   if (slideTrees.every((tree) => tree.children.every((node) => node.type !== 'element'))) {
     fail(
@@ -199,7 +203,10 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
       'empty-deck',
     )
   }
-  if (hasErrors(withDiagramFiles(files))) return failed()
+  if (hasErrors(withDiagramFiles(files))) {
+    await drawing.catch(() => {}) // Its errors are reported too: one run shows every problem.
+    return failed()
+  }
 
   const revealDir = path.join(packageDir('reveal.js'), 'dist')
   const revealFiles: OutputFile[] = [
@@ -208,20 +215,25 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
     { path: 'assets/reveal/reveal.js', source: path.join(revealDir, 'reveal.js') },
     { path: 'assets/reveal/plugin/notes.js', source: path.join(revealDir, 'plugin', 'notes.js') },
   ]
-  const stages = deckStages({
+  const deckOptions = {
     config,
     title,
     generator: `diapo ${diapoVersion()}`,
     stylesheets: [revealFiles[0]!.path, revealFiles[1]!.path, theme.output],
     scripts: { reveal: revealFiles[2]!.path, notes: revealFiles[3]!.path },
-    svgs: diagrams.svgs,
-  })
-  const deckHtml = async (slideTrees: HastRoot[]) => {
-    const deck: HastRoot = { type: 'root', children: slideTrees.flatMap((tree) => tree.children) }
-    const document = await stages.run(deck)
-    return { html: stages.stringify(document), slideCount: countSlides(deck), document }
   }
-  const first = await deckHtml(slideTrees)
+  // The plan's SVGs are complete once the drawing is done; `filled` gets each figure's markup, by number.
+  const filled = new Map<number, string>()
+  const stages = deckStages({ ...deckOptions, svgs: plan.svgs, filled })
+  const deckHtml = async (slideTrees: HastRoot[], processor = stages) => {
+    const deck: HastRoot = { type: 'root', children: slideTrees.flatMap((tree) => tree.children) }
+    const document = await processor.run(deck)
+    return { html: processor.stringify(document), slideCount: countSlides(deck), document }
+  }
+  // Filling figures changes the trees: the deck with its figures still empty is made from a copy.
+  const first = drawnLater
+    ? await deckHtml(structuredClone(slideTrees), deckStages({ ...deckOptions, svgs: new Map(plan.svgs), markPending: true }))
+    : await deckHtml(slideTrees)
   let { html, slideCount } = first
   let slideList = listSlides(files, trees)
 
@@ -237,6 +249,7 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
   }
 
   if (!write) {
+    const drawnNow = diagrams ?? (await drawing)
     const container = slidesContainer(first.document)
     const sections = container?.children.filter((child): child is Element => child.type === 'element' && child.tagName === 'section') ?? []
     const slideHtml = sections.map((section) => stages.stringify({ type: 'root', children: [section] }))
@@ -248,7 +261,7 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
       ok: true,
       slideCount,
       html: undefined,
-      diagrams: { rendered: diagrams.rendered, cached: diagrams.cached },
+      diagrams: { rendered: drawnNow.rendered, cached: drawnNow.cached },
       browserLaunches: session.launches,
       fitted: fits.counts,
       memory: { files: [...outputs.values()], slides: slideHtml, shell },
@@ -284,7 +297,17 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
     await remake(next.fits, staging)
     return true
   }
+  /** Once the diagrams are drawn: the deck written whole, and the markup of its figures for the page that has it loaded. */
+  const figuresDrawn = async (staging: string): Promise<ReadonlyMap<number, string>> => {
+    await drawing
+    if (hasErrors(withDiagramFiles(files))) throw new ContentError('A diagram could not be drawn')
+    ;({ html } = await deckHtml(slideTrees))
+    await writeFile(path.join(staging, 'index.html'), html)
+    return filled
+  }
   const browserPass = async (staging: string) => {
+    const figures = drawnLater ? figuresDrawn(staging) : undefined
+    figures?.catch(() => {}) // Awaited by the export; this only keeps an early failure from being "unhandled".
     printed = await exportPdf(session, {
       html: path.join(staging, 'index.html'),
       ...(pdf ? pdfFiles(staging) : {}),
@@ -296,9 +319,17 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
       log: options.log,
       timeout: options.timeout,
       tab: printTab,
+      figures,
     })
   }
-  await writeDeck(outDir, [...outputs.values()], { beforeSwap: measure ? browserPass : undefined })
+  try {
+    await writeDeck(outDir, [...outputs.values()], { beforeSwap: measure ? browserPass : undefined })
+  } catch (error) {
+    // A diagram drawn during the browser pass failed: it is reported on its file, and nothing was written.
+    if (error instanceof ContentError) return failed()
+    throw error
+  }
+  const drawn = diagrams ?? (await drawing)
   reportPrinting(printed, slideList, files)
 
   return {
@@ -307,7 +338,7 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
     slideCount,
     html: path.join(outDir, 'index.html'),
     pdf: pdf && printed ? { ...pdfFiles(outDir), pages: printed.pages } : undefined,
-    diagrams: { rendered: diagrams.rendered, cached: diagrams.cached },
+    diagrams: { rendered: drawn.rendered, cached: drawn.cached },
     browserLaunches: session.launches,
     fitted: fits.counts,
     findings: printed?.layout.findings.length,

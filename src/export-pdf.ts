@@ -16,7 +16,7 @@ import { pathToFileURL } from 'node:url'
 import type { HTTPRequest, Page } from 'puppeteer-core'
 import { withTimeout, type BrowserSession, type Log } from './browser.ts'
 import { untilDone } from './cleanup.ts'
-import { EnvironmentError } from './errors.ts'
+import { DiapoError, EnvironmentError } from './errors.ts'
 import { measureSlides, type Layout } from './measure-slides.ts'
 import { packageRoot } from './packages.ts'
 import type { PdfMetadata } from './pdf-metadata.ts'
@@ -49,6 +49,13 @@ export interface PdfOptions {
   log?: Log | undefined
   /** A tab opened beforehand ({@link openPrintTab}), e.g. while the diagrams were drawn; else one is opened now. */
   tab?: Promise<PrintTab> | undefined
+  /**
+   * The deck was written before its diagrams were drawn, their figures
+   * marked `data-diapo-pending`: the markup of each figure, by number, once
+   * drawn (and the deck rewritten whole). The page loads meanwhile, and
+   * holds reveal.js until the figures are filled.
+   */
+  figures?: Promise<ReadonlyMap<number, string>> | undefined
 }
 
 /** What was printed. */
@@ -114,10 +121,18 @@ export async function exportPdf(session: BrowserSession, options: PdfOptions): P
     const blocked = tab.blocked
     // reveal.js reads its options from the query too: print layout, pages exactly the canvas, fragments.
     const url = `${pathToFileURL(options.html).href}?print-pdf&margin=0&pdfSeparateFragments=${options.fragments === 'each'}`
+    let pending = options.figures
 
     const load = async () => {
-      await withTimeout(`the deck to load (${options.html})`, timeout, () => page!.goto(url, { waitUntil: 'load', timeout: 0 }))
+      const holding = pending ? '&diapo-hold' : ''
+      await withTimeout(`the deck to load (${options.html})`, timeout, () => page!.goto(url + holding, { waitUntil: 'load', timeout: 0 }))
       options.log?.('pdf: deck loaded')
+      if (pending) {
+        const figures = JSON.stringify(Object.fromEntries(await pending))
+        pending = undefined
+        await withTimeout('the diagrams to be put in', timeout, () => page!.evaluate(`(${fillFigures})(${figures})`))
+        options.log?.('pdf: diagrams put in')
+      }
       await withTimeout('reveal.js to lay out the slides for print (pdf-ready)', timeout, () => page!.evaluate('window.diapoPdfReady'))
       await withTimeout('the fonts and images to load', timeout, () => page!.evaluate(untilFontsAndImages))
       await withTimeout('the slides to be shown', timeout, () => page!.evaluate(unhideSlides))
@@ -156,7 +171,7 @@ export async function exportPdf(session: BrowserSession, options: PdfOptions): P
     options.log?.('pdf: printed')
     return result
   } catch (error) {
-    if (error instanceof EnvironmentError) throw error
+    if (error instanceof DiapoError) throw error
     throw new EnvironmentError(`The browser failed while printing the PDF: ${(error as Error).message.split('\n')[0]}`, { cause: error })
   } finally {
     // A hung browser does not answer this either: it is killed with the session.
@@ -226,10 +241,33 @@ async function writePdf(file: string, pdf: Uint8Array, metadata: PdfMetadata, fi
  * step), so each page can be traced back to its slide.
  */
 const listenForPdfReady = `window.diapoPdfReady = new Promise((resolve) => document.addEventListener('pdf-ready', () => resolve(true)))
+if (new URLSearchParams(location.search).has('diapo-hold')) {
+  // The deck's diagrams are still being drawn: reveal.js starts once they are in (diapoRelease).
+  const held = new Promise((resolve) => { window.diapoRelease = resolve })
+  let reveal
+  Object.defineProperty(window, 'Reveal', {
+    configurable: true,
+    get: () => reveal,
+    set: (value) => {
+      reveal = value
+      const initialize = value.initialize
+      value.initialize = (...args) => held.then(() => initialize.apply(value, args))
+    },
+  })
+}
 document.addEventListener('DOMContentLoaded', () => {
   const leaves = [...document.querySelectorAll('.reveal .slides section')].filter((section) => !section.querySelector('section'))
   leaves.forEach((section, index) => section.setAttribute('data-diapo-slide', String(index + 1)))
 })`
+
+/** Put the drawn diagrams into the figures left for them, and let reveal.js start. */
+const fillFigures = `(figures) => {
+  for (const figure of document.querySelectorAll('[data-diapo-pending]')) {
+    figure.innerHTML = figures[figure.getAttribute('data-diapo-pending')]
+    figure.removeAttribute('data-diapo-pending')
+  }
+  window.diapoRelease()
+}`
 
 const untilFontsAndImages = `(async () => {
   await document.fonts.ready

@@ -3,7 +3,7 @@
  * (no clipped label), inside their slide, drawn once and then cached.
  */
 import assert from 'node:assert/strict'
-import { writeFile } from 'node:fs/promises'
+import { readdir, writeFile } from 'node:fs/promises'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import path from 'node:path'
@@ -12,7 +12,7 @@ import { after, before, describe, test } from 'node:test'
 import type { Page } from 'puppeteer-core'
 import { findBrowser, launchBrowser, type RunningBrowser } from '../src/browser.ts'
 import { buildDeck, type BuildResult } from '../src/build.ts'
-import { runCli, tempDir } from './helpers.ts'
+import { runCli, snapshot, tempDir } from './helpers.ts'
 
 describe('the talk’s diagrams', () => {
   let out: string
@@ -164,6 +164,46 @@ describe('the clipped-label check', () => {
     } finally {
       await running.close()
     }
+  })
+})
+
+describe('a deck printed while its diagrams are drawn', () => {
+  // A build that prints writes the deck with its new diagrams' figures empty, loads it, and fills them in
+  // once drawn: what it writes must be what a build with every diagram in the cache writes.
+  for (const input of ['slides', 'test/fixtures/diagram-twice/input.md']) {
+    test(`${input}: drawn now or taken from the cache, the same bytes (HTML and PDF)`, async () => {
+      const dir = await tempDir()
+      const env = { DIAPO_CACHE_DIR: path.join(dir, 'cache') }
+      const drawn = await runCli(['build', input, '--out', path.join(dir, 'drawn'), '--verbose'], undefined, env)
+      assert.equal(drawn.code, 0, drawn.stderr)
+      assert.match(drawn.stderr, /pdf: diagrams put in/)
+      const cached = await runCli(['build', input, '--out', path.join(dir, 'cached'), '--verbose'], undefined, env)
+      assert.equal(cached.code, 0, cached.stderr)
+      assert.match(cached.stderr, /diagrams: \d+ from the cache, 0 to render/)
+      const [first, second] = [await snapshot(path.join(dir, 'drawn')), await snapshot(path.join(dir, 'cached'))]
+      assert.ok(Object.keys(first).some((file) => file.endsWith('.pdf')))
+      assert.deepEqual(second, first)
+      assert.doesNotMatch(Buffer.from(first['index.html']!, 'base64').toString(), /data-diapo-pending/)
+    })
+  }
+
+  test('a diagram that fails while the deck is printed: exit 1 at its line, the previous output kept, nothing left behind', async () => {
+    const dir = await tempDir()
+    const deck = path.join(dir, 'deck.md')
+    const out = path.join(dir, 'out')
+    const env = { DIAPO_CACHE_DIR: path.join(dir, 'cache') }
+    await writeFile(deck, '## Fine\n\n```mermaid\nflowchart LR\n  A --> B\n```\n')
+    assert.equal((await runCli(['build', deck, '--out', out], undefined, env)).code, 0)
+    const before = await snapshot(out)
+    // Only the browser can tell this diagram is broken: the deck itself is fine, and is being printed when it fails.
+    await writeFile(deck, '## Broken\n\n```mermaid\nflowchart LR\n  A --> B -->\n```\n')
+    const run = await runCli(['build', deck, '--out', out, '--verbose'], undefined, env)
+    assert.equal(run.code, 1, run.stderr)
+    assert.match(run.stderr, /pdf: deck loaded/)
+    assert.match(run.stderr, /deck\.md:5:\d+ +error +Invalid Mermaid diagram/)
+    assert.match(run.stderr, /1 error: nothing was written/)
+    assert.deepEqual(await snapshot(out), before)
+    assert.deepEqual((await readdir(dir)).sort(), ['cache', 'deck.md', 'out'])
   })
 })
 
