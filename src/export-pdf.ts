@@ -77,6 +77,8 @@ export interface PrintTab {
   allow(folder: string): void
   /** Requests the page made outside that folder, which were refused. */
   blocked: string[]
+  /** Let a deck loaded with `diapo-hold` in its query finish loading (see {@link listenForPdfReady}). */
+  releaseHold(): void
 }
 
 /**
@@ -88,10 +90,17 @@ export async function openPrintTab(session: BrowserSession, timeout = 60_000): P
   const page = await withTimeout('a new browser page', timeout, async () => (await session.get()).newPage())
   let root: string | undefined
   const blocked: string[] = []
+  let held: HTTPRequest | undefined
+  let released = false
   await withTimeout('the print page to be set up', timeout, async () => {
     await page.setRequestInterception(true)
     page.on('request', (request: HTTPRequest) => {
       const url = request.url()
+      if (root && url === root + holdFile) {
+        if (released) return void request.abort('aborted')
+        held = request // answered by releaseHold()
+        return
+      }
       if ((root && url.startsWith(root)) || url.startsWith('data:') || url.startsWith('blob:')) return void request.continue()
       // Requests before the deck is allowed come from what the tab showed before it: refused, not the deck's.
       if (root) blocked.push(url)
@@ -105,6 +114,10 @@ export async function openPrintTab(session: BrowserSession, timeout = 60_000): P
       root = pathToFileURL(folder + path.sep).href
     },
     blocked,
+    releaseHold() {
+      released = true
+      void held?.abort('aborted')
+    },
   }
 }
 
@@ -124,13 +137,18 @@ export async function exportPdf(session: BrowserSession, options: PdfOptions): P
     let pending = options.figures
 
     const load = async () => {
-      const holding = pending ? '&diapo-hold' : ''
-      await withTimeout(`the deck to load (${options.html})`, timeout, () => page!.goto(url + holding, { waitUntil: 'load', timeout: 0 }))
+      // A deck whose diagrams are still being drawn is held from finishing its load (and reveal.js
+      // from laying it out for print) until they are put in.
+      const held = pending !== undefined
+      await withTimeout(`the deck to load (${options.html})`, timeout, () =>
+        page!.goto(held ? `${url}&diapo-hold` : url, { waitUntil: held ? 'domcontentloaded' : 'load', timeout: 0 }),
+      )
       options.log?.('pdf: deck loaded')
       if (pending) {
         const figures = JSON.stringify(Object.fromEntries(await pending))
         pending = undefined
         await withTimeout('the diagrams to be put in', timeout, () => page!.evaluate(`(${fillFigures})(${figures})`))
+        tab.releaseHold()
         options.log?.('pdf: diagrams put in')
       }
       await withTimeout('reveal.js to lay out the slides for print (pdf-ready)', timeout, () => page!.evaluate('window.diapoPdfReady'))
@@ -236,37 +254,35 @@ async function writePdf(file: string, pdf: Uint8Array, metadata: PdfMetadata, fi
 
 /**
  * reveal.js's `pdf-ready` is not sticky: listen before the deck starts (a
- * promise to await, so that no time is lost polling for it). And
- * number the slides before the print layout copies them (a copy a fragment
- * step), so each page can be traced back to its slide.
+ * promise to await, so that no time is lost polling for it). And number the
+ * slides before the print layout copies them (a copy a fragment step), so
+ * each page can be traced back to its slide.
+ *
+ * A deck loaded with `diapo-hold` in its query still has diagrams being
+ * drawn: an image the print tab answers only once they are in (releaseHold)
+ * keeps its load event, and reveal.js's print layout, waiting — so the
+ * slides are laid out once, whole, after their fonts, as any deck is.
  */
+const holdFile = 'diapo-hold.gif'
+
 const listenForPdfReady = `window.diapoPdfReady = new Promise((resolve) => document.addEventListener('pdf-ready', () => resolve(true)))
-if (new URLSearchParams(location.search).has('diapo-hold')) {
-  // The deck's diagrams are still being drawn: reveal.js starts once they are in (diapoRelease).
-  const held = new Promise((resolve) => { window.diapoRelease = resolve })
-  let reveal
-  Object.defineProperty(window, 'Reveal', {
-    configurable: true,
-    get: () => reveal,
-    set: (value) => {
-      reveal = value
-      const initialize = value.initialize
-      value.initialize = (...args) => held.then(() => initialize.apply(value, args))
-    },
-  })
-}
 document.addEventListener('DOMContentLoaded', () => {
   const leaves = [...document.querySelectorAll('.reveal .slides section')].filter((section) => !section.querySelector('section'))
   leaves.forEach((section, index) => section.setAttribute('data-diapo-slide', String(index + 1)))
+  if (new URLSearchParams(location.search).has('diapo-hold')) {
+    const hold = document.body.appendChild(document.createElement('img'))
+    hold.hidden = true
+    hold.onload = hold.onerror = () => hold.remove()
+    hold.src = '${holdFile}'
+  }
 })`
 
-/** Put the drawn diagrams into the figures left for them, and let reveal.js start. */
+/** Put the drawn diagrams into the figures left for them. */
 const fillFigures = `(figures) => {
   for (const figure of document.querySelectorAll('[data-diapo-pending]')) {
     figure.innerHTML = figures[figure.getAttribute('data-diapo-pending')]
     figure.removeAttribute('data-diapo-pending')
   }
-  window.diapoRelease()
 }`
 
 const untilFontsAndImages = `(async () => {
