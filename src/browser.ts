@@ -327,6 +327,7 @@ export class BrowserSession {
   readonly #log: Log
   readonly #timeout: number | undefined
   #running: Promise<RunningBrowser> | undefined
+  #closing: Promise<void> | undefined
 
   /** `timeout`: how long the browser may take to start, in milliseconds (the command's --timeout). */
   constructor(options: FindBrowserOptions & { log?: Log | undefined; timeout?: number | undefined } = {}) {
@@ -351,12 +352,16 @@ export class BrowserSession {
     return this.#running
   }
 
-  /** End the browser, if one was started. */
+  /** End the browser, if one was started; a second call waits for the first to finish. */
   async close(): Promise<void> {
     const running = this.#running
     this.#running = undefined
-    if (!running) return
-    await (await running.catch(() => undefined))?.close()
-    this.#log('browser: closed')
+    if (running) {
+      this.#closing = (async () => {
+        await (await running.catch(() => undefined))?.close()
+        this.#log('browser: closed')
+      })()
+    }
+    await this.#closing
   }
 }

@@ -70,6 +70,12 @@ export interface BuildOptions {
   parseCache?: ParseCache
   /** Sanitize the authors' HTML (`--safe`): for Markdown that is not yours. */
   safe?: boolean
+  /**
+   * Called once the build needs the browser no more (its diagrams drawn, its
+   * PDFs printed), so that the session's owner can end it while the build
+   * finishes; the `build` command does.
+   */
+  browserDone?: () => void
 }
 
 /** Which PDFs to print. */
@@ -194,6 +200,7 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
   // loaded and laid out while they are drawn, and the figures are filled in when they come.
   const drawnLater = measure && plan.missing.length > 0
   const diagrams = drawnLater ? undefined : await drawing
+  if (!measure) options.browserDone?.()
   checkInternalLinks(files, slideTrees)
   if (slideTrees.every((tree) => tree.children.every((node) => node.type !== 'element'))) {
     fail(
@@ -320,6 +327,7 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
       timeout: options.timeout,
       tab: printTab,
       figures,
+      done: options.browserDone,
     })
   }
   try {

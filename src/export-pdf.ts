@@ -56,6 +56,8 @@ export interface PdfOptions {
    * holds reveal.js until the figures are filled.
    */
   figures?: Promise<ReadonlyMap<number, string>> | undefined
+  /** Called once the page has printed all it will (the PDFs are then finished and written). */
+  done?: (() => void) | undefined
 }
 
 /** What was printed. */
@@ -168,23 +170,28 @@ export async function exportPdf(session: BrowserSession, options: PdfOptions): P
     const screenshots = options.screenshots ? await screenshotSlides(page, options.screenshots, timeout) : []
     options.log?.('pdf: printing')
     const result: PdfResult = { pages: {}, layout, screenshots, blocked }
-    if (options.slides) {
-      const pdf = await withTimeout('the slides to print', timeout, () =>
-        page!.pdf({ preferCSSPageSize: true, printBackground: true, outline: true, tagged: true, timeout: 0 }),
-      )
-      result.pages.slides = await writePdf(options.slides, pdf, options.metadata, await finishing)
-    }
+    const slidesPdf = options.slides
+      ? await withTimeout('the slides to print', timeout, () =>
+          page!.pdf({ preferCSSPageSize: true, printBackground: true, outline: true, tagged: true, timeout: 0 }),
+        )
+      : undefined
+    let notesPdf: Uint8Array | undefined
     if (options.notes) {
       const paper = options.paper ?? 'a4'
       const css = await readFile(path.join(packageRoot, 'themes', 'print', 'handout.css'), 'utf8')
       await withTimeout('the handout layout', timeout, () =>
         page!.evaluate(`(${handoutLayout})(${JSON.stringify(paper)}, ${JSON.stringify(css)})`),
       )
-      const pdf = await withTimeout('the handout to print', timeout, () =>
+      notesPdf = await withTimeout('the handout to print', timeout, () =>
         page!.pdf({ format: paper, margin: handoutMargin, printBackground: true, outline: true, tagged: true, timeout: 0 }),
       )
+    }
+    // The browser's part is over: its owner may end it while the PDFs are finished.
+    options.done?.()
+    if (options.slides && slidesPdf) result.pages.slides = await writePdf(options.slides, slidesPdf, options.metadata, await finishing)
+    if (options.notes && notesPdf) {
       const metadata = { ...options.metadata, title: `${options.metadata.title} (${notesWord(options.metadata.lang)})` }
-      result.pages.notes = await writePdf(options.notes, pdf, metadata, await finishing)
+      result.pages.notes = await writePdf(options.notes, notesPdf, metadata, await finishing)
     }
     options.log?.('pdf: printed')
     return result
@@ -192,8 +199,8 @@ export async function exportPdf(session: BrowserSession, options: PdfOptions): P
     if (error instanceof DiapoError) throw error
     throw new EnvironmentError(`The browser failed while printing the PDF: ${(error as Error).message.split('\n')[0]}`, { cause: error })
   } finally {
-    // A hung browser does not answer this either: it is killed with the session.
-    await withTimeout('the page to close', 2_000, () => page?.close() ?? Promise.resolve()).catch(() => {})
+    // Not waited for: nothing depends on it, and a hung browser would not answer (it is killed with the session).
+    page?.close().catch(() => {})
   }
 }
 

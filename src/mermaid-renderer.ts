@@ -89,7 +89,8 @@ export async function renderMermaid(
       cause: error,
     })
   } finally {
-    await withTimeout('the page to close', 2_000, () => page?.close() ?? Promise.resolve()).catch(() => {})
+    // Not waited for: nothing depends on it, and a hung browser would not answer (it is killed with the session).
+    page?.close().catch(() => {})
     server.close()
   }
 }

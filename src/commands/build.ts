@@ -65,6 +65,8 @@ export async function runBuild(args: string[], mode: 'build' | 'pdf'): Promise<n
       screenshots: values.screenshots,
       log,
       timeout,
+      // Ended as soon as the build is done with it, while the output is written.
+      browserDone: () => void session.close(),
     })
   } finally {
     await session.close()

@@ -39,6 +39,7 @@ export async function run(args: string[]): Promise<number> {
       measure: true,
       screenshots: values.screenshots,
       timeout,
+      browserDone: () => void session.close(),
     })
   } finally {
     await session.close()
