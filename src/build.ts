@@ -196,8 +196,8 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
   for (const [index, tree] of trees.entries()) {
     slideTrees.push(await slides.run(tree, files[index]!))
   }
-  // A deck that is printed need not wait for its diagrams: it is written with their figures empty,
-  // loaded and laid out while they are drawn, and the figures are filled in when they come.
+  // A deck that is printed need not wait for its diagrams: it is written with their figures empty and
+  // loaded while they are drawn; the figures are filled in when they come, and then it is laid out.
   const drawnLater = measure && plan.missing.length > 0
   const diagrams = drawnLater ? undefined : await drawing
   if (!measure) options.browserDone?.()
