@@ -172,7 +172,8 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
   for (const warning of theme.warnings) warn(files[0]!, warning, files[0]!.data.frontmatter?.places.theme, 'theme')
 
   // Diagrams missing from the cache are drawn while the slides are made: the browser boots meanwhile.
-  const cache = new DiskCache(options.cacheDir ?? defaultCacheDir())
+  const cacheDir = options.cacheDir ?? defaultCacheDir()
+  const cache = new DiskCache(cacheDir)
   const plan = await planDiagrams(
     files.flatMap((file) => file.data.diagrams ?? []),
     theme,
@@ -190,7 +191,7 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
   printTab?.catch(() => {})
   const parsed = measure ? trees.map((tree) => structuredClone(tree)) : []
   // Slides an earlier build made to fit are fitted the same way, browser or not.
-  const fits = new SlideFits(new DiskCache(options.cacheDir ?? defaultCacheDir(), 'fits'), [theme.output, config.reveal])
+  const fits = new SlideFits(new DiskCache(cacheDir, 'fits'), [theme.output, config.reveal])
   const slides = slideStages(config, await fits.fromCache(), { safe: options.safe })
   const slideTrees: HastRoot[] = []
   for (const [index, tree] of trees.entries()) {

@@ -52,8 +52,8 @@ export interface PdfOptions {
   /**
    * The deck was written before its diagrams were drawn, their figures
    * marked `data-diapo-pending`: the markup of each figure, by number, once
-   * drawn (and the deck rewritten whole). The page loads meanwhile, and
-   * holds reveal.js until the figures are filled.
+   * drawn (and the deck rewritten whole). The page loads meanwhile; its
+   * load event, and so reveal.js's print layout, waits until they are filled.
    */
   figures?: Promise<ReadonlyMap<number, string>> | undefined
   /** Called once the page has printed all it will (the PDFs are then finished and written). */

@@ -35,8 +35,10 @@ export interface MermaidTheme {
   /** The deck's theme CSS (with `url()`s relative to it), and the files it names. */
   css: string
   assets: ReadonlyArray<{ source: string; output: string }>
-  /** Icon packs to register, by prefix: Iconify JSON with only the icons used. */
-  /** Icon packs the diagrams use, by prefix: given as a promise, so they load while the browser starts. */
+  /**
+   * Icon packs to register, by prefix: Iconify JSON with only the icons
+   * used. Given as a promise, so they load while the browser starts.
+   */
   iconPacks: Promise<Record<string, unknown>> | Record<string, unknown>
 }
 
@@ -77,11 +79,12 @@ export async function renderMermaid(
       // Polling on DOM changes: the page marks its root when done, and no interval is waited out.
       drawn.waitForFunction('window.diapoDone === true', { timeout: 0, polling: 'mutation' }),
     )
-    const failed = await withTimeout('the diagrams', timeout, () => drawn.evaluate('window.diapoFailed'))
+    const { failed, times, results } = (await withTimeout('the diagrams', timeout, () =>
+      drawn.evaluate('({ failed: window.diapoFailed, times: window.diapoTimes, results: window.diapoResults })'),
+    )) as { failed: unknown; times: Record<string, number>; results: MermaidResult[] }
     if (failed) throw new EnvironmentError(`Mermaid did not run in the browser: ${String(failed)}`)
-    const times = (await withTimeout('the diagrams', timeout, () => drawn.evaluate('window.diapoTimes'))) as Record<string, number>
     options.log?.(`diagrams: in the page (ms): ${JSON.stringify(times)}`)
-    return (await withTimeout('the diagrams', timeout, () => drawn.evaluate('window.diapoResults'))) as MermaidResult[]
+    return results
   } catch (error) {
     if (error instanceof DiapoError) throw error
     // The browser crashed or was killed under us: an environment problem, not a bug.
