@@ -223,9 +223,9 @@ async function screenshotSlides(page: Page, folder: string, timeout: number): Pr
   const files: string[] = []
   for (const [slide, clip] of boxes) {
     const file = path.join(folder, `slide-${String(slide).padStart(digits, '0')}.png`)
-    await withTimeout(`slide ${slide} to be shot`, timeout, () =>
-      page.screenshot({ path: file as `${string}.png`, clip, captureBeyondViewport: true }),
-    )
+    // Written here: puppeteer-core is loaded without its Node file-system glue (see browser.ts).
+    const png = await withTimeout(`slide ${slide} to be shot`, timeout, () => page.screenshot({ clip, captureBeyondViewport: true }))
+    await writeFile(file, png)
     files.push(file)
   }
   return files
