@@ -19,10 +19,7 @@ import { untilDone } from './cleanup.ts'
 import { DiapoError, EnvironmentError } from './errors.ts'
 import { measureSlides, type Layout } from './measure-slides.ts'
 import { packageRoot } from './packages.ts'
-import type { PdfMetadata } from './pdf-metadata.ts'
-
-/** pdf-lib is a megabyte of code: loaded only when there is a PDF to finish. */
-type PdfFinisher = typeof import('./pdf-metadata.ts')
+import { finishPdf, type PdfMetadata } from './pdf-metadata.ts'
 
 /** What to print. */
 export interface PdfOptions {
@@ -126,8 +123,6 @@ export async function openPrintTab(session: BrowserSession, timeout = 60_000): P
 /** Print the deck at `options.html` into the PDFs asked for. */
 export async function exportPdf(session: BrowserSession, options: PdfOptions): Promise<PdfResult> {
   const timeout = options.timeout ?? 60_000
-  const finishing = import('./pdf-metadata.ts') // loads while the page does
-  finishing.catch(() => {})
   let page: Page | undefined
   try {
     const tab = await (options.tab ?? openPrintTab(session, timeout))
@@ -188,10 +183,10 @@ export async function exportPdf(session: BrowserSession, options: PdfOptions): P
     }
     // The browser's part is over: its owner may end it while the PDFs are finished.
     options.done?.()
-    if (options.slides && slidesPdf) result.pages.slides = await writePdf(options.slides, slidesPdf, options.metadata, await finishing)
+    if (options.slides && slidesPdf) result.pages.slides = await writePdf(options.slides, slidesPdf, options.metadata)
     if (options.notes && notesPdf) {
       const metadata = { ...options.metadata, title: `${options.metadata.title} (${notesWord(options.metadata.lang)})` }
-      result.pages.notes = await writePdf(options.notes, notesPdf, metadata, await finishing)
+      result.pages.notes = await writePdf(options.notes, notesPdf, metadata)
     }
     options.log?.('pdf: printed')
     return result
@@ -238,8 +233,8 @@ function notesWord(lang: string): string {
 }
 
 /** Write the PDF beside its place, with its metadata, then move it in: never a half-written file. */
-async function writePdf(file: string, pdf: Uint8Array, metadata: PdfMetadata, finisher: PdfFinisher): Promise<number> {
-  const { bytes, pages } = await finisher.finishPdf(pdf, metadata)
+async function writePdf(file: string, pdf: Uint8Array, metadata: PdfMetadata): Promise<number> {
+  const { bytes, pages } = await finishPdf(pdf, metadata)
   const temporary = `${file}.${process.pid}.tmp`
   const done = untilDone(() => rmSync(temporary, { force: true }))
   try {
