@@ -11,7 +11,7 @@ import { accessSync, constants, rmSync, statSync } from 'node:fs'
 import { mkdir, mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import type { Browser, ConnectOptions, Page } from 'puppeteer-core'
+import type { Browser, ConnectionTransport, ConnectOptions, Page } from 'puppeteer-core'
 import { untilDone } from './cleanup.ts'
 import { EnvironmentError } from './errors.ts'
 
@@ -181,8 +181,16 @@ export interface RunningBrowser {
 // Only `connect` is used: the package's main entry would also load its launcher and browser
 // downloader (~1.9 MB: proxy agents, a JavaScript engine for PAC files), ~45 ms of CPU at start-up.
 // Its types come from the main entry's declarations, which describe the same classes.
-const importPuppeteer = async (): Promise<{ connect(options: ConnectOptions): Promise<Browser> }> =>
-  (await import('puppeteer-core/lib/esm/puppeteer/puppeteer-core-browser.js')) as never
+const importPuppeteer = async (): Promise<{
+  connect(options: ConnectOptions): Promise<Browser>
+  PipeTransport: new (write: NodeJS.WritableStream, read: NodeJS.ReadableStream) => ConnectionTransport
+}> => {
+  const [{ connect }, { PipeTransport }] = await Promise.all([
+    import('puppeteer-core/lib/esm/puppeteer/puppeteer-core-browser.js'),
+    import('puppeteer-core/lib/esm/puppeteer/node/PipeTransport.js'),
+  ])
+  return { connect, PipeTransport } as never
+}
 let puppeteer: ReturnType<typeof importPuppeteer> | undefined
 
 /** Start loading puppeteer-core (~0.15 s), without starting any browser. */
@@ -199,7 +207,7 @@ function preloadPuppeteer(): ReturnType<typeof importPuppeteer> {
 export async function launchBrowser(choice: BrowserChoice, options: { timeout?: number; startUrl?: string } = {}): Promise<RunningBrowser> {
   const timeout = options.timeout ?? 30_000
   const profile = await mkdtemp(path.join(os.tmpdir(), 'diapo-chromium-'))
-  const args = [...chromiumFlags, `--user-data-dir=${profile}`, '--remote-debugging-port=0']
+  const args = [...chromiumFlags, `--user-data-dir=${profile}`, '--remote-debugging-pipe']
   if (process.getuid?.() === 0) args.push('--no-sandbox')
   args.push(options.startUrl ?? 'about:blank')
 
@@ -208,7 +216,9 @@ export async function launchBrowser(choice: BrowserChoice, options: { timeout?: 
   const temporary = path.join(profile, 'tmp')
   await mkdir(temporary)
   const env = { ...process.env, TMPDIR: temporary }
-  const child = spawn(choice.executable, args, { detached: true, stdio: ['ignore', 'ignore', 'pipe'], env })
+  const child = spawn(choice.executable, args, { detached: true, stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'], env })
+  // The protocol pipes break when the browser is killed, which is how it ends: expected, not an error.
+  for (const stream of child.stdio.slice(2)) stream?.on('error', () => {})
   const kill = () => {
     if (child.pid && child.exitCode === null && child.signalCode === null) killGroup(child.pid)
   }
@@ -223,8 +233,15 @@ export async function launchBrowser(choice: BrowserChoice, options: { timeout?: 
   }
   let browser: Browser
   try {
-    const [endpoint, puppeteerModule] = await Promise.all([devToolsEndpoint(child, timeout), preloadPuppeteer()])
-    browser = await puppeteerModule.connect({ browserWSEndpoint: endpoint, defaultViewport: null, protocolTimeout: 120_000 })
+    // The DevTools protocol over a pipe (fds 3 and 4): no port, no HTTP handshake; the first
+    // messages wait in the pipe until the browser reads them.
+    const watch = watchStart(child, timeout)
+    const connecting = (async () => {
+      const { connect, PipeTransport } = await preloadPuppeteer()
+      const transport = new PipeTransport(child.stdio[3] as NodeJS.WritableStream, child.stdio[4] as NodeJS.ReadableStream)
+      return connect({ transport, defaultViewport: null, protocolTimeout: 120_000 })
+    })()
+    browser = await Promise.race([connecting, watch.failed]).finally(watch.started)
   } catch (error) {
     await end()
     throw new EnvironmentError(`Cannot start the browser ${choice.executable} (from ${choice.source}): ${(error as Error).message}`, {
@@ -258,35 +275,37 @@ export async function launchBrowser(choice: BrowserChoice, options: { timeout?: 
   }
 }
 
-/** The DevTools address the browser prints when it is ready. */
-function devToolsEndpoint(child: ChildProcess, timeout: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let output = ''
-    const timer = setTimeout(() => fail(`it did not start within ${timeout / 1000} s`), timeout)
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString()
-      const match = /DevTools listening on (ws:\/\/\S+)/.exec(output)
-      if (match) done(() => resolve(match[1]!))
+/**
+ * Watch `child` while it starts: `failed` rejects if it exits, cannot be run,
+ * or takes longer than `timeout`, with the end of what it printed. Its
+ * output is read on all along, so it never blocks on a full pipe.
+ */
+function watchStart(child: ChildProcess, timeout: number): { failed: Promise<never>; started(): void } {
+  let output = ''
+  let timer: NodeJS.Timeout | undefined
+  let onExit: ((code: number | null, signal: string | null) => void) | undefined
+  let onError: ((error: Error) => void) | undefined
+  const started = () => {
+    clearTimeout(timer)
+    if (onExit) child.off('exit', onExit)
+    if (onError) child.off('error', onError)
+  }
+  child.stderr?.on('data', (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-4000)
+  })
+  const failed = new Promise<never>((_, reject) => {
+    const fail = (reason: string) => {
+      started()
+      reject(new Error(reason))
     }
-    const onExit = (code: number | null, signal: string | null) =>
+    timer = setTimeout(() => fail(`it did not start within ${timeout / 1000} s`), timeout)
+    onExit = (code, signal) =>
       fail(`it exited (${signal ?? `status ${code}`}) before it was ready:\n${output.trim().split('\n').slice(-5).join('\n')}`)
-    const onError = (error: Error) => fail(error.message)
-    function done(action: () => void) {
-      clearTimeout(timer)
-      child.stderr?.off('data', onData)
-      child.off('exit', onExit)
-      child.off('error', onError)
-      // Keep draining stderr so the browser never blocks on a full pipe.
-      child.stderr?.resume()
-      action()
-    }
-    function fail(reason: string) {
-      done(() => reject(new Error(reason)))
-    }
-    child.stderr?.on('data', onData)
+    onError = (error) => fail(error.message)
     child.once('exit', onExit)
     child.once('error', onError)
   })
+  return { failed, started }
 }
 
 function killGroup(pid: number) {
