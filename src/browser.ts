@@ -169,6 +169,8 @@ export interface RunningBrowser {
   choice: BrowserChoice
   /** The page the browser opened as it started, if any: its first tab shows it. */
   startUrl: string | undefined
+  /** The browser's profile folder, made for it (see {@link profileParent}) and removed by `close()`. */
+  profile: string
   /**
    * A tab of one's own: the browser's first, blank tab the first time (when
    * it was not started on a page), else a new one.
@@ -206,7 +208,7 @@ function preloadPuppeteer(): ReturnType<typeof importPuppeteer> {
  */
 export async function launchBrowser(choice: BrowserChoice, options: { timeout?: number; startUrl?: string } = {}): Promise<RunningBrowser> {
   const timeout = options.timeout ?? 30_000
-  const profile = await mkdtemp(path.join(os.tmpdir(), 'diapo-chromium-'))
+  const profile = await mkdtemp(path.join(profileParent(), 'diapo-chromium-'))
   const args = [...chromiumFlags, `--user-data-dir=${profile}`, '--remote-debugging-pipe']
   if (process.getuid?.() === 0) args.push('--no-sandbox')
   args.push(options.startUrl ?? 'about:blank')
@@ -255,6 +257,7 @@ export async function launchBrowser(choice: BrowserChoice, options: { timeout?: 
     browser,
     choice,
     startUrl: options.startUrl,
+    profile,
     async newPage() {
       if (firstTabFree) {
         firstTabFree = false
@@ -273,6 +276,24 @@ export async function launchBrowser(choice: BrowserChoice, options: { timeout?: 
       return closing
     },
   }
+}
+
+/**
+ * Where a browser profile goes: under `TMPDIR` when it is set, else in
+ * memory (`/dev/shm`) where there is such a folder, else in the system's
+ * temporary folder. A profile is thrown away after the build; the browser
+ * syncs ~230 files to disk while it makes one, which costs ~0.09 s a build
+ * where the temporary folder is on disk, and nothing in memory.
+ */
+export function profileParent(): string {
+  if (process.env.TMPDIR) return os.tmpdir()
+  try {
+    accessSync('/dev/shm', constants.W_OK)
+    if (statSync('/dev/shm').isDirectory()) return '/dev/shm'
+  } catch {
+    // No memory-backed folder here.
+  }
+  return os.tmpdir()
 }
 
 /**

@@ -10,6 +10,7 @@ import { existsSync } from 'node:fs'
 import { mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { before, describe, test } from 'node:test'
+import { findBrowser, launchBrowser, profileParent } from '../src/browser.ts'
 import { assertEndedCleanly, browsersUnder, killBrowsersUnder, startBuild } from './faults.ts'
 import { root, runCli, snapshot, tempDir } from './helpers.ts'
 
@@ -177,6 +178,23 @@ describe('the browser failing while it draws diagrams', () => {
 })
 
 describe('builds side by side, and the diagram cache', () => {
+  test('the browser’s profile is made in memory where there is /dev/shm, unless TMPDIR is set, and removed when it ends', async () => {
+    const tmpdir = process.env.TMPDIR
+    delete process.env.TMPDIR
+    try {
+      const running = await launchBrowser(findBrowser())
+      if (existsSync('/dev/shm')) assert.equal(path.dirname(running.profile), '/dev/shm')
+      assert.ok(existsSync(running.profile))
+      await running.close()
+      assert.ok(!existsSync(running.profile))
+      process.env.TMPDIR = path.join(await tempDir(), 'tmp')
+      assert.equal(profileParent(), process.env.TMPDIR)
+    } finally {
+      if (tmpdir === undefined) delete process.env.TMPDIR
+      else process.env.TMPDIR = tmpdir
+    }
+  })
+
   test('two builds at once into different folders, sharing one cold cache: both right, the same bytes', async () => {
     const dir = await tempDir()
     const env = { DIAPO_CACHE_DIR: path.join(dir, 'cache') }
