@@ -15,6 +15,12 @@ import type { Case } from './bench.ts'
 
 /** The Chromium diapo finds on this machine; every peer is pointed at it so browsers are not what differs. */
 const chromium = '/usr/bin/chromium'
+/**
+ * diapo makes its browser's profile in memory (see `profileParent` in
+ * src/browser.ts); the rows that say so give a peer the same, so that the
+ * comparison shows what that is worth.
+ */
+const memory = '/dev/shm'
 const packages = ['@marp-team/marp-cli', 'reveal-md']
 
 type Flavour = 'marp' | 'reveal-md'
@@ -62,6 +68,16 @@ export function peerCases(root: string, work: string): Case[] {
       // not in the README) makes that hold for any user, as the other rows pass --no-sandbox.
       env: { CHROME_PATH: chromium, CHROME_NO_SANDBOX: '1' },
     }),
+    ...inMemory(
+      peer({
+        name: 'Marp CLI, PDF of the talk, browser profile in memory',
+        slides: marp.slides,
+        output: 'talk.pdf',
+        command: (file) => [...marpCli, marp.file, '--pdf', '-o', file, '--browser-path', chromium],
+        // Its browser's profile goes to the temporary folder: in memory here, as diapo's is by default.
+        env: { CHROME_PATH: chromium, CHROME_NO_SANDBOX: '1', TMPDIR: memory },
+      }),
+    ),
     peer({
       name: 'reveal-md, PDF of the talk',
       slides: revealMd.slides,
@@ -76,7 +92,8 @@ export function peerCases(root: string, work: string): Case[] {
         '--puppeteer-launch-args=--no-sandbox',
       ],
     }),
-    chromiumCase(places),
+    chromiumCase(places, path.join(peers, 'chromium-profile')),
+    ...inMemory(chromiumCase(places, path.join(memory, 'diapo-bench-chromium-profile'))),
   ]
 }
 
@@ -123,16 +140,21 @@ function peerCase(places: Places, setup: () => void, row: PeerRow): Case {
   }
 }
 
-/** Chromium printing a one-line page: the floor any PDF export through Chromium stands on. */
-function chromiumCase(places: Places): Case {
+/** `row` where there is a memory-backed folder, else no row. */
+function inMemory(row: Case): Case[] {
+  return existsSync(memory) ? [row] : []
+}
+
+/** Chromium printing a one-line page, its profile in `profile`: the floor any PDF export through Chromium stands on. */
+function chromiumCase(places: Places, profile: string): Case {
   const page = path.join(places.peers, 'trivial.html')
   mkdirSync(places.peers, { recursive: true })
   writeFileSync(page, '<!doctype html><title>Trivial</title><p>Hello, PDF.</p>\n')
-  const out = path.join(places.out, 'chromium')
-  const profile = path.join(places.peers, 'chromium-profile')
+  const inMemory = profile.startsWith(`${memory}/`)
+  const out = path.join(places.out, inMemory ? 'chromium-memory' : 'chromium')
   const pdf = path.join(out, 'trivial.pdf')
   return {
-    name: 'chromium --headless --print-to-pdf, trivial page',
+    name: `chromium --headless --print-to-pdf, trivial page${inMemory ? ', profile in memory' : ''}`,
     slides: '–',
     command: [
       chromium,
