@@ -98,15 +98,20 @@ export async function renderMermaid(
   }
 }
 
-/** The tab showing `url`: the browser's first tab when it was started on it, else a new one. */
+/**
+ * The tab showing `url`: the browser's first tab when it was started on it,
+ * else a new one, asked for with the page's address so that it starts
+ * loading at once, not after puppeteer has set the tab up.
+ */
 async function openPage(running: RunningBrowser, url: string): Promise<Page> {
-  if (running.startUrl === url) {
-    const target = await running.browser.waitForTarget((candidate) => candidate.url() === url, { timeout: 0 })
-    const existing = await target.page()
-    if (existing) return existing
+  if (running.startUrl !== url) {
+    const browserSession = await running.browser.target().createCDPSession()
+    await browserSession.send('Target.createTarget', { url })
+    void browserSession.detach().catch(() => {})
   }
-  const page = await running.newPage()
-  await page.goto(url, { waitUntil: 'load', timeout: 0 })
+  const target = await running.browser.waitForTarget((candidate) => candidate.url() === url, { timeout: 0 })
+  const page = await target.page()
+  if (!page) throw new EnvironmentError(`The diagram page did not open in the browser (${url})`)
   return page
 }
 
