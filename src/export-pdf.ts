@@ -92,7 +92,6 @@ export async function openPrintTab(session: BrowserSession, timeout = 60_000): P
   let held: HTTPRequest | undefined
   let released = false
   await withTimeout('the print page to be set up', timeout, async () => {
-    await page.setRequestInterception(true)
     page.on('request', (request: HTTPRequest) => {
       const url = request.url()
       if (root && url === root + holdFile) {
@@ -105,7 +104,8 @@ export async function openPrintTab(session: BrowserSession, timeout = 60_000): P
       if (root) blocked.push(url)
       void request.abort('blockedbyclient')
     })
-    await page.evaluateOnNewDocument(listenForPdfReady)
+    // Both at once: each is a round trip to a browser that is still busy starting.
+    await Promise.all([page.setRequestInterception(true), page.evaluateOnNewDocument(listenForPdfReady)])
   })
   return {
     page,
