@@ -6,8 +6,9 @@
  *   by comparing each slide's hash with the page's; the view stays on the
  *   same slide and fragment — the same content, when slides were added or
  *   removed before it.
- * - Reload (theme or settings changed): the URL keeps the slide (reveal.js
- *   `hash: true`), so the page comes back where it was.
+ * - Reload (theme or settings changed): the slide is written into the URL
+ *   first (reveal.js does so itself at most once a second, so its URL can
+ *   lag behind), and the page comes back where it was.
  * - Errors: shown over the last good deck, with their places, until fixed.
  *
  * Kept as text, not as a function, because it runs in the browser.
@@ -34,14 +35,24 @@ export const devClient = String.raw`(() => {
     overlay = undefined
   }
 
+  /** Reload on the slide and fragment shown now. */
+  function reloadHere() {
+    if (window.Reveal && Reveal.isReady()) {
+      const { h, v, f } = Reveal.getIndices()
+      const base = Reveal.getConfig().hashOneBasedIndex ? 1 : 0
+      history.replaceState(null, '', '#/' + (h + base) + '/' + (v + base) + (f >= 0 ? '/' + f : ''))
+    }
+    location.reload()
+  }
+
   /** Swap the slides that changed; stay on the same content. */
   function updateSlides(update) {
     const container = document.querySelector('.reveal .slides')
-    if (!container || !window.Reveal || !Reveal.isReady()) return location.reload()
+    if (!container || !window.Reveal || !Reveal.isReady()) return reloadHere()
     const before = state.hashes
     const after = update.hashes
     const sections = [...container.children].filter((element) => element.tagName === 'SECTION')
-    if (sections.length !== before.length) return location.reload()
+    if (sections.length !== before.length) return reloadHere()
     let start = 0
     while (start < before.length && start < after.length && before[start] === after[start]) start++
     let end = 0
@@ -71,7 +82,7 @@ export const devClient = String.raw`(() => {
       state.version = update.version
       if (update.type === 'errors') return showErrors(update.messages)
       clearErrors()
-      if (update.type === 'reload') return location.reload()
+      if (update.type === 'reload') return reloadHere()
       updateSlides(update)
       document.documentElement.dataset.diapoVersion = String(update.version)
     }
