@@ -13,13 +13,15 @@ import { pathToFileURL } from 'node:url'
 import { parse, stringify } from 'yaml'
 import type { Case } from './bench.ts'
 
-/** The Chromium diapo finds on this machine; every peer is pointed at it so browsers are not what differs. */
-const chromium = '/usr/bin/chromium'
 /**
- * diapo makes its browser's profile in memory (see `profileParent` in
- * src/browser.ts); the rows that say so give a peer the same, so that the
- * comparison shows what that is worth.
+ * The two browsers the comparisons are made with: Debian's Chromium, which
+ * the issues' targets were set with, and its headless shell, which diapo's
+ * finder prefers when it is installed. A ratio only ever compares rows that
+ * ran the same browser.
  */
+export const chromium = '/usr/bin/chromium'
+export const headlessShell = '/usr/bin/chromium-headless-shell'
+/** diapo makes its browser's profile in memory (see `profileParent` in src/browser.ts); the bare prints do too. */
 const memory = '/dev/shm'
 const packages = ['@marp-team/marp-cli', 'reveal-md']
 
@@ -68,16 +70,17 @@ export function peerCases(root: string, work: string): Case[] {
       // not in the README) makes that hold for any user, as the other rows pass --no-sandbox.
       env: { CHROME_PATH: chromium, CHROME_NO_SANDBOX: '1' },
     }),
-    ...inMemory(
-      peer({
-        name: 'Marp CLI, PDF of the talk, browser profile in memory',
-        slides: marp.slides,
-        output: 'talk.pdf',
-        command: (file) => [...marpCli, marp.file, '--pdf', '-o', file, '--browser-path', chromium],
-        // Its browser's profile goes to the temporary folder: in memory here, as diapo's is by default.
-        env: { CHROME_PATH: chromium, CHROME_NO_SANDBOX: '1', TMPDIR: memory },
-      }),
-    ),
+    ...(existsSync(headlessShell)
+      ? [
+          peer({
+            name: 'Marp CLI, PDF of the talk, headless shell',
+            slides: marp.slides,
+            output: 'talk.pdf',
+            command: (file) => [...marpCli, marp.file, '--pdf', '-o', file, '--browser-path', headlessShell],
+            env: { CHROME_PATH: headlessShell, CHROME_NO_SANDBOX: '1' },
+          }),
+        ]
+      : []),
     peer({
       name: 'reveal-md, PDF of the talk',
       slides: revealMd.slides,
@@ -92,8 +95,8 @@ export function peerCases(root: string, work: string): Case[] {
         '--puppeteer-launch-args=--no-sandbox',
       ],
     }),
-    chromiumCase(places, path.join(peers, 'chromium-profile')),
-    ...inMemory(chromiumCase(places, path.join(memory, 'diapo-bench-chromium-profile'))),
+    chromiumCase(places, chromium),
+    ...(existsSync(headlessShell) ? [chromiumCase(places, headlessShell)] : []),
   ]
 }
 
@@ -102,7 +105,8 @@ export function peerNote(work: string): string {
   const peers = path.join(work, 'peers')
   const versions = packages.map((name) => `${name} ${installedVersion(peers, name) ?? '(not installed)'}`).join(', ')
   return (
-    `Peers (${versions}) run with the same Chromium (${chromium}) as diapo, on the same talk without diapo-only syntax: ` +
+    `Peers (${versions}) run with ${chromium}, or ${headlessShell} where their row says so, as do diapo's rows ending in "chromium" ` +
+    'and, by default, the others (see the line above the table); the same talk without diapo-only syntax: ' +
     'the 2 Mermaid diagrams are a text line each, `::slide` classes are dropped, notes are HTML comments (Marp) or `Note:` (reveal-md), ' +
     "each tool uses its default theme; reveal-md's static HTML leaves the Markdown to be rendered in the viewer's browser."
   )
@@ -140,24 +144,20 @@ function peerCase(places: Places, setup: () => void, row: PeerRow): Case {
   }
 }
 
-/** `row` where there is a memory-backed folder, else no row. */
-function inMemory(row: Case): Case[] {
-  return existsSync(memory) ? [row] : []
-}
-
-/** Chromium printing a one-line page, its profile in `profile`: the floor any PDF export through Chromium stands on. */
-function chromiumCase(places: Places, profile: string): Case {
+/** `browser` printing a one-line page, its profile in memory as diapo's is: the floor any PDF export through it stands on. */
+function chromiumCase(places: Places, browser: string): Case {
   const page = path.join(places.peers, 'trivial.html')
   mkdirSync(places.peers, { recursive: true })
   writeFileSync(page, '<!doctype html><title>Trivial</title><p>Hello, PDF.</p>\n')
-  const inMemory = profile.startsWith(`${memory}/`)
-  const out = path.join(places.out, inMemory ? 'chromium-memory' : 'chromium')
+  const name = path.basename(browser)
+  const out = path.join(places.out, name)
+  const profile = path.join(existsSync(memory) ? memory : places.peers, `diapo-bench-${name}-profile`)
   const pdf = path.join(out, 'trivial.pdf')
   return {
-    name: `chromium --headless --print-to-pdf, trivial page${inMemory ? ', profile in memory' : ''}`,
+    name: `${name} --headless --print-to-pdf, trivial page`,
     slides: '–',
     command: [
-      chromium,
+      browser,
       '--headless',
       '--no-sandbox',
       '--disable-gpu',
