@@ -46,6 +46,17 @@ export function peerCases(root: string, work: string): Case[] {
   const marpCli = [process.execPath, path.join(peers, 'node_modules', '@marp-team', 'marp-cli', 'marp-cli.js')]
   const revealMdCli = [process.execPath, path.join(peers, 'node_modules', 'reveal-md', 'bin', 'reveal-md.js')]
   const peer = (row: PeerRow) => peerCase(places, setup, row)
+  const marpPdf = (browser: string) =>
+    peer({
+      name: `Marp CLI, PDF of the talk${browser === headlessShell ? ', headless shell' : ''}`,
+      slides: marp.slides,
+      output: 'talk.pdf',
+      // CHROME_PATH alone is not enough: when it does not work Marp quietly looks for another browser; --browser-path does not.
+      command: (file) => [...marpCli, marp.file, '--pdf', '-o', file, '--browser-path', browser],
+      // Marp drops Chromium's sandbox by itself as root or in a container; CHROME_NO_SANDBOX (read in its launcher,
+      // not in the README) makes that hold for any user, as the other rows pass --no-sandbox.
+      env: { CHROME_PATH: browser, CHROME_NO_SANDBOX: '1' },
+    })
   return [
     peer({
       name: 'Marp CLI, HTML of the talk',
@@ -60,27 +71,8 @@ export function peerCases(root: string, work: string): Case[] {
       output: 'reveal-md.html',
       command: (_, folder) => [...revealMdCli, revealMd.file, '--static', folder],
     }),
-    peer({
-      name: 'Marp CLI, PDF of the talk',
-      slides: marp.slides,
-      output: 'talk.pdf',
-      // CHROME_PATH alone is not enough: when it does not work Marp quietly looks for another browser; --browser-path does not.
-      command: (file) => [...marpCli, marp.file, '--pdf', '-o', file, '--browser-path', chromium],
-      // Marp drops Chromium's sandbox by itself as root or in a container; CHROME_NO_SANDBOX (read in its launcher,
-      // not in the README) makes that hold for any user, as the other rows pass --no-sandbox.
-      env: { CHROME_PATH: chromium, CHROME_NO_SANDBOX: '1' },
-    }),
-    ...(existsSync(headlessShell)
-      ? [
-          peer({
-            name: 'Marp CLI, PDF of the talk, headless shell',
-            slides: marp.slides,
-            output: 'talk.pdf',
-            command: (file) => [...marpCli, marp.file, '--pdf', '-o', file, '--browser-path', headlessShell],
-            env: { CHROME_PATH: headlessShell, CHROME_NO_SANDBOX: '1' },
-          }),
-        ]
-      : []),
+    marpPdf(chromium),
+    ...(existsSync(headlessShell) ? [marpPdf(headlessShell)] : []),
     peer({
       name: 'reveal-md, PDF of the talk',
       slides: revealMd.slides,
