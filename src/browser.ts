@@ -308,29 +308,26 @@ export function profileParent(): string {
  */
 function watchStart(child: ChildProcess, timeout: number): { failed: Promise<never>; started(): void } {
   let output = ''
-  let timer: NodeJS.Timeout | undefined
-  let onExit: ((code: number | null, signal: string | null) => void) | undefined
-  let onError: ((error: Error) => void) | undefined
-  const started = () => {
-    clearTimeout(timer)
-    if (onExit) child.off('exit', onExit)
-    if (onError) child.off('error', onError)
-  }
   child.stderr?.on('data', (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-4000)
   })
-  const failed = new Promise<never>((_, reject) => {
-    const fail = (reason: string) => {
-      started()
-      reject(new Error(reason))
-    }
-    timer = setTimeout(() => fail(`it did not start within ${timeout / 1000} s`), timeout)
-    onExit = (code, signal) =>
-      fail(`it exited (${signal ?? `status ${code}`}) before it was ready:\n${output.trim().split('\n').slice(-5).join('\n')}`)
-    onError = (error) => fail(error.message)
-    child.once('exit', onExit)
-    child.once('error', onError)
-  })
+  let reject: (error: Error) => void = () => {}
+  const failed = new Promise<never>((_, rejectWith) => (reject = rejectWith))
+  const fail = (reason: string) => {
+    started()
+    reject(new Error(reason))
+  }
+  const onExit = (code: number | null, signal: string | null) =>
+    fail(`it exited (${signal ?? `status ${code}`}) before it was ready:\n${output.trim().split('\n').slice(-5).join('\n')}`)
+  const onError = (error: Error) => fail(error.message)
+  const timer = setTimeout(() => fail(`it did not start within ${timeout / 1000} s`), timeout)
+  child.once('exit', onExit)
+  child.once('error', onError)
+  function started() {
+    clearTimeout(timer)
+    child.off('exit', onExit)
+    child.off('error', onError)
+  }
   return { failed, started }
 }
 
