@@ -113,11 +113,13 @@ export function localImages() {
 /** A media file named by raw HTML: the `src` of an image, video, audio or source, or a video's `poster`. */
 const mediaAttribute = /(?<=<(?:img|video|audio|source)\b[^>]*?\s)(src|poster)\s*=\s*("([^"]*)"|'([^']*)')/gi
 
+const jpeg = { name: 'JPEG', test: (bytes: Buffer) => bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff }
+
 /** What each image format's files start with (or, for SVG, hold near their start). */
 const imageKinds: Record<string, { name: string; test: (bytes: Buffer) => boolean }> = {
   '.png': { name: 'PNG', test: (bytes) => bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) },
-  '.jpg': { name: 'JPEG', test: (bytes) => bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff },
-  '.jpeg': { name: 'JPEG', test: (bytes) => bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff },
+  '.jpg': jpeg,
+  '.jpeg': jpeg,
   '.gif': { name: 'GIF', test: (bytes) => /^GIF8[79]a/.test(bytes.subarray(0, 6).toString('latin1')) },
   '.webp': {
     name: 'WebP',
