@@ -82,8 +82,10 @@ export interface PrintTab {
 
 /**
  * Open a tab to print in: it refuses every request outside the folder it is
- * allowed, and hears reveal.js's `pdf-ready`. It can be opened before the
- * deck is written, so that this is done while the deck is made.
+ * allowed, hears reveal.js's `pdf-ready`, and shows the deck with the CSS
+ * of print, so the slides are measured as the PDF will show them (and the
+ * print itself finds the styles already worked out). It can be opened
+ * before the deck is written, so that this is done while the deck is made.
  */
 export async function openPrintTab(session: BrowserSession, timeout = 60_000): Promise<PrintTab> {
   const page = await withTimeout('a new browser page', timeout, async () => (await session.get()).newPage())
@@ -104,8 +106,8 @@ export async function openPrintTab(session: BrowserSession, timeout = 60_000): P
       if (root) blocked.push(url)
       void request.abort('blockedbyclient')
     })
-    // Both at once: each is a round trip to a browser that is still busy starting.
-    await Promise.all([page.setRequestInterception(true), page.evaluateOnNewDocument(listenForPdfReady)])
+    // All at once: each is a round trip to a browser that is still busy starting.
+    await Promise.all([page.setRequestInterception(true), page.evaluateOnNewDocument(listenForPdfReady), page.emulateMediaType('print')])
   })
   return {
     page,
