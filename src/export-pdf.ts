@@ -262,6 +262,11 @@ async function writePdf(file: string, pdf: Uint8Array, metadata: PdfMetadata): P
  * slides before the print layout copies them (a copy a fragment step), so
  * each page can be traced back to its slide.
  *
+ * Animation frames come at once: reveal.js's print layout waits for four,
+ * only to let the browser lay the slides out, which the layout it reads
+ * next forces anyway; a frame of the headless browser is up to 16 ms away,
+ * and nothing in this tab is ever shown on a screen.
+ *
  * A deck loaded with `diapo-hold` in its query still has diagrams being
  * drawn: an image the print tab answers only once they are in (releaseHold)
  * keeps its load event, and reveal.js's print layout, waiting — so the
@@ -270,6 +275,8 @@ async function writePdf(file: string, pdf: Uint8Array, metadata: PdfMetadata): P
 const holdFile = 'diapo-hold.gif'
 
 const listenForPdfReady = `window.diapoPdfReady = new Promise((resolve) => document.addEventListener('pdf-ready', () => resolve(true)))
+window.requestAnimationFrame = (callback) => setTimeout(() => callback(performance.now()), 0)
+window.cancelAnimationFrame = (id) => clearTimeout(id)
 document.addEventListener('DOMContentLoaded', () => {
   const leaves = [...document.querySelectorAll('.reveal .slides section')].filter((section) => !section.querySelector('section'))
   leaves.forEach((section, index) => section.setAttribute('data-diapo-slide', String(index + 1)))
