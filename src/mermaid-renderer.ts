@@ -37,14 +37,16 @@ export interface MermaidTheme {
   assets: ReadonlyArray<{ source: string; output: string }>
   /**
    * Icon packs to register, by prefix: Iconify JSON with only the icons
-   * used. Given as a promise, so they load while the browser starts.
+   * used. Read when the page asks for them, once Mermaid's own files are
+   * served: a pack is megabytes of JSON to parse.
    */
-  iconPacks: Promise<Record<string, unknown>> | Record<string, unknown>
+  iconPacks: () => Promise<Record<string, unknown>>
 }
 
 const contentTypes: Record<string, string> = {
   '.mjs': 'text/javascript',
   '.js': 'text/javascript',
+  '.json': 'application/json',
   '.css': 'text/css',
   '.html': 'text/html',
   '.woff2': 'font/woff2',
@@ -118,21 +120,25 @@ async function openPage(running: RunningBrowser, url: string): Promise<Page> {
 async function serveRenderFiles(theme: MermaidTheme, jobs: MermaidJob[]): Promise<Server> {
   const mermaidDist = path.join(packageDir('mermaid'), 'dist')
   const assets = new Map(theme.assets.map((asset) => [asset.output.replace(/^assets\//, ''), asset.source]))
-  // Made while the browser boots: the server listens, and the browser starts, at once.
-  const page = Promise.all([mermaidModules(mermaidDist), theme.iconPacks]).then(([modules, iconPacks]) => {
-    const preload = modules.map((file) => `<link rel="modulepreload" href="/mermaid/${file}">`)
-    const work = JSON.stringify({ jobs, iconPacks }).replace(/</g, '\\u003c')
-    return renderPage
-      .replace('<!--preload-->', preload.join(''))
-      .replace('<!--work-->', `<script type="application/json" id="work">${work}</script>`)
+  // Made while the browser boots: the server listens, and the browser starts, at once. The page
+  // asks for its work (the diagrams and their icons) apart, so that Mermaid loads meanwhile.
+  const modules = mermaidModules(mermaidDist)
+  const page = modules.then((files) => {
+    const preload = [...files.keys()].map((file) => `<link rel="modulepreload" href="/mermaid/${file}">`)
+    return renderPage.replace('<!--preload-->', preload.join(''))
   })
+  let work: Promise<string> | undefined
 
   async function respond(url: string): Promise<[number, string | Buffer, string]> {
     const pathname = decodeURIComponent(new URL(url, 'http://127.0.0.1').pathname)
     let body: string | Buffer | undefined
     if (pathname === '/render.html') body = await page
+    else if (pathname === '/work.json') body = await (work ??= theme.iconPacks().then((iconPacks) => JSON.stringify({ jobs, iconPacks })))
     else if (pathname === '/assets/theme.css') body = theme.css
-    else if (pathname.startsWith('/mermaid/')) body = await readInside(mermaidDist, pathname.slice('/mermaid/'.length))
+    else if (pathname.startsWith('/mermaid/')) {
+      const file = pathname.slice('/mermaid/'.length)
+      body = (await modules).get(file) ?? (await readInside(mermaidDist, file))
+    }
     else if (pathname.startsWith('/assets/')) {
       const source = assets.get(pathname.slice('/assets/'.length))
       body = source ? await readFile(source).catch(() => undefined) : undefined
@@ -162,27 +168,30 @@ async function readInside(dir: string, relative: string): Promise<Buffer | undef
   return readFile(file).catch(() => undefined)
 }
 
-let modules: Promise<string[]> | undefined
+let modules: Promise<Map<string, Buffer>> | undefined
 
 /**
- * Every module Mermaid's entry imports statically, found by reading their
- * import lists: preloading them all at once saves the browser discovering
- * them level by level. Diagram types, imported on demand, are not included.
+ * Every module Mermaid's entry imports statically, by path, found by reading
+ * their import lists: preloading them all at once saves the browser
+ * discovering them level by level. Kept in memory, so each request is
+ * answered at once (the browser asks six at a time). Diagram types,
+ * imported on demand, are not included.
  */
-function mermaidModules(dist: string): Promise<string[]> {
+function mermaidModules(dist: string): Promise<Map<string, Buffer>> {
   modules ??= (async () => {
-    const found = new Set<string>()
+    const found = new Map<string, Buffer>()
     const queue = ['mermaid.esm.min.mjs']
     while (queue.length > 0) {
       const file = queue.shift()!
       if (found.has(file)) continue
-      found.add(file)
-      const code = await readFile(path.join(dist, file), 'utf8').catch(() => '')
-      for (const match of code.matchAll(/(?:import|from)\s*["'](\.{1,2}\/[^"']+\.mjs)["']/g)) {
+      const code = await readFile(path.join(dist, file)).catch(() => undefined)
+      if (!code) continue
+      found.set(file, code)
+      for (const match of code.toString('latin1').matchAll(/(?:import|from)\s*["'](\.{1,2}\/[^"']+\.mjs)["']/g)) {
         queue.push(path.posix.join(path.posix.dirname(file), match[1]!))
       }
     }
-    return [...found]
+    return found
   })()
   return modules
 }
@@ -196,11 +205,11 @@ const renderPage = String.raw`<!doctype html>
 <meta http-equiv="Content-Security-Policy" content="default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:">
 <link rel="stylesheet" href="/assets/theme.css"><!--preload-->
 <link rel="icon" href="data:,"><style>body { margin: 0 } #stage { position: absolute; left: 0; top: 0; width: 1280px }</style>
-<!--work--></head><body><div class="reveal"><div class="slides"><section id="stage"><figure class="diagram" id="host"></figure></section></div></div>
+</head><body><div class="reveal"><div class="slides"><section id="stage"><figure class="diagram" id="host"></figure></section></div></div>
 <script type="module">
 try {
-  const { default: mermaid } = await import('/mermaid/mermaid.esm.min.mjs')
-  window.diapoTimes = { loaded: Math.round(performance.now()) }
+  // What to draw, and the fonts to measure labels in, arrive while Mermaid loads.
+  const work = fetch('/work.json').then((response) => response.json())
   const style = getComputedStyle(document.querySelector('.reveal'))
   const css = (name, fallback) => style.getPropertyValue(name).trim() || fallback
   // Any CSS colour as [r, g, b], through the browser's own parser.
@@ -230,10 +239,9 @@ try {
     darkMode: css('--diapo-diagram-dark', String(luminance(background) < 0.4)) === 'true',
   }
   probe.remove()
-  // Labels are measured now: wait for the deck's fonts, bold included.
-  await Promise.all([400, 700].map((weight) => document.fonts.load(weight + ' 18px ' + fontFamily)))
-  await document.fonts.ready
-  window.diapoTimes.fonts = Math.round(performance.now())
+  const fonts = Promise.all([400, 700].map((weight) => document.fonts.load(weight + ' 18px ' + fontFamily)))
+  const { default: mermaid } = await import('/mermaid/mermaid.esm.min.mjs')
+  window.diapoTimes = { loaded: Math.round(performance.now()) }
   mermaid.initialize({
     startOnLoad: false,
     securityLevel: 'strict',
@@ -254,9 +262,13 @@ try {
   async function renderDiagrams(jobs, iconPacks) {
     const packs = Object.entries(iconPacks).map(([name, icons]) => ({ name, icons }))
     if (packs.length > 0) mermaid.registerIconPacks(packs)
-    // Parsing loads each diagram type's code: do it for all at once, then draw one by one.
+    // Parsing loads each diagram type's code: do it for all at once, while the fonts load.
     const parsed = await Promise.allSettled(jobs.map((job) => mermaid.parse(job.source)))
     window.diapoTimes.parsed = Math.round(performance.now())
+    // Labels are measured now: wait for the deck's fonts, bold included. Then draw one by one.
+    await fonts
+    await document.fonts.ready
+    window.diapoTimes.fonts = Math.round(performance.now())
     const results = []
     for (const [index, job] of jobs.entries()) {
       try {
@@ -299,8 +311,8 @@ try {
     }
     return svg.outerHTML
   }
-  const work = JSON.parse(document.getElementById('work').textContent)
-  window.diapoResults = await renderDiagrams(work.jobs, work.iconPacks)
+  const { jobs, iconPacks } = await work
+  window.diapoResults = await renderDiagrams(jobs, iconPacks)
   window.diapoTimes.drawn = Math.round(performance.now())
 } catch (error) {
   window.diapoFailed = String((error && error.stack) || error)

@@ -94,8 +94,7 @@ export async function drawDiagrams(plan: DiagramPlan, options: RenderDiagramsOpt
     {
       css: options.theme.css,
       assets: options.theme.assets,
-      // A pack is megabytes of JSON: read while the browser starts, not before.
-      iconPacks: iconPacks(iconsNamed(plan.missing.map(({ diagram }) => diagram.source))),
+      iconPacks: () => iconPacks(iconsNamed(plan.missing.map(({ diagram }) => diagram.source))),
     },
     { log: options.log, timeout: options.timeout },
   )
