@@ -133,13 +133,18 @@ async function serveRenderFiles(theme: MermaidTheme, jobs: MermaidJob[]): Promis
     const pathname = decodeURIComponent(new URL(url, 'http://127.0.0.1').pathname)
     let body: string | Buffer | undefined
     if (pathname === '/render.html') body = await page
-    else if (pathname === '/work.json') body = await (work ??= theme.iconPacks().then((iconPacks) => JSON.stringify({ jobs, iconPacks })))
-    else if (pathname === '/assets/theme.css') body = theme.css
+    else if (pathname === '/work.json') {
+      work ??= theme.iconPacks().then((iconPacks) => JSON.stringify({ jobs, iconPacks }))
+      // The page reports what went wrong (an unreadable icon pack), as its own failure.
+      return work.then(
+        (json): [number, string, string] => [200, json, 'application/json'],
+        (error: Error): [number, string, string] => [500, error.message, 'text/plain'],
+      )
+    } else if (pathname === '/assets/theme.css') body = theme.css
     else if (pathname.startsWith('/mermaid/')) {
       const file = pathname.slice('/mermaid/'.length)
       body = (await modules).get(file) ?? (await readInside(mermaidDist, file))
-    }
-    else if (pathname.startsWith('/assets/')) {
+    } else if (pathname.startsWith('/assets/')) {
       const source = assets.get(pathname.slice('/assets/'.length))
       body = source ? await readFile(source).catch(() => undefined) : undefined
     }
@@ -209,7 +214,10 @@ const renderPage = String.raw`<!doctype html>
 <script type="module">
 try {
   // What to draw, and the fonts to measure labels in, arrive while Mermaid loads.
-  const work = fetch('/work.json').then((response) => response.json())
+  const work = fetch('/work.json').then(async (response) => {
+    if (!response.ok) throw new Error(await response.text())
+    return response.json()
+  })
   const style = getComputedStyle(document.querySelector('.reveal'))
   const css = (name, fallback) => style.getPropertyValue(name).trim() || fallback
   // Any CSS colour as [r, g, b], through the browser's own parser.

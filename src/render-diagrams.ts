@@ -10,6 +10,8 @@ import path from 'node:path'
 import type { BrowserSession, Log } from './browser.ts'
 import { cacheKey, type DiskCache } from './cache.ts'
 import { rendererFingerprint, renderMermaid } from './mermaid-renderer.ts'
+import { EnvironmentError } from './errors.ts'
+import { members, parseSpan, type Span } from './json-members.ts'
 import { fail } from './messages.ts'
 import { packageDir } from './packages.ts'
 import type { LoadedTheme } from './theme.ts'
@@ -151,27 +153,32 @@ function iconPackVersions(wanted: ReturnType<typeof iconsNamed>): Record<string,
 
 /**
  * The packs cut down to the icons named, so the page gets kilobytes, not
- * the 8 MB pack. Read only when there is something to draw.
+ * the 8 MB pack; only those icons are parsed (see `json-members.ts`).
  */
 async function iconPacks(wanted: ReturnType<typeof iconsNamed>): Promise<Record<string, unknown>> {
   const packs: Record<string, unknown> = {}
   for (const [prefix, { dir, names }] of wanted) {
-    const pack = JSON.parse(await readFile(path.join(dir, 'icons.json'), 'utf8')) as IconifyPack
-    const icons: Record<string, unknown> = {}
-    for (const name of [...names].sort()) {
-      const target = pack.aliases?.[name]?.parent ?? name
-      if (pack.icons[target]) icons[name] = pack.icons[target]
+    const file = path.join(dir, 'icons.json')
+    const json = await readFile(file)
+    try {
+      const pack = members(json)
+      const part = (key: string) => pack.get(key)
+      const icons = part('icons') ? members(json, part('icons')!.start) : new Map<string, Span>()
+      const aliases = part('aliases') ? members(json, part('aliases')!.start) : new Map<string, Span>()
+      const picked: Record<string, unknown> = {}
+      for (const name of [...names].sort()) {
+        const alias = aliases.get(name)
+        const target = (alias && (parseSpan(json, alias) as { parent?: string }).parent) || name
+        const icon = icons.get(target)
+        if (icon) picked[name] = parseSpan(json, icon)
+      }
+      const size = (key: string) => (part(key) ? parseSpan(json, part(key)!) : undefined)
+      packs[prefix] = { prefix, width: size('width'), height: size('height'), icons: picked }
+    } catch (error) {
+      throw new EnvironmentError(`Cannot read the icon pack ${file}: ${(error as Error).message}; reinstall it (npm ci)`, { cause: error })
     }
-    packs[prefix] = { prefix, width: pack.width, height: pack.height, icons }
   }
   return packs
-}
-
-interface IconifyPack {
-  icons: Record<string, unknown>
-  aliases?: Record<string, { parent: string }>
-  width?: number
-  height?: number
 }
 
 function packageVersion(name: string): string {

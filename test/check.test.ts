@@ -210,7 +210,10 @@ test('slides are measured as they print: CSS for print only is checked too', asy
   const dir = await tempDir()
   const deck = path.join(dir, 'deck.md')
   const style = '<style>@media print { .grows { font-size: 160px } }</style>'
-  await writeFile(deck, `## Bigger on paper\n\n::slide{fit="none"}\n\n${style}\n\n<p class="grows">Small on screen, far too big in print</p>\n`)
+  await writeFile(
+    deck,
+    `## Bigger on paper\n\n::slide{fit="none"}\n\n${style}\n\n<p class="grows">Small on screen, far too big in print</p>\n`,
+  )
   const run = await runCli(['check', '--strict', deck], root, { DIAPO_CACHE_DIR: path.join(dir, 'cache') })
   assert.equal(run.code, 1, run.stderr)
   assert.match(run.stderr, /deck\.md:1:1 +warning +Slide 1: Content runs \d+ px off the bottom of the slide: “Small on screen/)
