@@ -342,15 +342,17 @@ function killGroup(pid: number) {
 /**
  * `action`, or an error naming `what` once `milliseconds` have passed: every
  * call to the browser goes through here, so a hung browser ends the command
- * (exit 3) instead of hanging it.
+ * (exit 3) instead of hanging it. `what` may be asked for only then, e.g.
+ * of a page that knows which step it was waiting for.
  */
-export async function withTimeout<T>(what: string, milliseconds: number, action: () => Promise<T>): Promise<T> {
+export async function withTimeout<T>(what: string | (() => Promise<string>), milliseconds: number, action: () => Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined
   const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new EnvironmentError(`Timed out after ${Math.round(milliseconds / 1000)} s waiting for ${what}`)),
-      milliseconds,
-    )
+    timer = setTimeout(() => {
+      void (typeof what === 'string' ? Promise.resolve(what) : what()).then((description) =>
+        reject(new EnvironmentError(`Timed out after ${Math.round(milliseconds / 1000)} s waiting for ${description}`)),
+      )
+    }, milliseconds)
   })
   try {
     return await Promise.race([action(), expired])

@@ -150,9 +150,14 @@ export async function exportPdf(session: BrowserSession, options: PdfOptions): P
         tab.releaseHold()
         options.log?.('pdf: diagrams put in')
       }
-      await withTimeout('reveal.js to lay out the slides for print (pdf-ready)', timeout, () => page!.evaluate('window.diapoPdfReady'))
-      await withTimeout('the fonts and images to load', timeout, () => page!.evaluate(untilFontsAndImages))
-      await withTimeout('the slides to be shown', timeout, () => page!.evaluate(unhideSlides))
+      // One round trip for all of it; a time-out names the step the page was still waiting for.
+      const laidOut = 'the deck to be laid out for print'
+      const waitingFor = () =>
+        withTimeout('the page', 1000, () => page!.evaluate('window.diapoWaitingFor')).then(
+          (step) => (typeof step === 'string' ? step : laidOut),
+          () => laidOut,
+        )
+      await withTimeout(waitingFor, timeout, () => page!.evaluate(readyToPrint))
       const measuring = performance.now()
       const layout = await measureSlides(page!, timeout)
       const took = Math.round(performance.now() - measuring)
@@ -296,23 +301,26 @@ const fillFigures = `(figures) => {
   }
 }`
 
-const untilFontsAndImages = `(async () => {
+/**
+ * Wait for reveal.js's print layout, then for the fonts and every image;
+ * then show the slides. reveal.js leaves every slide but the current one
+ * `hidden` and `aria-hidden`; print shows them all, but the PDF's tags and
+ * bookmarks come from the accessibility tree, which would skip them.
+ */
+const readyToPrint = `(async () => {
+  window.diapoWaitingFor = 'reveal.js to lay out the slides for print (pdf-ready)'
+  await window.diapoPdfReady
+  window.diapoWaitingFor = 'the fonts and images to load'
   await document.fonts.ready
   await Promise.all([...document.images].map((image) => image.decode().catch(() => {})))
+  document.querySelectorAll('.reveal .slides section').forEach((section) => {
+    section.removeAttribute('hidden')
+    section.removeAttribute('aria-hidden')
+  })
 })()`
 
 /** The handout's page margins; the slide is scaled to the width between them (see below). */
 const handoutMargin = { top: '15mm', bottom: '15mm', left: '15mm', right: '15mm' }
-
-/**
- * reveal.js leaves every slide but the current one `hidden` and
- * `aria-hidden`; print shows them all, but the PDF's tags and bookmarks come
- * from the accessibility tree, which would skip them.
- */
-const unhideSlides = `document.querySelectorAll('.reveal .slides section').forEach((section) => {
-  section.removeAttribute('hidden')
-  section.removeAttribute('aria-hidden')
-})`
 
 /**
  * Turn the printed slides into a handout: each page the slide, scaled to

@@ -175,6 +175,15 @@ describe('PDF faults', () => {
     await assertEndedCleanly(child, dir, 3, /Timed out after 3 s waiting for the deck to load/)
   })
 
+  test('a deck that never becomes ready to print: exit 3 once --timeout passes, naming what it waited for', async () => {
+    const { dir, deck } = await bigDeck()
+    // A script of the deck's own swallows reveal.js's pdf-ready.
+    const swallow = '<script>document.addEventListener("pdf-ready", (event) => event.stopPropagation(), true)</script>'
+    await writeFile(deck, `## Never printed\n\nText.\n\n${swallow}\n`)
+    const child = startBuild(deck, dir, ['--timeout', '3'])
+    await assertEndedCleanly(child, dir, 3, /Timed out after 3 s waiting for reveal\.js to lay out the slides for print \(pdf-ready\)/)
+  })
+
   test('Ctrl-C while printing: exit 130, nothing written, no browser left', async () => {
     const { dir, deck } = await bigDeck()
     const child = startBuild(deck, dir)
