@@ -1,7 +1,10 @@
 /**
  * `npm run bench`: what users feel, measured side by side in one run.
  * Each case is a whole `diapo` process, run several times; the table gives
- * medians (this machine is noisy: read ratios, not absolute promises).
+ * medians (this machine is noisy: read ratios, not absolute promises). The
+ * cases take turns, one run each a round, so that both rows of a ratio see
+ * the machine in the same moods: run one after the other, a row could
+ * land in a slow minute and its partner in a fast one.
  *
  *   npm run bench                 all cases
  *   npm run bench -- --runs 9     more runs a case
@@ -33,8 +36,10 @@ export interface Case {
   slides: number | string
   /** The command, run `runs` times. */
   command: string[]
-  /** Run before each timed run (not timed), e.g. to empty a cache. */
+  /** Run before each timed run (not timed), e.g. to empty a peer's output folder. */
   prepare?: () => void
+  /** Each run starts with an empty diagram cache; otherwise the case's own cache is warm from its first, untimed run. */
+  cold?: boolean
   /** What the issue asks for, in seconds. */
   target?: number
   /** Run once before the first run (not timed), e.g. to install a peer tool. */
@@ -47,19 +52,19 @@ export interface Case {
   peer?: boolean
 }
 
+/** The cache of the layout-check and dev-server measures; each case has one of its own (see {@link cacheOf}). */
 const cache = path.join(work, 'cache')
-const emptyCache = () => rmSync(cache, { recursive: true, force: true })
 
 const cases: Case[] = [
   { name: 'node -e "" (start-up floor)', slides: '–', command: [process.execPath, '-e', ''] },
   { name: 'diapo --version', slides: '–', command: [process.execPath, cli, '--version'] },
   { name: 'build the talk (HTML), diagrams cached', slides: 15, command: build('slides', 'talk'), target: 0.35 },
-  { name: 'build the talk (HTML), 2 diagrams, cold cache', slides: 15, command: build('slides', 'talk'), prepare: emptyCache, target: 1.3 },
+  { name: 'build the talk (HTML), 2 diagrams, cold cache', slides: 15, command: build('slides', 'talk'), cold: true, target: 1.3 },
   {
     name: 'build 50 diagrams, cold cache',
     slides: 50,
     command: build(generateDiagramDeck(50), 'diagrams-50'),
-    prepare: emptyCache,
+    cold: true,
     target: 5,
   },
   {
@@ -71,7 +76,7 @@ const cases: Case[] = [
     name: 'build the talk (HTML + PDF), 2 diagrams, cold cache',
     slides: 15,
     command: build('slides', 'talk-pdf', { pdf: true }),
-    prepare: emptyCache,
+    cold: true,
     target: 1.6,
   },
   {
@@ -100,7 +105,7 @@ const cases: Case[] = [
           name: 'build the talk (HTML + PDF), 2 diagrams, cold cache, chromium',
           slides: 15,
           command: [...build('slides', 'talk-pdf-chromium', { pdf: true }), '--browser', chromium],
-          prepare: emptyCache,
+          cold: true,
         },
         ...peerCases(root, work),
       ]
@@ -200,7 +205,7 @@ function time(benchCase: Case): number {
   const result = spawnSync(probed[0]!, probed.slice(1), {
     cwd: root,
     stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, DIAPO_CACHE_DIR: cache, ...env },
+    env: { ...process.env, DIAPO_CACHE_DIR: cacheOf(benchCase), ...env },
     timeout: timeoutSeconds * 1000,
   })
   const seconds = Number(process.hrtime.bigint() - started) / 1e9
@@ -229,17 +234,50 @@ function isNonEmptyFile(file: string): boolean {
   return (statSync(file, { throwIfNoEntry: false })?.size ?? 0) > 0
 }
 
-/** The case's times: setup, one warm-up run, then `runs` timed runs, each after its untimed `prepare`. */
-function measure(benchCase: Case): number[] {
-  benchCase.setup?.()
+/** The diagram cache of a case, its own: a cold case empties it without cooling the others. */
+function cacheOf(benchCase: Case): string {
+  return path.join(work, 'caches', benchCase.name.replace(/[^a-z\d]+/gi, '-'))
+}
+
+/** One untimed or timed run of a case, after its untimed preparation. */
+function runOnce(benchCase: Case): number {
   benchCase.prepare?.()
-  time(benchCase) // warm the file system cache; not counted
-  const times: number[] = []
-  for (let run = 0; run < runs; run++) {
-    benchCase.prepare?.()
-    times.push(time(benchCase))
+  if (benchCase.cold) rmSync(cacheOf(benchCase), { recursive: true, force: true })
+  return time(benchCase)
+}
+
+/**
+ * Each case's times: its setup and one untimed run (which warms the file
+ * system cache and its diagram cache), then `runs` rounds in which every
+ * case runs once. A peer that fails gets its reason instead; diapo failing
+ * stops the bench.
+ */
+function measureInTurns(selected: Case[]): Map<Case, number[] | Error> {
+  const results = new Map<Case, number[] | Error>()
+  const attempt = (benchCase: Case, run: () => void) => {
+    try {
+      run()
+    } catch (error) {
+      if (!benchCase.peer) throw error
+      process.stderr.write(`${benchCase.name}: failed: ${error instanceof Error ? error.message : String(error)}\n`)
+      results.set(benchCase, error instanceof Error ? error : new Error(String(error)))
+    }
   }
-  return times
+  for (const benchCase of selected) {
+    attempt(benchCase, () => {
+      benchCase.setup?.()
+      runOnce(benchCase)
+      results.set(benchCase, [])
+    })
+  }
+  for (let round = 0; round < runs; round++) {
+    for (const benchCase of selected) {
+      const times = results.get(benchCase)
+      if (Array.isArray(times)) attempt(benchCase, () => times.push(runOnce(benchCase)))
+    }
+    process.stderr.write(`round ${round + 1} of ${runs} done\n`)
+  }
+  return results
 }
 
 /** A reason short enough for a table cell: its first line, without the pipes that would split the row. */
@@ -261,7 +299,8 @@ function layoutCheckShares(): string[] {
   ] as const
   return decks.map(([name, input]) => {
     const shares: number[] = []
-    for (let run = 0; run < runs; run++) {
+    // Run 0 is untimed: it may draw the deck's diagrams into the cache.
+    for (let run = 0; run <= runs; run++) {
       const out = path.join(work, 'out', 'layout-check')
       const result = spawnSync(process.execPath, [cli, 'build', input, '--out', out, '--verbose'], {
         cwd: root,
@@ -271,7 +310,7 @@ function layoutCheckShares(): string[] {
       const check = Number(/layout check (\d+) ms/.exec(log)?.[1])
       const total = Number(/\[(\d+) ms\] pdf: printed/.exec(log)?.[1])
       if (result.status !== 0 || !(total > 0) || Number.isNaN(check)) throw new Error(`build of ${name} failed:\n${log}`)
-      shares.push(check / total)
+      if (run > 0) shares.push(check / total)
     }
     const share = median(shares)
     return `- layout check, share of a full build with PDF (${name}): ${(share * 100).toFixed(1)}% (target ≤ 10% ${share <= 0.1 ? 'met' : 'MISSED'})`
@@ -380,14 +419,9 @@ function median(numbers: number[]): number {
 
 const rows: string[][] = []
 const medians = new Map<string, number>()
-for (const benchCase of cases.filter((item) => !values.only || item.name.includes(values.only))) {
-  let times: number[]
-  try {
-    times = measure(benchCase)
-  } catch (error) {
-    if (!benchCase.peer) throw error
-    process.stderr.write(`${benchCase.name}: failed: ${error instanceof Error ? error.message : String(error)}\n`)
-    rows.push([benchCase.name, String(benchCase.slides), `failed: ${cellReason(error)}`, '', '', '', ''])
+for (const [benchCase, times] of measureInTurns(cases.filter((item) => !values.only || item.name.includes(values.only)))) {
+  if (times instanceof Error) {
+    rows.push([benchCase.name, String(benchCase.slides), `failed: ${cellReason(times)}`, '', '', '', ''])
     continue
   }
   const value = median(times)

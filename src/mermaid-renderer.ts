@@ -37,8 +37,8 @@ export interface MermaidTheme {
   assets: ReadonlyArray<{ source: string; output: string }>
   /**
    * Icon packs to register, by prefix: Iconify JSON with only the icons
-   * used. Read when the page asks for them, once Mermaid's own files are
-   * served: a pack is megabytes of JSON to parse.
+   * used. Read when the page asks for them, after Mermaid's own files: a
+   * pack is megabytes to read through.
    */
   iconPacks: () => Promise<Record<string, unknown>>
 }
@@ -46,7 +46,6 @@ export interface MermaidTheme {
 const contentTypes: Record<string, string> = {
   '.mjs': 'text/javascript',
   '.js': 'text/javascript',
-  '.json': 'application/json',
   '.css': 'text/css',
   '.html': 'text/html',
   '.woff2': 'font/woff2',
