@@ -349,8 +349,9 @@ export async function withTimeout<T>(what: string | (() => Promise<string>), mil
   let timer: NodeJS.Timeout | undefined
   const expired = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
-      void (typeof what === 'string' ? Promise.resolve(what) : what()).then((description) =>
-        reject(new EnvironmentError(`Timed out after ${Math.round(milliseconds / 1000)} s waiting for ${description}`)),
+      const description = typeof what === 'string' ? Promise.resolve(what) : what().catch(() => 'the browser')
+      void description.then((text) =>
+        reject(new EnvironmentError(`Timed out after ${Math.round(milliseconds / 1000)} s waiting for ${text}`)),
       )
     }, milliseconds)
   })

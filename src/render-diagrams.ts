@@ -159,12 +159,12 @@ async function iconPacks(wanted: ReturnType<typeof iconsNamed>): Promise<Record<
   const packs: Record<string, unknown> = {}
   for (const [prefix, { dir, names }] of wanted) {
     const file = path.join(dir, 'icons.json')
-    const json = await readFile(file)
     try {
+      const json = await readFile(file)
       const pack = members(json)
       const part = (key: string) => pack.get(key)
-      const icons = part('icons') ? members(json, part('icons')!.start) : new Map<string, Span>()
-      const aliases = part('aliases') ? members(json, part('aliases')!.start) : new Map<string, Span>()
+      const membersOf = (key: string) => (part(key) ? members(json, part(key)!.start) : new Map<string, Span>())
+      const [icons, aliases] = [membersOf('icons'), membersOf('aliases')]
       const picked: Record<string, unknown> = {}
       for (const name of [...names].sort()) {
         const alias = aliases.get(name)
