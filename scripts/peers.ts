@@ -46,6 +46,7 @@ export function peerCases(root: string, work: string): Case[] {
   const marpCli = [process.execPath, path.join(peers, 'node_modules', '@marp-team', 'marp-cli', 'marp-cli.js')]
   const revealMdCli = [process.execPath, path.join(peers, 'node_modules', 'reveal-md', 'bin', 'reveal-md.js')]
   const peer = (row: PeerRow) => peerCase(places, setup, row)
+  const hasShell = existsSync(headlessShell)
   const marpPdf = (browser: string) =>
     peer({
       name: `Marp CLI, PDF of the talk${browser === headlessShell ? ', headless shell' : ''}`,
@@ -72,7 +73,7 @@ export function peerCases(root: string, work: string): Case[] {
       command: (_, folder) => [...revealMdCli, revealMd.file, '--static', folder],
     }),
     marpPdf(chromium),
-    ...(existsSync(headlessShell) ? [marpPdf(headlessShell)] : []),
+    ...(hasShell ? [marpPdf(headlessShell)] : []),
     peer({
       name: 'reveal-md, PDF of the talk',
       slides: revealMd.slides,
@@ -88,7 +89,7 @@ export function peerCases(root: string, work: string): Case[] {
       ],
     }),
     chromiumCase(places, chromium),
-    ...(existsSync(headlessShell) ? [chromiumCase(places, headlessShell)] : []),
+    ...(hasShell ? [chromiumCase(places, headlessShell)] : []),
   ]
 }
 

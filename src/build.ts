@@ -200,7 +200,7 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
   // A deck that is printed need not wait for its diagrams: it is written with their figures empty and
   // loaded while they are drawn; the figures are filled in when they come, and then it is laid out.
   const drawnLater = measure && plan.missing.length > 0
-  const diagrams = drawnLater ? undefined : await drawing
+  if (!drawnLater) await drawing
   if (!measure) options.browserDone?.()
   checkInternalLinks(files, slideTrees)
   if (slideTrees.every((tree) => tree.children.every((node) => node.type !== 'element'))) {
@@ -257,7 +257,7 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
   }
 
   if (!write) {
-    const drawnNow = diagrams ?? (await drawing)
+    const drawnNow = await drawing
     const container = slidesContainer(first.document)
     const sections = container?.children.filter((child): child is Element => child.type === 'element' && child.tagName === 'section') ?? []
     const slideHtml = sections.map((section) => stages.stringify({ type: 'root', children: [section] }))
@@ -338,7 +338,7 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
     if (error instanceof ContentError) return failed()
     throw error
   }
-  const drawn = diagrams ?? (await drawing)
+  const drawn = await drawing
   reportPrinting(printed, slideList, files)
 
   return {

@@ -185,15 +185,16 @@ function objectBody(text: string): string {
   return text.replace(/^\d+ 0 obj\s*/, '').replace(/\s*endobj\s*$/, '')
 }
 
+/** A catalog's `/Lang` entry, as Chromium writes it: a literal string. */
+const langEntry = /\/Lang\s*\((?:\\[^]|[^\\()])*\)/
+
 /** The catalog object `text` with `/Lang` set and the title shown in the window's bar; undefined if it is not a plain dictionary. */
 function withLanguage(text: string, lang: string): string | undefined {
   const parts = /^(\d+ 0 obj\s*<<)([^]*)(>>\s*endobj\s*)$/.exec(text)
   if (!parts || isStream(text)) return undefined
   let entries = parts[2]!
   const language = `/Lang ${/^[\x20-\x7e]*$/.test(lang) ? literalString(lang) : textString(lang)}`
-  entries = /\/Lang\s*\((?:\\[^]|[^\\()])*\)/.test(entries)
-    ? entries.replace(/\/Lang\s*\((?:\\[^]|[^\\()])*\)/, language)
-    : `${entries}\n${language}`
+  entries = langEntry.test(entries) ? entries.replace(langEntry, language) : `${entries}\n${language}`
   if (!/\/DisplayDocTitle true/.test(entries)) {
     // Viewer preferences of some other kind would have to be merged with: not Chromium's.
     if (/\/ViewerPreferences/.test(entries)) return undefined

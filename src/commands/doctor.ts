@@ -35,7 +35,10 @@ export async function run(args: string[]): Promise<number> {
     lines.push(['browser', `${choice.executable} (from ${choice.source})`])
     lines.push(['browser version', browserVersion(choice.executable)])
     if (!/headless-shell/.test(path.basename(choice.executable)))
-      lines.push(['hint', 'a Chromium headless shell (Debian: apt-get install chromium-headless-shell) starts ~0.3 s sooner a build'])
+      lines.push([
+        'hint',
+        'a Chromium headless shell (Debian: apt-get install chromium-headless-shell) makes every build with a browser 0.15–0.25 s faster',
+      ])
   } catch (error) {
     if (!(error instanceof DiapoError)) throw error
     lines.push(['browser', `none: ${error.message}`])
