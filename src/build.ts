@@ -3,6 +3,7 @@
  * Library code: it returns what happened (files with their messages) and
  * throws only for environment problems; the CLI does the printing.
  */
+import { existsSync, statSync } from 'node:fs'
 import { writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { Element, Root as HastRoot } from 'hast'
@@ -14,6 +15,7 @@ import { BrowserSession, type Log } from './browser.ts'
 import { checkInternalLinks } from './check-links.ts'
 import { defaultConfig, type DeckConfig } from './config.ts'
 import { DiskCache, defaultCacheDir } from './cache.ts'
+import { DeckFiles } from './deck-files.ts'
 import { ContentError } from './errors.ts'
 import { readInput } from './input.ts'
 import { fail, warn } from './messages.ts'
@@ -25,7 +27,7 @@ import { exportPdf, openPrintTab, type PdfResult } from './export-pdf.ts'
 import { SlideFits, type FitLookup, type SlideSource } from './fit-slides.ts'
 import type { Layout } from './measure-slides.ts'
 import { slidesOf } from './slide-attributes.ts'
-import { findTheme, loadTheme, themeNames, type LoadedTheme } from './theme.ts'
+import { builtInTheme, isThemePath, loadTheme, themeNames, type LoadedTheme } from './theme.ts'
 import { writeDeck, type OutputFile } from './write.ts'
 
 /** What to build. */
@@ -70,6 +72,13 @@ export interface BuildOptions {
   parseCache?: ParseCache
   /** Sanitize the authors' HTML (`--safe`): for Markdown that is not yours. */
   safe?: boolean
+  /**
+   * The project's folder (where `diapo.config.json` is): the deck may read
+   * files anywhere in it, when it holds the input. Default: none.
+   */
+  projectRoot?: string | undefined
+  /** Further folders the deck may read files from (`--allow-path`); ignored with `safe`. */
+  allowPaths?: readonly string[] | undefined
   /**
    * Called once the build needs the browser no more (its diagrams drawn, its
    * PDFs printed), so that the session's owner can end it while the build
@@ -135,7 +144,8 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
   const input = options.input ?? 'slides'
   const outDir = options.outDir ?? 'dist'
   const pdf = options.pdf === false ? undefined : (options.pdf ?? {})
-  const files = await readInput(input)
+  const deckFiles = deckFilesOf(input, options)
+  const files = await readInput(input, deckFiles)
   const failed = (): BuildResult => ({
     files: withDiagramFiles(files),
     ok: false,
@@ -150,7 +160,7 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
   // A deck too large to build is refused before any parsing, which would take minutes.
   if (files.some((file) => file.messages.some((message) => message.ruleId === 'too-large'))) return failed()
 
-  const parser = parseStages()
+  const parser = parseStages(deckFiles)
   const trees: MdastRoot[] = []
   for (const file of files) {
     const tree = parseMarkdown(parser, file, options.parseCache)
@@ -160,16 +170,8 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
   // Errors so far fail the build, but it goes on so that one run reports every problem.
   const config = deckConfig(files)
 
-  const themeName = options.theme ?? config.theme
-  const themeFile = findTheme(themeName, options.theme ? process.cwd() : (files[0]?.dirname ?? process.cwd()))
-  if (!themeFile) {
-    const place = options.theme ? undefined : files[0]?.data.frontmatter?.places.theme
-    const names = themeNames().join(', ')
-    fail(files[0]!, `Unknown theme \`${themeName}\`; use one of ${names}, or a path to a CSS file`, place, 'unknown-theme')
-    return failed()
-  }
-  const theme = await loadTheme(themeFile)
-  for (const warning of theme.warnings) warn(files[0]!, warning, files[0]!.data.frontmatter?.places.theme, 'theme')
+  const theme = await deckTheme(options.theme, config.theme, files[0]!, deckFiles)
+  if (!theme) return failed()
 
   // Diagrams missing from the cache are drawn while the slides are made: the browser boots meanwhile.
   const cacheDir = options.cacheDir ?? defaultCacheDir()
@@ -192,7 +194,7 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
   const parsed = measure ? trees.map((tree) => structuredClone(tree)) : []
   // Slides an earlier build made to fit are fitted the same way, browser or not.
   const fits = new SlideFits(new DiskCache(cacheDir, 'fits'), [theme.output, config.reveal])
-  const slides = slideStages(config, await fits.fromCache(), { safe: options.safe })
+  const slides = slideStages(config, await fits.fromCache(), { safe: options.safe, files: deckFiles })
   const slideTrees: HastRoot[] = []
   for (const [index, tree] of trees.entries()) {
     slideTrees.push(await slides.run(tree, files[index]!))
@@ -286,7 +288,7 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
   let printed: PdfResult | undefined
   /** The deck again, its slides fitted by `fits`: the slide stages run on a copy of the parsed trees. */
   const remake = async (fits: FitLookup | undefined, staging: string) => {
-    const stages = slideStages(config, fits, { safe: options.safe })
+    const stages = slideStages(config, fits, { safe: options.safe, files: deckFiles })
     const copies = parsed.map((tree) => structuredClone(tree))
     const remade: HastRoot[] = []
     for (const [index, tree] of copies.entries()) {
@@ -354,6 +356,50 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
     screenshots: printed?.screenshots,
     dependencies: dependenciesOf(files, theme),
   }
+}
+
+/**
+ * The folders the deck may read: its own (the input folder, or the input
+ * file's), the project's when it holds the input, and those allowed.
+ */
+function deckFilesOf(input: string, options: BuildOptions): DeckFiles {
+  const absolute = path.resolve(input)
+  const own = statSync(absolute, { throwIfNoEntry: false })?.isDirectory() ? absolute : path.dirname(absolute)
+  const project = options.projectRoot && path.resolve(options.projectRoot)
+  const roots = project && (absolute === project || absolute.startsWith(project + path.sep)) ? [own, project] : [own]
+  return new DeckFiles(roots, { allowed: options.allowPaths, safe: options.safe })
+}
+
+/**
+ * The deck's theme, loaded: `--theme` (a name, or a CSS file of the person
+ * building's choosing), else the frontmatter's (a name, or a CSS file inside
+ * the deck). Undefined, with the error on the first file, when it cannot be.
+ */
+async function deckTheme(flag: string | undefined, setting: string, first: VFile, files: DeckFiles): Promise<LoadedTheme | undefined> {
+  const name = flag ?? setting
+  const place = flag ? undefined : first.data.frontmatter?.places.theme
+  let source = isThemePath(name) ? undefined : builtInTheme(name)
+  let readable = files
+  if (isThemePath(name) && flag) {
+    source = path.resolve(name)
+    readable = files.including(path.dirname(source))
+  } else if (isThemePath(name)) {
+    const resolved = await files.resolve(name, first.dirname ?? process.cwd())
+    if (!resolved.ok) {
+      fail(first, `Theme ${files.explain(name, resolved.path)}`, place, 'outside-deck')
+      return undefined
+    }
+    source = resolved.path
+  }
+  if (!source || !existsSync(source)) {
+    const names = themeNames().join(', ')
+    fail(first, `Unknown theme \`${name}\`; use one of ${names}, or a path to a CSS file`, place, 'unknown-theme')
+    return undefined
+  }
+  const theme = await loadTheme(source, readable)
+  for (const warning of theme.warnings) warn(first, warning, place, 'theme')
+  for (const error of theme.errors) fail(first, error, place, 'outside-deck')
+  return theme.errors.length > 0 ? undefined : theme
 }
 
 /** The deck document's `<div class="slides">`. */

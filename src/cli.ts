@@ -4,6 +4,7 @@
  * or throw; only here is an error turned into a message and a status.
  * Commands are imported on demand, so `--help` and `--version` are instant.
  */
+import os from 'node:os'
 import { DiapoError, ExitCode, UsageError } from './errors.ts'
 
 /** A sub-command: its help text and how to load it. */
@@ -33,7 +34,10 @@ Options:
                         PUPPETEER_EXECUTABLE_PATH, CHROME_PATH, installed ones)
       --timeout <s>     Most seconds any step in the browser may take (default 60)
       --screenshots <dir>  Also write a PNG of every slide into <dir>
-      --safe            Sanitize raw HTML (no scripts, handlers): for Markdown that is not yours
+      --safe            Nothing in the deck may run: sanitized HTML, no scripts, no code-loading
+                        settings, no file outside the deck's folder: for Markdown that is not yours
+      --allow-path <dir>  Let the deck read files of <dir> too (images, diagrams, themes);
+                        repeatable; never with --safe
   -q, --quiet           Print errors only
       --verbose         Say which browser is used, what is cached, and when
   -h, --help            Show this help
@@ -57,7 +61,8 @@ Options:
       --paper <size>    Paper of the handout: a4 (default) or letter
       --fragments <how> final (default): slides as they end; each: a page a step
       --theme <name>    Theme name or CSS file, over the frontmatter's theme
-      --safe            Sanitize raw HTML (no scripts, handlers)
+      --safe            Nothing in the deck may run (see diapo build --help)
+      --allow-path <dir>  Let the deck read files of <dir> too; never with --safe
       --browser <path>  Chrome or Chromium to use
       --timeout <s>     Most seconds any step in the browser may take (default 60)
   -q, --quiet           Print errors only
@@ -82,7 +87,8 @@ Options:
       --host <address>  Interface to listen on (default 127.0.0.1: this machine only)
       --open            Open the deck in the desktop's browser
       --theme <name>    Theme name or CSS file, over the frontmatter's theme
-      --safe            Sanitize raw HTML (no scripts, handlers)
+      --safe            Nothing in the deck may run (see diapo build --help)
+      --allow-path <dir>  Let the deck read files of <dir> too; never with --safe
       --browser <path>  Chrome or Chromium for diagrams
       --timeout <s>     Most seconds any step in the browser may take (default 60)
   -q, --quiet           Print only the URL`,
@@ -103,7 +109,8 @@ finding and its rule. Slides that run off are split (or shrunk, with
 Options:
       --strict              Exit 1 when there is any finding (else 0)
       --theme <name>        Theme name or CSS file, over the frontmatter's theme
-      --safe                Sanitize raw HTML (no scripts, handlers)
+      --safe                Nothing in the deck may run (see diapo build --help)
+      --allow-path <dir>    Let the deck read files of <dir> too; never with --safe
       --screenshots <dir>   Also write a PNG of every slide into <dir>
       --browser <path>      Chrome or Chromium to use
       --timeout <s>         Most seconds any step in the browser may take (default 60)
@@ -168,7 +175,8 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     void import('./cleanup.ts').then(({ undoAll, interruptNote }) => {
       undoAll()
       process.stderr.write(`\ndiapo: interrupted (${signal}); ${interruptNote()}\n`)
-      process.exit(signal === 'SIGINT' ? 130 : 143)
+      // The shell's convention: 128 + the signal's number.
+      process.exit(128 + os.constants.signals[signal])
     })
   })
 }

@@ -9,12 +9,18 @@ import path from 'node:path'
 import type { Code, Image, Parent, Root } from 'mdast'
 import { visit } from 'unist-util-visit'
 import { VFile } from 'vfile'
-import { localPath } from './local-images.ts'
+import type { DeckFiles } from './deck-files.ts'
 import { fail, warn } from './messages.ts'
 import type { DiagramNode, DiagramSource } from './types.ts'
 
+/** Options of {@link collectDiagrams}. */
+export interface CollectDiagramsOptions {
+  /** The folders the deck may read diagram sources from. */
+  files: DeckFiles
+}
+
 /** Replace diagrams by placeholders and list them in `file.data.diagrams`. */
-export function collectDiagrams() {
+export function collectDiagrams(options: CollectDiagramsOptions) {
   return async function (tree: Root, file: VFile): Promise<undefined> {
     const found: Array<{ node: Code | Image; index: number; parent: Parent }> = []
     visit(tree, (node, index, parent) => {
@@ -24,7 +30,7 @@ export function collectDiagrams() {
       }
     })
     const diagrams: DiagramSource[] = (file.data.diagrams ??= [])
-    const sources = await Promise.all(found.map(({ node }) => (node.type === 'code' ? fenced(node, file) : referenced(node, file))))
+    const sources = await Promise.all(found.map(({ node }) => (node.type === 'code' ? fenced(node, file) : referenced(node, file, options.files))))
     for (const [position, { node, index, parent }] of found.entries()) {
       const diagram = sources[position]
       if (diagram) diagrams.push(diagram)
@@ -48,8 +54,13 @@ function fenced(node: Code, file: VFile): DiagramSource {
   return describe(node.value, undefined, file, (start?.line ?? 0) + 1, start?.column ?? 1)
 }
 
-async function referenced(node: Image, file: VFile): Promise<DiagramSource | undefined> {
-  const source = localPath(node.url, file)
+async function referenced(node: Image, file: VFile, files: DeckFiles): Promise<DiagramSource | undefined> {
+  const resolved = await files.resolve(node.url, file.dirname ?? process.cwd())
+  if (!resolved.ok) {
+    fail(file, `Diagram ${files.explain(node.url, resolved.path)}`, node, 'outside-deck')
+    return undefined
+  }
+  const source = resolved.path
   try {
     const text = await readFile(source, 'utf8')
     if (!node.alt?.trim()) {

@@ -29,6 +29,8 @@ export interface DevServerOptions {
   theme?: string | undefined
   /** Sanitize the authors' HTML (see `raw-html.ts`). */
   safe?: boolean | undefined
+  /** Folders outside the deck it may read from (`--allow-path`), besides the config's; ignored with `safe`. */
+  allowPaths?: readonly string[] | undefined
   /** The browser the command line names (`--browser`); else `diapo.config.json`'s, else one found. */
   browser?: string | undefined
   /** Interface to listen on. Default: `127.0.0.1`. */
@@ -174,6 +176,8 @@ export class DevServer {
         input: this.#options.input,
         theme: this.#options.theme,
         safe: this.#options.safe,
+        projectRoot: config.folder,
+        allowPaths: [...(this.#options.allowPaths ?? []).map((folder) => path.resolve(folder)), ...(config.allowPaths ?? [])],
         cacheDir: config.cacheDir,
         session: await this.#sessionFor(config),
         pdf: false,

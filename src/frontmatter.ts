@@ -48,7 +48,19 @@ export function readFrontmatter() {
       return
     }
 
-    const values = document.toJS() as Record<string, unknown>
+    let values: Record<string, unknown>
+    try {
+      // The yaml library refuses aliases that expand exponentially (a "billion laughs"): the file's fault, not diapo's.
+      values = document.toJS({ maxAliasCount: 100 }) as Record<string, unknown>
+    } catch (error) {
+      fail(
+        file,
+        `Frontmatter YAML cannot be read: ${(error as Error).message}; write the values out instead of repeating them through \`&anchor\` and \`*alias\``,
+        { line: firstLine, column: 1 },
+        'frontmatter-yaml',
+      )
+      return
+    }
     for (const pair of document.contents.items) {
       const keyNode = pair.key
       const key = isScalar(keyNode) ? String(keyNode.value) : String(keyNode)

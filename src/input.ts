@@ -6,6 +6,7 @@ import { readdir, readFile, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { VFile } from 'vfile'
 import { DiapoError, ExitCode, UsageError } from './errors.ts'
+import type { DeckFiles } from './deck-files.ts'
 import { fail, warn } from './messages.ts'
 
 const markdownFile = /\.(?:md|markdown)$/i
@@ -17,12 +18,29 @@ const markdownFile = /\.(?:md|markdown)$/i
  */
 export const maxDeckBytes = 2 * 1024 * 1024
 
-/** The Markdown files of `input`, read into vfiles. Binary, oversized and mis-encoded files get messages. */
-export async function readInput(input: string): Promise<VFile[]> {
+/**
+ * The Markdown files of `input`, read into vfiles. Binary, oversized and
+ * mis-encoded files get messages; so does a folder's file that is a link to
+ * a file outside the deck's folders (`files`), which is not read.
+ */
+export async function readInput(input: string, files: DeckFiles): Promise<VFile[]> {
   const info = await stat(input).catch(() => undefined)
   if (!info) throw new UsageError(`Input not found: ${input}; pass a Markdown file or a folder of them (default: slides/)`)
   const paths = info.isDirectory() ? await markdownFilesIn(input) : [input]
-  const files = await Promise.all(paths.map(readSource))
+  return checkSize(await Promise.all(paths.map((file) => (info.isDirectory() ? readInside(file, files) : readSource(file)))))
+}
+
+/** A file of the input folder, unless it leads outside the deck's folders. */
+async function readInside(file: string, files: DeckFiles): Promise<VFile> {
+  const resolved = await files.resolve(path.basename(file), path.dirname(path.resolve(file)))
+  if (resolved.ok) return readSource(file)
+  const vfile = new VFile({ path: path.resolve(file), value: '' })
+  fail(vfile, `This Markdown file ${files.explain(path.basename(file), resolved.path)}`, { line: 1, column: 1 }, 'outside-deck')
+  return vfile
+}
+
+/** `files`, the largest with an error when together they are more than a deck may be. */
+function checkSize(files: VFile[]): VFile[] {
   const bytes = files.reduce((sum, file) => sum + (file.data.bytes ?? 0), 0)
   if (bytes > maxDeckBytes) {
     const biggest = files.reduce((big, file) => ((file.data.bytes ?? 0) > (big.data.bytes ?? 0) ? file : big))

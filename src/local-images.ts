@@ -1,8 +1,12 @@
 /**
- * Stage: images on the author's disk are found, relative to the Markdown file
- * that names them, and copied into the output under a content-hashed name.
- * A missing one is an error with its place; a remote one gets a warning,
- * since the deck must work offline, and so does one without alt text.
+ * Stage: the media files on the author's disk — images, videos, audio,
+ * posters, slide backgrounds — are found, relative to the Markdown file that
+ * names them, and copied into the output under a content-hashed name.
+ *
+ * Each must lie inside the deck's folder (see `deck-files.ts`); one outside
+ * is an error, and is never read. A missing one is an error with its place;
+ * a remote one gets a warning, since the deck must work offline; so does an
+ * image without alt text. Messages never quote a file's content.
  */
 import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
@@ -11,76 +15,75 @@ import type { Root } from 'mdast'
 import type { Node } from 'unist'
 import { visit } from 'unist-util-visit'
 import type { VFile } from 'vfile'
+import type { DeckFiles } from './deck-files.ts'
 import { fail, warn } from './messages.ts'
 import { slidesOf } from './slide-attributes.ts'
 import type { Asset } from './types.ts'
 
+/** Options of {@link localImages}. */
+export interface LocalImagesOptions {
+  /** The folders the deck may read from. */
+  files: DeckFiles
+}
+
+/** What a reference names, in messages: `Image`, `Video`, … */
+type MediaKind = 'Image' | 'Video' | 'Audio' | 'Poster image' | 'Media file' | 'Text track' | 'Background image' | 'Background video'
+
 const scheme = /^[a-z][a-z\d+.-]*:|^\/\//i
 
-/** Resolve, check and register every local image of the file. */
-export function localImages() {
+/** Resolve, check and register every local media file of the Markdown file. */
+export function localImages(options: LocalImagesOptions) {
   return async function (tree: Root, file: VFile): Promise<undefined> {
     const assets: Asset[] = (file.data.assets ??= [])
     const jobs: Array<Promise<void>> = []
+    const fromDir = file.dirname ?? process.cwd()
 
-    const register = (url: string, node: Node, setUrl: (output: string) => void) => {
-      if (scheme.test(url)) {
+    const register = (url: string, kind: MediaKind, node: Node, setUrl: (output: string) => void) => {
+      if (scheme.test(url) && !/^file:/i.test(url)) {
         if (/^(?:https?:)?\/\//i.test(url)) {
           warn(
             file,
-            `Remote image \`${url}\` needs the network: the deck will not show it offline; download it next to the Markdown file`,
+            `Remote ${kind.toLowerCase()} \`${url}\` needs the network: the deck will not show it offline; download it next to the Markdown file`,
             node,
             'remote-resource',
           )
         }
         return
       }
-      const source = localPath(url, file)
       jobs.push(
-        readFile(source).then(
-          (content) => {
-            const kind = imageKinds[path.extname(source).toLowerCase()]
-            if (kind && !kind.test(content)) {
-              const start = JSON.stringify(
-                content
-                  .subarray(0, 16)
-                  .toString('latin1')
-                  .replace(/[^\x20-\x7e]/g, '.'),
-              )
-              fail(
-                file,
-                `Image \`${url}\` is not a ${kind.name} image (its first bytes: ${start}); export it again, or fix its extension`,
-                node,
-                'not-an-image',
-              )
-              return
-            }
-            const hash = createHash('sha256').update(content).digest('hex').slice(0, 10)
-            const { name, ext } = path.parse(source)
-            // A plain ASCII name: it goes into a URL, and into file systems of every kind.
-            const safeName = name
-              .normalize('NFKD')
-              .replace(/[\u0300-\u036f]/g, '')
-              .replace(/[^\w.-]+/g, '-')
-            const output = `assets/${safeName}-${hash}${ext.toLowerCase()}`
-            assets.push({ source, output })
-            setUrl(output)
-          },
-          (error: NodeJS.ErrnoException) => {
-            const why =
-              error.code === 'ENOENT'
-                ? 'not found'
-                : error.code === 'EISDIR'
-                  ? 'is a folder, not a file'
-                  : `cannot be read (${error.code ?? error.message})`
-            fail(
+        (async () => {
+          const resolved = await options.files.resolve(url, fromDir)
+          if (!resolved.ok) return void fail(file, `${kind} ${options.files.explain(url, resolved.path)}`, node, 'outside-deck')
+          const source = resolved.path
+          let content: Buffer
+          try {
+            content = await readFile(source)
+          } catch (error) {
+            const code = (error as NodeJS.ErrnoException).code
+            const why = code === 'ENOENT' ? 'not found' : code === 'EISDIR' ? 'is a folder, not a file' : `cannot be read (${code ?? String(error)})`
+            const shown = path.relative(process.cwd(), source) || source
+            return void fail(file, `${kind} \`${url}\` ${why}: looked for ${shown}; the path is relative to this Markdown file`, node, 'missing-image')
+          }
+          const format = imageFormats[path.extname(source).toLowerCase()]
+          if (format && (kind === 'Image' || kind === 'Poster image' || kind === 'Background image') && !format.test(content)) {
+            return void fail(
               file,
-              `Image \`${url}\` ${why}: looked for ${path.relative(process.cwd(), source) || source}; the path is relative to this Markdown file`,
+              `${kind} \`${url}\` is not a ${format.name} image (${describeContent(content)}); export it again, or fix its extension`,
               node,
-              'missing-image',
+              'not-an-image',
             )
-          },
-        ),
+          }
+          const hash = createHash('sha256').update(content).digest('hex').slice(0, 10)
+          const { name, ext } = path.parse(source)
+          // A plain ASCII name: it goes into a URL, and into file systems of every kind.
+          const safeName = name
+            .normalize('NFKD')
+            .replace(/[\u0300-\u036f]/g, '')
+            .replace(/[^\w.-]+/g, '-')
+          const output = `assets/${safeName}-${hash}${ext.toLowerCase()}`
+          assets.push({ source, output })
+          setUrl(output)
+        })(),
       )
     }
 
@@ -88,56 +91,86 @@ export function localImages() {
       if (!node.alt?.trim()) {
         warn(file, `Image \`${node.url}\` has no alt text: say what it shows, as in \`![what it shows](${node.url})\``, node, 'image-alt')
       }
-      register(node.url, node, (output) => (node.url = output))
+      register(node.url, 'Image', node, (output) => (node.url = output))
     })
     // Raw HTML names media too (`<img src>`, `<video poster>`): copied and renamed the same way.
     visit(tree, 'html', (node) => {
       for (const match of node.value.matchAll(mediaAttribute)) {
-        const [attribute, name] = [match[0], match[1]!]
-        const url = match[3] ?? match[4] ?? ''
+        const [attribute, tag, name] = [match[0], match[1]!.toLowerCase(), match[2]!.toLowerCase()]
+        const url = match[4] ?? match[5] ?? ''
         if (!url || url.startsWith('data:') || url.startsWith('#')) continue
-        register(url, node, (output) => (node.value = node.value.split(attribute).join(`${name}="${output}"`)))
+        const kind = name === 'poster' ? 'Poster image' : htmlKinds[tag]!
+        register(url, kind, node, (output) => (node.value = node.value.split(attribute).join(`${match[2]}="${output}"`)))
       }
     })
     for (const slide of slidesOf(tree)) {
       const properties = slide.data?.hProperties
-      const background = properties?.['data-background-image']
-      if (typeof background === 'string' && properties) {
-        register(background, slide, (output) => (properties['data-background-image'] = output))
+      if (!properties) continue
+      const background = properties['data-background-image']
+      if (typeof background === 'string') {
+        register(background, 'Background image', slide, (output) => (properties['data-background-image'] = output))
+      }
+      // reveal.js takes several sources, comma-separated, for the browser to choose from.
+      const video = properties['data-background-video']
+      if (typeof video === 'string') {
+        const sources = video.split(',').map((source) => source.trim())
+        sources.forEach((source, index) =>
+          register(source, 'Background video', slide, (output) => {
+            sources[index] = output
+            properties['data-background-video'] = sources.join(',')
+          }),
+        )
       }
     }
     await Promise.all(jobs)
   }
 }
 
-/** A media file named by raw HTML: the `src` of an image, video, audio or source, or a video's `poster`. */
-const mediaAttribute = /(?<=<(?:img|video|audio|source)\b[^>]*?\s)(src|poster)\s*=\s*("([^"]*)"|'([^']*)')/gi
+/** A media file named by raw HTML: the `src` of an image, video, audio, source or track, or a video's `poster`. */
+const mediaAttribute = /(?<=<(img|video|audio|source|track)\b[^>]*?\s)(src|poster)\s*=\s*("([^"]*)"|'([^']*)')/gi
 
-const jpeg = { name: 'JPEG', test: (bytes: Buffer) => bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff }
+const htmlKinds: Record<string, MediaKind> = { img: 'Image', video: 'Video', audio: 'Audio', source: 'Media file', track: 'Text track' }
 
-/** What each image format's files start with (or, for SVG, hold near their start). */
-const imageKinds: Record<string, { name: string; test: (bytes: Buffer) => boolean }> = {
-  '.png': { name: 'PNG', test: (bytes) => bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) },
-  '.jpg': jpeg,
-  '.jpeg': jpeg,
-  '.gif': { name: 'GIF', test: (bytes) => /^GIF8[79]a/.test(bytes.subarray(0, 6).toString('latin1')) },
-  '.webp': {
+/** An image format: what its files start with (or, for SVG, hold near their start). */
+interface ImageFormat {
+  name: string
+  test: (bytes: Buffer) => boolean
+}
+
+const jpeg: ImageFormat = { name: 'JPEG', test: (bytes) => bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff }
+const formats: ImageFormat[] = [
+  { name: 'PNG', test: (bytes) => bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) },
+  jpeg,
+  { name: 'GIF', test: (bytes) => /^GIF8[79]a/.test(bytes.subarray(0, 6).toString('latin1')) },
+  {
     name: 'WebP',
     test: (bytes) => bytes.subarray(0, 4).toString('latin1') === 'RIFF' && bytes.subarray(8, 12).toString('latin1') === 'WEBP',
   },
-  '.avif': { name: 'AVIF', test: (bytes) => /^ftypavi[fs]/.test(bytes.subarray(4, 12).toString('latin1')) },
-  '.svg': { name: 'SVG', test: (bytes) => /<svg[\s>]/i.test(bytes.subarray(0, 4096).toString('utf8')) },
-}
+  { name: 'AVIF', test: (bytes) => /^ftypavi[fs]/.test(bytes.subarray(4, 12).toString('latin1')) },
+  { name: 'SVG', test: (bytes) => /<svg[\s>]/i.test(bytes.subarray(0, 4096).toString('utf8')) },
+]
 
-/** The file a local URL in `file` names: without query or fragment, decoded, relative to `file`'s folder. */
-export function localPath(url: string, file: VFile): string {
-  return path.resolve(file.dirname ?? process.cwd(), safeDecode(url.split(/[?#]/)[0] ?? ''))
-}
+/** Image formats by file extension. */
+const imageFormats: Record<string, ImageFormat> = Object.fromEntries(
+  [
+    ['.png', 'PNG'],
+    ['.jpg', 'JPEG'],
+    ['.jpeg', 'JPEG'],
+    ['.gif', 'GIF'],
+    ['.webp', 'WebP'],
+    ['.avif', 'AVIF'],
+    ['.svg', 'SVG'],
+  ].map(([extension, name]) => [extension!, formats.find((format) => format.name === name)!]),
+)
 
-function safeDecode(value: string): string {
-  try {
-    return decodeURIComponent(value)
-  } catch {
-    return value
-  }
+/** What a file that is not the image it claims seems to be: its kind, never its content. */
+function describeContent(bytes: Buffer): string {
+  const format = formats.find((candidate) => candidate.test(bytes))
+  if (format) return `it is a ${format.name} image`
+  if (bytes.length === 0) return 'it is empty'
+  if (bytes.subarray(0, 5).toString('latin1') === '%PDF-') return 'it is a PDF document'
+  const start = bytes.subarray(0, 512)
+  if (/^\s*<(?:!doctype html|html)/i.test(start.toString('utf8'))) return 'it is an HTML page'
+  const text = start.every((byte) => byte === 0x09 || byte === 0x0a || byte === 0x0d || byte >= 0x20)
+  return text ? 'it holds text' : 'it holds data of another kind'
 }

@@ -20,6 +20,7 @@ import remarkRehype from 'remark-rehype'
 import { unified } from 'unified'
 import { collectDiagrams } from './collect-diagrams.ts'
 import type { DeckConfig } from './config.ts'
+import type { DeckFiles } from './deck-files.ts'
 import { fitSlides, type FitLookup } from './fit-slides.ts'
 import { fragments } from './fragments.ts'
 import { readFrontmatter } from './frontmatter.ts'
@@ -39,18 +40,18 @@ import { typography } from './typography.ts'
  * Stage 1, per file: Markdown text → syntax tree; its frontmatter read and
  * its diagrams collected, early, so the browser can boot while the rest runs.
  */
-export function parseStages() {
+export function parseStages(files: DeckFiles) {
   return unified()
     .use(remarkParse)
     .use(remarkGfm)
     .use(remarkFrontmatter, ['yaml'])
     .use(remarkDirective)
     .use(readFrontmatter)
-    .use(collectDiagrams)
+    .use(collectDiagrams, { files })
 }
 
 /** Stage 2, per file: syntax tree → HTML tree of slides (fitted as measured, when `fits` says how; sanitized with `safe`). */
-export function slideStages(config: DeckConfig, fits?: FitLookup, options: { safe?: boolean | undefined } = {}) {
+export function slideStages(config: DeckConfig, fits: FitLookup | undefined, options: { safe?: boolean | undefined; files: DeckFiles }) {
   const stages = unified()
     .use(splitSlides, config)
     .use(slideAttributes)
@@ -59,7 +60,7 @@ export function slideStages(config: DeckConfig, fits?: FitLookup, options: { saf
     .use(typography, config)
     .use(fragments, config)
     .use(otherDirectives)
-    .use(localImages)
+    .use(localImages, { files: options.files })
     .use(rawHtmlWarnings, options)
     .use(remarkRehype, { allowDangerousHtml: true })
     .use(slideFootnotes)

@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto'
 import { existsSync, readdirSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
+import { DeckFiles } from './deck-files.ts'
 import { packageDir, packageRoot } from './packages.ts'
 import type { Asset } from './types.ts'
 
@@ -23,6 +24,8 @@ export interface LoadedTheme {
   assets: Asset[]
   /** Things worth telling the author, such as a font from the web that was left out. */
   warnings: string[]
+  /** What fails the build: a file the theme names outside the folders it may read. */
+  errors: string[]
   /** The CSS files read: the theme and every file it imports. */
   sources: string[]
 }
@@ -33,12 +36,9 @@ function revealThemesDir(): string {
   return path.join(packageDir('reveal.js'), 'dist', 'theme')
 }
 
-/** The CSS file of theme `name`, or undefined when there is none. Paths are relative to `baseDir`. */
-export function findTheme(name: string, baseDir: string): string | undefined {
-  if (/[\\/]|\.css$/i.test(name)) {
-    const file = path.resolve(baseDir, name)
-    return existsSync(file) ? file : undefined
-  }
+/** A theme of diapo's or of reveal.js's, by name: its CSS file, or undefined when there is none. */
+export function builtInTheme(name: string): string | undefined {
+  if (!/^[\w.-]+$/.test(name)) return undefined
   for (const dir of [themesDir, revealThemesDir()]) {
     const file = path.join(dir, `${name}.css`)
     if (existsSync(file)) return file
@@ -46,7 +46,12 @@ export function findTheme(name: string, baseDir: string): string | undefined {
   return undefined
 }
 
-/** Names accepted by {@link findTheme}: diapo's themes first, then reveal.js's. */
+/** Whether a theme setting names a CSS file rather than a theme. */
+export function isThemePath(name: string): boolean {
+  return /[\\/]|\.css$/i.test(name)
+}
+
+/** Names of the built-in themes: diapo's first, then reveal.js's. */
 export function themeNames(): string[] {
   const names = (dir: string) =>
     readdirSync(dir)
@@ -56,84 +61,142 @@ export function themeNames(): string[] {
   return [...names(themesDir), ...names(revealThemesDir())]
 }
 
-/** Read a theme's CSS and collect the files its `url()`s point at. */
-export async function loadTheme(source: string): Promise<LoadedTheme> {
-  const assets = new Map<string, Asset>()
-  const warnings: string[] = []
-  const seen = new Set<string>()
-  const css = await inlineCss(source, assets, warnings, seen)
+/**
+ * Read a theme's CSS and collect the files its `url()`s point at. A
+ * built-in theme may read its own folder; any theme may read files of npm
+ * packages (`~package/file`) and those `files` allows.
+ */
+export async function loadTheme(source: string, files: DeckFiles): Promise<LoadedTheme> {
+  const builtIn = [themesDir, revealThemesDir()].some((dir) => path.dirname(source) === dir)
+  const context: Context = {
+    assets: new Map(),
+    warnings: [],
+    errors: [],
+    seen: new Set(),
+    files: builtIn ? files.including(path.dirname(source)) : files,
+  }
+  const css = await inlineCss(source, context)
   const hash = createHash('sha256').update(css).digest('hex').slice(0, 10)
-  return { source, output: `assets/theme-${hash}.css`, css, assets: [...assets.values()], warnings, sources: [...seen] }
+  return {
+    source,
+    output: `assets/theme-${hash}.css`,
+    css,
+    assets: [...context.assets.values()],
+    warnings: context.warnings,
+    errors: context.errors,
+    sources: [...context.seen],
+  }
+}
+
+/** What loading a theme gathers as it goes through the theme and its imports. */
+interface Context {
+  assets: Map<string, Asset>
+  warnings: string[]
+  errors: string[]
+  seen: Set<string>
+  files: DeckFiles
 }
 
 const importRule = /@import\s+(?:url\(\s*)?(['"]?)([^'")\s;]+)\1\s*\)?[^;]*;/g
 const urlFunction = /url\(\s*(['"]?)([^'")]+)\1\s*\)/g
 
-async function inlineCss(file: string, assets: Map<string, Asset>, warnings: string[], seen: Set<string>): Promise<string> {
-  if (seen.has(file)) return ''
-  seen.add(file)
+async function inlineCss(file: string, context: Context): Promise<string> {
+  if (context.seen.has(file)) return ''
+  context.seen.add(file)
   const css = await readFile(file, 'utf8')
   const dir = path.dirname(file)
 
   // The file's own CSS gets its urls rewritten; an imported file's CSS comes back rewritten already.
   const parts: string[] = []
   let last = 0
-  const own = async (text: string) => parts.push(await rewriteUrls(text, dir, assets, warnings))
+  const own = async (text: string) => parts.push(await rewriteUrls(text, dir, context))
   for (const match of css.matchAll(importRule)) {
     const target = match[2] ?? ''
     await own(css.slice(last, match.index))
     last = match.index + match[0].length
     if (isRemote(target)) {
-      warnings.push(
+      context.warnings.push(
         `${path.basename(file)} imports ${target} from the web; left out so the deck works offline (its font falls back to the theme's next choice)`,
       )
-    } else {
-      const imported = resolveReference(target, dir)
-      if (existsSync(imported)) parts.push(await inlineCss(imported, assets, warnings, seen))
-      else warnings.push(`${path.basename(file)} imports ${target}, which was not found at ${imported}; left out`)
+      continue
     }
+    const imported = await resolveReference(target, dir, context)
+    if (imported === undefined) continue
+    if (existsSync(imported)) parts.push(await inlineCss(imported, context))
+    else context.warnings.push(`${path.basename(file)} imports ${target}, which was not found at ${imported}; left out`)
   }
   await own(css.slice(last))
   return parts.join('')
 }
 
-async function rewriteUrls(css: string, dir: string, assets: Map<string, Asset>, warnings: string[]): Promise<string> {
+async function rewriteUrls(css: string, dir: string, context: Context): Promise<string> {
   const replacements = new Map<string, string>()
   for (const match of css.matchAll(urlFunction)) {
     const target = match[2] ?? ''
     if (replacements.has(target) || target.startsWith('data:') || target.startsWith('#')) continue
     if (isRemote(target)) {
-      warnings.push(`the theme loads ${target} from the web; it will be missing offline`)
+      context.warnings.push(`the theme loads ${target} from the web; left out so the deck works offline`)
+      replacements.set(target, offline)
       continue
     }
-    const source = resolveReference(target.split(/[?#]/)[0] ?? '', dir)
+    const source = await resolveReference(target.split(/[?#]/)[0] ?? '', dir, context)
+    if (source === undefined) {
+      replacements.set(target, offline)
+      continue
+    }
     const content = await readFile(source).catch(() => undefined)
     if (!content) {
-      warnings.push(`the theme refers to ${target}, which was not found at ${source}; left as it is`)
+      context.warnings.push(`the theme refers to ${target}, which was not found at ${source}; left as it is`)
       continue
     }
     const { name, ext } = path.parse(source)
     const output = `assets/${name}-${createHash('sha256').update(content).digest('hex').slice(0, 10)}${ext}`
-    assets.set(output, { source, output })
+    context.assets.set(output, { source, output })
     // The CSS itself lives in assets/, next to the files it names.
     replacements.set(target, output.slice('assets/'.length))
   }
   return css.replace(urlFunction, (whole: string, quote: string, target: string) => {
     const replacement = replacements.get(target)
+    if (replacement === offline) return 'url("data:,")'
     return replacement ? `url(${quote}${replacement}${quote})` : whole
   })
 }
+
+/** Stands for a url() left out: an empty data URL, which loads nothing and keeps the declaration valid. */
+const offline = '\0offline'
 
 function isRemote(target: string): boolean {
   return /^(?:[a-z][a-z\d+.-]*:)?\/\//i.test(target)
 }
 
-/** `~package/file` is a file of an npm package; anything else is relative to the CSS file. */
-function resolveReference(target: string, dir: string): string {
+const packageName = /^(?:@[a-z\d~-][a-z\d._~-]*\/)?[a-z\d~-][a-z\d._~-]*$/
+
+/**
+ * The file a theme names: `~package/file` is a file of an npm package,
+ * anything else is relative to the CSS file. Undefined, with an error
+ * noted, when it lies outside the folders the theme may read.
+ */
+async function resolveReference(target: string, dir: string, context: Context): Promise<string | undefined> {
   if (target.startsWith('~')) {
     const [scopeOrName = '', ...rest] = target.slice(1).split('/')
     const name = scopeOrName.startsWith('@') ? `${scopeOrName}/${rest.shift() ?? ''}` : scopeOrName
-    return path.join(packageDir(name), ...rest)
+    let root: string | undefined
+    try {
+      root = packageName.test(name) ? packageDir(name) : undefined
+    } catch {
+      root = undefined
+    }
+    if (!root) {
+      context.warnings.push(`the theme refers to ${target}, but no npm package \`${name}\` is installed; left out`)
+      return undefined
+    }
+    const resolved = await new DeckFiles([root]).resolve(rest.join('/'), root)
+    if (resolved.ok) return resolved.path
+    context.errors.push(`The theme refers to \`${target}\`, which leads outside the package ${name}`)
+    return undefined
   }
-  return path.resolve(dir, target)
+  const resolved = await context.files.resolve(target, dir)
+  if (resolved.ok) return resolved.path
+  context.errors.push(`The theme refers to ${context.files.explain(target, resolved.path)}`)
+  return undefined
 }

@@ -12,13 +12,14 @@ import { buildDeck } from '../src/build.ts'
 import { DiskCache } from '../src/cache.ts'
 import { EnvironmentError } from '../src/errors.ts'
 import { insertDiagrams } from '../src/insert-diagrams.ts'
+import { DeckFiles } from '../src/deck-files.ts'
 import { parseStages } from '../src/pipeline.ts'
 import { diagramKey, type DiagramContext } from '../src/render-diagrams.ts'
 import { tempDir } from './helpers.ts'
 
 async function parse(markdown: string, dir: string) {
   const file = new VFile({ path: path.join(dir, 'talk.md'), value: markdown })
-  const processor = parseStages()
+  const processor = parseStages(new DeckFiles([dir]))
   const tree = processor.parse(file)
   await processor.run(tree, file)
   return { file, tree }

@@ -8,6 +8,7 @@ import path from 'node:path'
 import { describe, test } from 'node:test'
 import { VFile } from 'vfile'
 import { parseMarkdown, ParseCache, splitAtHeadings } from '../src/parse-markdown.ts'
+import { DeckFiles } from '../src/deck-files.ts'
 import { parseStages } from '../src/pipeline.ts'
 import { fixtures, root } from './helpers.ts'
 
@@ -62,7 +63,7 @@ async function samples(): Promise<Array<[string, string]>> {
 
 describe('parsing part by part', () => {
   test('gives the same tree as a whole parse, for every fixture, the talk and tricky text', async () => {
-    const processor = parseStages()
+    const processor = parseStages(new DeckFiles([root]))
     for (const [name, text] of await samples()) {
       const whole = processor.parse(new VFile({ value: text }))
       const parts = parseMarkdown(processor, new VFile({ value: text }), new ParseCache())
@@ -80,7 +81,7 @@ describe('parsing part by part', () => {
   })
 
   test('an edit re-parses only its part', () => {
-    const processor = parseStages()
+    const processor = parseStages(new DeckFiles([root]))
     let parses = 0
     const counting = { parse: (file: VFile | string) => (parses++, processor.parse(file)) }
     const cache = new ParseCache()

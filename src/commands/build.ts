@@ -9,7 +9,7 @@ import { BrowserSession, findBrowser } from '../browser.ts'
 import type { BuildResult, PdfSettings } from '../build.ts'
 import { ExitCode, UsageError } from '../errors.ts'
 import { countMessages, formatMessages } from '../report.ts'
-import { browserOptions, readCommandLine, timeoutOption } from './options.ts'
+import { browserOptions, deckAccess, readCommandLine, timeoutOption } from './options.ts'
 import { readUserConfig } from '../user-config.ts'
 
 /** Run `diapo build` with its command-line arguments; returns the exit code. */
@@ -60,6 +60,7 @@ export async function runBuild(args: string[], mode: 'build' | 'pdf'): Promise<n
       pdfDir,
       theme: values.theme,
       safe: values.safe,
+      ...deckAccess(values, config),
       cacheDir: config.cacheDir,
       pdf,
       screenshots: values.screenshots,

@@ -11,7 +11,7 @@ import { BrowserSession, findBrowser } from '../browser.ts'
 import { ExitCode } from '../errors.ts'
 import { countMessages, formatMessages } from '../report.ts'
 import { readUserConfig } from '../user-config.ts'
-import { browserOptions, readCommandLine, timeoutOption } from './options.ts'
+import { browserOptions, deckAccess, readCommandLine, timeoutOption } from './options.ts'
 
 /** Run `diapo check` with its command-line arguments; returns the exit code. */
 export async function run(args: string[]): Promise<number> {
@@ -34,6 +34,7 @@ export async function run(args: string[]): Promise<number> {
       outDir: path.join(scratch, 'deck'),
       theme: values.theme,
       safe: values.safe,
+      ...deckAccess(values, config),
       cacheDir: config.cacheDir,
       pdf: false,
       measure: true,

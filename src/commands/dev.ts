@@ -11,7 +11,7 @@ import { setInterruptNote } from '../cleanup.ts'
 import { DevServer } from '../dev-server.ts'
 import { UsageError } from '../errors.ts'
 import { readUserConfig } from '../user-config.ts'
-import { browserOptions, readCommandLine, timeoutOption } from './options.ts'
+import { browserOptions, deckAccess, readCommandLine, timeoutOption } from './options.ts'
 
 /** Run `diapo dev` with its command-line arguments; resolves only if the server cannot start. */
 export async function run(args: string[]): Promise<number> {
@@ -30,7 +30,9 @@ export async function run(args: string[]): Promise<number> {
     throw new UsageError(`Input not found: ${input ?? 'slides'}; pass a Markdown file or a folder of them (default: slides/)`)
   }
   // Read now so that a broken diapo.config.json is an error at once; the server reads it again on each build.
-  await readUserConfig()
+  const config = await readUserConfig()
+  // Said once, now; the server reads the config again on each build.
+  deckAccess(values, config)
   if (values.browser) findBrowser({ flag: values.browser })
 
   const say = (line: string) => process.stderr.write(`${line}\n`)
@@ -38,6 +40,7 @@ export async function run(args: string[]): Promise<number> {
     input,
     theme: values.theme,
     safe: values.safe,
+    allowPaths: values['allow-path'],
     browser: values.browser,
     host,
     port,

@@ -3,8 +3,10 @@
  * errors turned into usage errors (exit 2), at most one input, and the
  * options every command that uses the browser takes.
  */
+import path from 'node:path'
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { UsageError } from '../errors.ts'
+import type { UserConfig } from '../user-config.ts'
 
 /** Options of every command that builds the deck (and may start the browser). */
 export const browserOptions = {
@@ -13,7 +15,24 @@ export const browserOptions = {
   browser: { type: 'string' },
   timeout: { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },
+  'allow-path': { type: 'string', multiple: true },
 } as const
+
+/**
+ * The folders outside the deck it may read from: `--allow-path` and the
+ * config's `allowPaths`, and the project's folder; none with `--safe`,
+ * which says so when some were named.
+ */
+export function deckAccess(
+  values: { safe?: boolean | undefined; 'allow-path'?: string[] | undefined },
+  config: UserConfig,
+): { projectRoot: string | undefined; allowPaths: string[] } {
+  const allowPaths = [...(values['allow-path'] ?? []).map((folder) => path.resolve(folder)), ...(config.allowPaths ?? [])]
+  if (values.safe && allowPaths.length > 0) {
+    process.stderr.write(`warning: --safe reads no file outside the deck; ignoring the allowed folders ${allowPaths.join(', ')}\n`)
+  }
+  return { projectRoot: config.folder, allowPaths: values.safe ? [] : allowPaths }
+}
 
 /** `args` read by `options`, with at most one positional: the input. */
 export function readCommandLine<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T) {
