@@ -341,7 +341,7 @@ const edits = 20
 async function devLatencies(): Promise<string[]> {
   if (values.only && !'dev edit latency'.includes(values.only)) return []
   const { findBrowser, launchBrowser } = await import('../src/browser.ts')
-  const browser = await launchBrowser(findBrowser())
+  const browser = await launchBrowser(findBrowser(), { loopback: true })
   const rows: string[] = []
   try {
     // Each edit changes one slide's text: slide 4 of the talk, slide 150 of the generated deck.

@@ -10,6 +10,8 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { accessSync, constants, rmSync, statSync } from 'node:fs'
 import { mkdir, mkdtemp, rm } from 'node:fs/promises'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import type { Browser, ConnectionTransport, ConnectOptions, Page } from 'puppeteer-core'
@@ -111,6 +113,11 @@ export const chromiumFlags = [
   '--use-mock-keychain',
   // Pages are served from 127.0.0.1 or read from disk; no other host is ever resolved.
   '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
+  // No network at all, whatever the scheme: every request, WebSocket, WebTransport, to any
+  // address, IP literals and loopback included, goes to a proxy that does not exist (the
+  // bypass list, set at launch, names diapo's own server only); WebRTC may not go around it.
+  '--proxy-server=http://diapo-offline.invalid:9',
+  '--force-webrtc-ip-handling-policy=disable_non_proxied_udp',
 ]
 
 /** Find a browser, or throw an error that says what to install. */
@@ -211,10 +218,22 @@ function preloadPuppeteer(): ReturnType<typeof importPuppeteer> {
  * spawned while puppeteer-core loads, then connected to over a pipe: the
  * loading is hidden in the browser's start.
  */
-export async function launchBrowser(choice: BrowserChoice, options: { timeout?: number; startUrl?: string } = {}): Promise<RunningBrowser> {
+export async function launchBrowser(
+  choice: BrowserChoice,
+  options: {
+    timeout?: number
+    startUrl?: string
+    /** diapo's own server: the one address the browser may reach. */
+    origin?: LocalOrigin
+    /** Let the browser reach every server on this machine (tests and benchmarks of `diapo dev`); never for a build. */
+    loopback?: boolean
+  } = {},
+): Promise<RunningBrowser> {
   const timeout = options.timeout ?? 30_000
   const profile = await mkdtemp(path.join(profileParent(), 'diapo-chromium-'))
-  const args = [...chromiumFlags, `--user-data-dir=${profile}`, '--remote-debugging-pipe']
+  // `<-loopback>`: loopback goes through the (missing) proxy too, but for diapo's own server.
+  const bypass = options.loopback ? [] : ['<-loopback>', ...(options.origin ? [`127.0.0.1:${options.origin.port}`] : [])]
+  const args = [...chromiumFlags, `--proxy-bypass-list=${bypass.join(';')}`, `--user-data-dir=${profile}`, '--remote-debugging-pipe']
   if (process.getuid?.() === 0) args.push('--no-sandbox')
   args.push(options.startUrl ?? 'about:blank')
 
@@ -362,6 +381,59 @@ export async function withTimeout<T>(what: string | (() => Promise<string>), mil
   }
 }
 
+/** What a page served on diapo's own server gets: a path (with its query) within the mount. */
+export type Serve = (request: IncomingMessage, response: ServerResponse, pathname: string) => void
+
+/**
+ * The one address the browser may reach: a server of diapo's own on
+ * 127.0.0.1, started before the browser so that its port is the only
+ * exception to the browser's no-network rule. Pages mount their files on it
+ * (the diagram page), each under a path of its own.
+ */
+export class LocalOrigin {
+  readonly #server: Server
+  readonly #mounts = new Map<string, Serve>()
+  #next = 0
+
+  private constructor(server: Server) {
+    this.#server = server
+    server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+      const [, mount = '', ...rest] = (request.url ?? '/').split('/')
+      const serve = this.#mounts.get(mount)
+      if (serve) return serve(request, response, `/${rest.join('/')}`)
+      response.writeHead(404, { 'content-type': 'text/plain' })
+      response.end('not found')
+    })
+  }
+
+  /** Listen on a free port of 127.0.0.1. */
+  static async start(): Promise<LocalOrigin> {
+    const server = createServer()
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject)
+      server.listen(0, '127.0.0.1', resolve)
+    })
+    server.unref()
+    return new LocalOrigin(server)
+  }
+
+  get port(): number {
+    return (this.#server.address() as AddressInfo).port
+  }
+
+  /** Serve requests under a new path; returns its base URL (ending in `/`) and how to stop. */
+  mount(serve: Serve): { base: string; unmount: () => void } {
+    const name = `m${++this.#next}`
+    this.#mounts.set(name, serve)
+    return { base: `http://127.0.0.1:${this.port}/${name}/`, unmount: () => void this.#mounts.delete(name) }
+  }
+
+  close(): void {
+    this.#server.close()
+    this.#server.closeAllConnections()
+  }
+}
+
 /** How a session reports what it does, e.g. for `--verbose`. */
 export type Log = (line: string) => void
 
@@ -377,6 +449,7 @@ export class BrowserSession {
   readonly #timeout: number | undefined
   #running: Promise<RunningBrowser> | undefined
   #closing: Promise<void> | undefined
+  #origin: Promise<LocalOrigin> | undefined
 
   /** `timeout`: how long the browser may take to start, in milliseconds (the command's --timeout). */
   constructor(options: FindBrowserOptions & { log?: Log | undefined; timeout?: number | undefined } = {}) {
@@ -393,18 +466,28 @@ export class BrowserSession {
     this.#running ??= (async () => {
       const choice = this.#find()
       this.launches++
+      const origin = await this.origin()
       this.#log(`browser: starting ${choice.executable} (from ${choice.source})`)
-      const running = await launchBrowser(choice, { ...options, timeout: this.#timeout })
+      const running = await launchBrowser(choice, { ...options, timeout: this.#timeout, origin })
       this.#log('browser: started')
       return running
     })()
     return this.#running
   }
 
+  /** The server the browser of this session may load from (see {@link LocalOrigin}); started at most once. */
+  origin(): Promise<LocalOrigin> {
+    this.#origin ??= LocalOrigin.start()
+    return this.#origin
+  }
+
   /** End the browser, if one was started; a second call waits for the first to finish. */
   async close(): Promise<void> {
     const running = this.#running
     this.#running = undefined
+    const origin = this.#origin
+    this.#origin = undefined
+    void origin?.then((server) => server.close(), () => {})
     if (running) {
       this.#closing = (async () => {
         await (await running.catch(() => undefined))?.close()

@@ -18,6 +18,7 @@ import { DiskCache, defaultCacheDir } from './cache.ts'
 import { DeckFiles } from './deck-files.ts'
 import { ContentError } from './errors.ts'
 import { readInput } from './input.ts'
+import { revealOptions } from './reveal-options.ts'
 import { fail, warn } from './messages.ts'
 import { diapoVersion, packageDir } from './packages.ts'
 import { parseMarkdown, type ParseCache } from './parse-markdown.ts'
@@ -168,7 +169,7 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
     trees.push(tree)
   }
   // Errors so far fail the build, but it goes on so that one run reports every problem.
-  const config = deckConfig(files)
+  const config = deckConfig(files, options.safe ?? false)
 
   const theme = await deckTheme(options.theme, config.theme, files[0]!, deckFiles)
   if (!theme) return failed()
@@ -477,15 +478,18 @@ function withDiagramFiles(files: VFile[]): VFile[] {
   return [...files, ...diagramFiles.values()]
 }
 
-/** The deck's settings: defaults, then the first file's frontmatter. */
-function deckConfig(files: readonly VFile[]): DeckConfig {
+/** The deck's settings: defaults, then the first file's frontmatter, its `reveal:` options checked. */
+function deckConfig(files: readonly VFile[], safe: boolean): DeckConfig {
   for (const file of files.slice(1)) {
     const places = Object.values(file.data.frontmatter?.places ?? {})
     if (places.length > 0) {
       warn(file, 'Frontmatter is only read from the first file of the deck; move these settings there', places[0], 'frontmatter-ignored')
     }
   }
-  return { ...defaultConfig, ...files[0]?.data.frontmatter?.values }
+  const first = files[0]
+  const config = { ...defaultConfig, ...first?.data.frontmatter?.values }
+  if (first) config.reveal = revealOptions(config.reveal, first.data.frontmatter?.revealPlaces ?? {}, first, safe)
+  return config
 }
 
 function hasErrors(files: readonly VFile[]): boolean {

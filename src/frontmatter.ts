@@ -15,7 +15,7 @@ import type { Frontmatter, KeyPlace } from './types.ts'
 export function readFrontmatter() {
   return function (tree: Root, file: VFile): undefined {
     const node = tree.children.find((child) => child.type === 'yaml')
-    const frontmatter: Frontmatter = { values: {}, places: {} }
+    const frontmatter: Frontmatter = { values: {}, places: {}, revealPlaces: {} }
     file.data.frontmatter = frontmatter
     if (!node || node.type !== 'yaml' || !node.position) return
 
@@ -80,6 +80,11 @@ export function readFrontmatter() {
       }
       ;(frontmatter.values as Record<string, unknown>)[name] = typeof value === 'number' && kind === 'string' ? String(value) : value
       frontmatter.places[name] = place
+      if (name === 'reveal' && isMap(pair.value)) {
+        for (const option of pair.value.items) {
+          if (isScalar(option.key)) frontmatter.revealPlaces[String(option.key.value)] = placeOf(option.key.range?.[0] ?? 0)
+        }
+      }
     }
   }
 }

@@ -9,12 +9,10 @@
  */
 import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 import { packageDir } from './packages.ts'
 import type { Page } from 'puppeteer-core'
-import { withTimeout, type BrowserSession, type Log, type RunningBrowser } from './browser.ts'
+import { withTimeout, type BrowserSession, type Log, type RunningBrowser, type Serve } from './browser.ts'
 import { DiapoError, EnvironmentError } from './errors.ts'
 
 /** One diagram to draw. */
@@ -68,11 +66,11 @@ export async function renderMermaid(
   options: { log?: Log | undefined; timeout?: number | undefined } = {},
 ): Promise<MermaidResult[]> {
   const timeout = options.timeout ?? 60_000
-  const server = await serveRenderFiles(theme, jobs)
+  const origin = await session.origin()
+  const { base, unmount } = origin.mount(renderFiles(theme, jobs))
   let page: Page | undefined
   try {
-    const { port } = server.address() as AddressInfo
-    const url = `http://127.0.0.1:${port}/render.html`
+    const url = `${base}render.html`
     const running = await session.get({ startUrl: url })
     page = await withTimeout('the diagram page to open', timeout, () => openPage(running, url))
     const drawn = page
@@ -95,7 +93,7 @@ export async function renderMermaid(
   } finally {
     // Not waited for: nothing depends on it, and a hung browser would not answer (it is killed with the session).
     page?.close().catch(() => {})
-    server.close()
+    unmount()
   }
 }
 
@@ -116,14 +114,15 @@ async function openPage(running: RunningBrowser, url: string): Promise<Page> {
   return page
 }
 
-async function serveRenderFiles(theme: MermaidTheme, jobs: MermaidJob[]): Promise<Server> {
+/** The render page and its files, for the session's own server (see `LocalOrigin`). */
+function renderFiles(theme: MermaidTheme, jobs: MermaidJob[]): Serve {
   const mermaidDist = path.join(packageDir('mermaid'), 'dist')
   const assets = new Map(theme.assets.map((asset) => [asset.output.replace(/^assets\//, ''), asset.source]))
   // Made while the browser boots: the server listens, and the browser starts, at once. The page
   // asks for its work (the diagrams and their icons) apart, so that Mermaid loads meanwhile.
   const modules = mermaidModules(mermaidDist)
   const page = modules.then((files) => {
-    const preload = [...files.keys()].map((file) => `<link rel="modulepreload" href="/mermaid/${file}">`)
+    const preload = [...files.keys()].map((file) => `<link rel="modulepreload" href="mermaid/${file}">`)
     return renderPage.replace('<!--preload-->', preload.join(''))
   })
   let work: Promise<string> | undefined
@@ -151,18 +150,13 @@ async function serveRenderFiles(theme: MermaidTheme, jobs: MermaidJob[]): Promis
     return [200, body, contentTypes[path.extname(pathname)] ?? 'application/octet-stream']
   }
 
-  const server = createServer((request, response) => {
-    const answer = respond(request.url ?? '/').catch((): [number, string, string] => [400, 'bad request', 'text/plain'])
+  return (_request, response, pathname) => {
+    const answer = respond(pathname).catch((): [number, string, string] => [400, 'bad request', 'text/plain'])
     void answer.then(([status, body, type]) => {
       response.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' })
       response.end(body)
     })
-  })
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', resolve)
-  })
-  return server
+  }
 }
 
 /** A file of `dir`, never outside it. */
@@ -207,13 +201,13 @@ function mermaidModules(dist: string): Promise<Map<string, Buffer>> {
 const renderPage = String.raw`<!doctype html>
 <html><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:">
-<link rel="stylesheet" href="/assets/theme.css"><!--preload-->
+<link rel="stylesheet" href="assets/theme.css"><!--preload-->
 <link rel="icon" href="data:,"><style>body { margin: 0 } #stage { position: absolute; left: 0; top: 0; width: 1280px }</style>
 </head><body><div class="reveal"><div class="slides"><section id="stage"><figure class="diagram" id="host"></figure></section></div></div>
 <script type="module">
 try {
   // What to draw, and the fonts to measure labels in, arrive while Mermaid loads.
-  const work = fetch('/work.json').then(async (response) => {
+  const work = fetch('work.json').then(async (response) => {
     if (!response.ok) throw new Error(await response.text())
     return response.json()
   })
@@ -247,7 +241,7 @@ try {
   }
   probe.remove()
   const fonts = Promise.all([400, 700].map((weight) => document.fonts.load(weight + ' 18px ' + fontFamily)))
-  const { default: mermaid } = await import('/mermaid/mermaid.esm.min.mjs')
+  const { default: mermaid } = await import('./mermaid/mermaid.esm.min.mjs')
   window.diapoTimes = { loaded: Math.round(performance.now()) }
   mermaid.initialize({
     startOnLoad: false,

@@ -4,7 +4,7 @@
  *
  *   Markdown ─parse─▶ mdast ─frontmatter─▶ settings ─collect diagrams─▶
  *   mdast ─split─▶ slides ─attributes─▶ ─notes─▶ ─fit─▶ ─typography─▶ ─fragments─▶ ─directives─▶
- *         ─images─▶ ─raw HTML─▶ ─to HTML─▶ hast ─footnotes─▶ ─highlight─▶ (─sanitize─▶) (per file)
+ *         ─images─▶ ─raw HTML─▶ ─to HTML─▶ hast ─footnotes─▶ ─highlight─▶ ─contain raw HTML (sanitize)─▶ (per file)
  *   all diagrams ─render (one browser, cached)─▶ SVG
  *   all slides ─insert SVG─▶ ─reveal document─▶ ─stringify─▶ HTML ─write─▶ dist/
  *   HTML ─measure in the browser─▶ (slides that run off: ─fit─▶ again) ─print─▶ PDF
@@ -28,7 +28,7 @@ import { highlightCode } from './highlight-code.ts'
 import { insertDiagrams, type InsertDiagramsOptions } from './insert-diagrams.ts'
 import { localImages } from './local-images.ts'
 import { otherDirectives } from './other-directives.ts'
-import { rawHtmlWarnings, sanitizeSlides } from './raw-html.ts'
+import { containRawHtml, rawHtmlWarnings } from './raw-html.ts'
 import { revealDocument, type RevealDocumentOptions } from './reveal-document.ts'
 import { slideAttributes } from './slide-attributes.ts'
 import { slideFootnotes } from './slide-footnotes.ts'
@@ -52,9 +52,9 @@ export function parseStages(files: DeckFiles) {
 
 /** Stage 2, per file: syntax tree → HTML tree of slides (fitted as measured, when `fits` says how; sanitized with `safe`). */
 export function slideStages(config: DeckConfig, fits: FitLookup | undefined, options: { safe?: boolean | undefined; files: DeckFiles }) {
-  const stages = unified()
+  return unified()
     .use(splitSlides, config)
-    .use(slideAttributes)
+    .use(slideAttributes, options)
     .use(speakerNotes)
     .use(fitSlides, { fits })
     .use(typography, config)
@@ -65,7 +65,7 @@ export function slideStages(config: DeckConfig, fits: FitLookup | undefined, opt
     .use(remarkRehype, { allowDangerousHtml: true })
     .use(slideFootnotes)
     .use(highlightCode)
-  return options.safe ? stages.use(sanitizeSlides) : stages
+    .use(containRawHtml, options)
 }
 
 /** Stage 3, whole deck: every file's slides and the drawn diagrams → one reveal.js HTML document. */

@@ -12,7 +12,8 @@ import { cacheKey, type DiskCache } from './cache.ts'
 import { rendererFingerprint, renderMermaid } from './mermaid-renderer.ts'
 import { EnvironmentError } from './errors.ts'
 import { members, parseSpan, type Span } from './json-members.ts'
-import { fail } from './messages.ts'
+import { fail, warn } from './messages.ts'
+import { withoutRemoteUrls } from './offline-css.ts'
 import { packageDir } from './packages.ts'
 import type { LoadedTheme } from './theme.ts'
 import type { DiagramSource } from './types.ts'
@@ -40,6 +41,12 @@ export interface DiagramPlan {
   svgs: Map<string, string>
   missing: Array<{ diagram: DiagramSource; key: string }>
 }
+
+/**
+ * Mermaid's `maxTextSize`: it draws a longer diagram as a box saying so,
+ * instead of failing; diapo reports it at the diagram, as an error.
+ */
+const maxDiagramText = 50_000
 
 /** Everything besides its own text that shapes a diagram's SVG. */
 export interface DiagramContext {
@@ -74,7 +81,14 @@ export async function planDiagrams(diagrams: readonly DiagramSource[], theme: Lo
   const missing: DiagramPlan['missing'] = []
   for (const [index, diagram] of unique.entries()) {
     const svg = stored[index]
-    if (svg) svgs.set(diagram.ref, svg)
+    if (diagram.source.length > maxDiagramText) {
+      fail(
+        diagram.file,
+        `The diagram is ${diagram.source.length.toLocaleString('en')} characters, more than the ${maxDiagramText.toLocaleString('en')} Mermaid draws; split it into smaller diagrams`,
+        { line: diagram.line, column: diagram.column },
+        'mermaid',
+      )
+    } else if (svg) svgs.set(diagram.ref, offline(svg, diagram))
     else missing.push({ diagram, key: keys[index]! })
   }
   return { svgs, missing }
@@ -106,7 +120,7 @@ export async function drawDiagrams(plan: DiagramPlan, options: RenderDiagramsOpt
     results.map(async (result, index) => {
       const { diagram, key } = plan.missing[index]!
       if ('svg' in result) {
-        plan.svgs.set(diagram.ref, result.svg)
+        plan.svgs.set(diagram.ref, offline(result.svg, diagram))
         rendered++
         await options.cache.set(key, result.svg)
         return
@@ -119,12 +133,35 @@ export async function drawDiagrams(plan: DiagramPlan, options: RenderDiagramsOpt
   return { svgs: plan.svgs, cached, rendered }
 }
 
-/** Mermaid's message without its ASCII pointer to the code. */
+/**
+ * A diagram's SVG as the deck gets it: whatever the diagram's own CSS
+ * (`themeCSS`, `style`) or shapes load from the web is left out, with a
+ * warning at the diagram — the deck must show the same offline.
+ */
+function offline(svg: string, diagram: DiagramSource): string {
+  const { text, remote } = withoutRemoteUrls(svg)
+  for (const url of remote) {
+    warn(
+      diagram.file,
+      `The diagram loads ${url} from the web; left out so the deck works offline (and tells no server it was opened)`,
+      { line: diagram.line, column: diagram.column },
+      'remote-resource',
+    )
+  }
+  return text
+}
+
+/**
+ * Mermaid's message without its ASCII pointer to the code, and with advice
+ * a deck's author can follow where Mermaid's is for a programmer calling it.
+ */
 function describeError(message: string): string {
+  const edges = /Edge limit exceeded\. \d+ edges found, but the limit is (\d+)/.exec(message)
+  if (edges) return `the diagram has more edges than the ${edges[1]} Mermaid draws in one diagram; split it into smaller diagrams`
   return message
     .split('\n')
     .map((line) => line.trim())
-    .filter((line) => line && !/^-*\^$/.test(line) && !line.startsWith('...'))
+    .filter((line) => line && !/^-*\^$/.test(line) && !line.startsWith('...') && !/mermaid\.initialize|secure config/i.test(line))
     .join(' ')
 }
 

@@ -10,6 +10,7 @@ import type { Properties } from 'hast'
 import type { Root } from 'mdast'
 import type { VFile } from 'vfile'
 import { warn } from './messages.ts'
+import { isScriptUrl } from './raw-html.ts'
 import type { Slide } from './types.ts'
 
 /** Attribute of `::slide` → attribute of the `<section>`. */
@@ -37,13 +38,40 @@ const fitValues = ['split', 'shrink', 'none']
 
 const imageExtension = /\.(?:avif|gif|jpe?g|png|svg|webp)$/i
 
+/**
+ * `data-*` attributes of reveal.js's that a slide keeps under `--safe`: plain
+ * settings, and media it shows (their URLs checked). Others are dropped:
+ * reveal.js shows `data-notes` as HTML in the speaker view, and
+ * `data-background-iframe` runs a page in the deck.
+ */
+const safeData = new Set([
+  ...Object.values(sectionAttributes).filter((name) => name.startsWith('data-')),
+  'data-background-video',
+  'data-background-video-loop',
+  'data-background-video-muted',
+  'data-background-size',
+  'data-autoslide',
+  'data-auto-animate-id',
+  'data-auto-animate-restart',
+  'data-auto-animate-easing',
+  'data-auto-animate-duration',
+  'data-auto-animate-unmatched',
+  'data-menu-title',
+])
+
+/** Options of {@link slideAttributes}. */
+export interface SlideAttributesOptions {
+  /** `--safe`: keep only attributes that cannot run code or load a page. */
+  safe?: boolean | undefined
+}
+
 /** Move each `::slide` directive's attributes onto its slide's `<section>`. */
-export function slideAttributes() {
+export function slideAttributes(options: SlideAttributesOptions = {}) {
   return function (tree: Root, file: VFile): undefined {
     for (const slide of slidesOf(tree)) {
       slide.children = slide.children.filter((node) => {
         if (node.type !== 'leafDirective' || node.name !== 'slide') return true
-        applyAttributes(slide, node, file)
+        applyAttributes(slide, node, file, options.safe ?? false)
         return false
       })
     }
@@ -55,13 +83,25 @@ export function slidesOf(tree: Root): Slide[] {
   return tree.children.flatMap((node) => (node.type === 'slide' ? [node] : node.type === 'slideStack' ? node.children : []))
 }
 
-function applyAttributes(slide: Slide, directive: LeafDirective, file: VFile) {
+function applyAttributes(slide: Slide, directive: LeafDirective, file: VFile, safe: boolean) {
   if (directive.children.length > 0) {
     warn(file, 'Unexpected label on `::slide`: it takes only attributes, as in `::slide{class="title"}`', directive, 'slide-attribute')
   }
   const properties: Properties = ((slide.data ??= {}).hProperties ??= {})
   for (const [key, value] of Object.entries(directive.attributes ?? {})) {
     if (value === null || value === undefined) continue
+    const name = key === 'background' ? 'background' : (sectionAttributes[key] ?? key)
+    const image = name === 'background' || name === 'data-background-image'
+    if (isScriptUrl(value, { image }) || (name === 'data-background-iframe' && /^\s*data:/i.test(value))) {
+      const fate = safe ? 'dropped, as --safe asks' : 'build with --safe to drop it'
+      warn(file, `\`${key}\` on \`::slide\` is a URL that runs code in the deck's page; ${fate}`, directive, 'raw-script')
+      if (safe) continue
+    }
+    if (safe && name.startsWith('data-') && !safeData.has(name)) {
+      const why = name === 'data-background-iframe' ? 'it runs another page inside the deck' : 'it is not one of the settings --safe keeps'
+      warn(file, `\`${key}\` on \`::slide\` is dropped with --safe: ${why}`, directive, 'safe')
+      continue
+    }
     if (key === 'class') {
       const classes = Array.isArray(properties.className) ? properties.className : []
       properties.className = [...classes, ...value.split(/\s+/).filter(Boolean)].map(String)

@@ -11,6 +11,7 @@ import { existsSync, readdirSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { DeckFiles } from './deck-files.ts'
+import { isRemoteUrl, offlineUrl } from './offline-css.ts'
 import { packageDir, packageRoot } from './packages.ts'
 import type { Asset } from './types.ts'
 
@@ -114,7 +115,7 @@ async function inlineCss(file: string, context: Context): Promise<string> {
     const target = match[2] ?? ''
     await own(css.slice(last, match.index))
     last = match.index + match[0].length
-    if (isRemote(target)) {
+    if (isRemoteUrl(target)) {
       context.warnings.push(
         `${path.basename(file)} imports ${target} from the web; left out so the deck works offline (its font falls back to the theme's next choice)`,
       )
@@ -134,7 +135,7 @@ async function rewriteUrls(css: string, dir: string, context: Context): Promise<
   for (const match of css.matchAll(urlFunction)) {
     const target = match[2] ?? ''
     if (replacements.has(target) || target.startsWith('data:') || target.startsWith('#')) continue
-    if (isRemote(target)) {
+    if (isRemoteUrl(target)) {
       context.warnings.push(`the theme loads ${target} from the web; left out so the deck works offline`)
       replacements.set(target, offline)
       continue
@@ -157,17 +158,13 @@ async function rewriteUrls(css: string, dir: string, context: Context): Promise<
   }
   return css.replace(urlFunction, (whole: string, quote: string, target: string) => {
     const replacement = replacements.get(target)
-    if (replacement === offline) return 'url("data:,")'
+    if (replacement === offline) return offlineUrl
     return replacement ? `url(${quote}${replacement}${quote})` : whole
   })
 }
 
 /** Stands for a url() left out: an empty data URL, which loads nothing and keeps the declaration valid. */
 const offline = '\0offline'
-
-function isRemote(target: string): boolean {
-  return /^(?:[a-z][a-z\d+.-]*:)?\/\//i.test(target)
-}
 
 const packageName = /^(?:@[a-z\d~-][a-z\d._~-]*\/)?[a-z\d~-][a-z\d._~-]*$/
 

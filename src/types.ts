@@ -57,6 +57,8 @@ export interface KeyPlace {
 export interface Frontmatter {
   values: Partial<DeckConfig>
   places: Partial<Record<keyof DeckConfig, KeyPlace>>
+  /** Where each key of the `reveal:` map was written. */
+  revealPlaces: Record<string, KeyPlace>
 }
 
 declare module 'mdast' {

@@ -66,7 +66,7 @@ describe('diapo dev', () => {
 
   before(async () => {
     dev = await startDev()
-    browser = await launchBrowser(findBrowser())
+    browser = await launchBrowser(findBrowser(), { loopback: true })
     page = await browser.browser.newPage()
     await page.setViewport({ width: 1280, height: 720 })
     await page.goto(`${dev.url}#/3`, { waitUntil: 'load' })
@@ -276,7 +276,7 @@ test('diapo dev reads diapo.config.json again when it changes: a broken one show
   const dir = await tempDir()
   await writeFile(path.join(dir, 'deck.md'), '## Hola\n\nTexto.\n')
   const { child, url } = await serveDev('deck.md', dir)
-  const browser = await launchBrowser(findBrowser())
+  const browser = await launchBrowser(findBrowser(), { loopback: true })
   try {
     const page = await browser.browser.newPage()
     await page.goto(url, { waitUntil: 'load' })
@@ -298,7 +298,7 @@ describe('diapo dev on a deck broken from the start', () => {
     const good = '## Hola\n\nYa funciona.\n'
     await writeFile(deck, '## Hola\n\n![falta](falta.png)\n')
     const { child, url } = await serveDev(deck)
-    const browser = await launchBrowser(findBrowser())
+    const browser = await launchBrowser(findBrowser(), { loopback: true })
     try {
       const page = await browser.browser.newPage()
       await page.goto(url, { waitUntil: 'load' })
