@@ -487,7 +487,10 @@ export class BrowserSession {
     this.#running = undefined
     const origin = this.#origin
     this.#origin = undefined
-    void origin?.then((server) => server.close(), () => {})
+    void origin?.then(
+      (server) => server.close(),
+      () => {},
+    )
     if (running) {
       this.#closing = (async () => {
         await (await running.catch(() => undefined))?.close()

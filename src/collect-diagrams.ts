@@ -30,7 +30,9 @@ export function collectDiagrams(options: CollectDiagramsOptions) {
       }
     })
     const diagrams: DiagramSource[] = (file.data.diagrams ??= [])
-    const sources = await Promise.all(found.map(({ node }) => (node.type === 'code' ? fenced(node, file) : referenced(node, file, options.files))))
+    const sources = await Promise.all(
+      found.map(({ node }) => (node.type === 'code' ? fenced(node, file) : referenced(node, file, options.files))),
+    )
     for (const [position, { node, index, parent }] of found.entries()) {
       const diagram = sources[position]
       if (diagram) diagrams.push(diagram)

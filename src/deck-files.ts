@@ -68,7 +68,9 @@ export class DeckFiles {
   /** What to tell the author of a path that leads outside the deck, to `file` (where a link inside points). */
   explain(written: string, file: string): string {
     const folders = this.roots.map((root) => path.relative(process.cwd(), root) || '.').join(', ')
-    const allow = this.#safe ? ' (with --safe no other folder can be allowed)' : `, or allow its folder with --allow-path ${path.dirname(file)}`
+    const allow = this.#safe
+      ? ' (with --safe no other folder can be allowed)'
+      : `, or allow its folder with --allow-path ${path.dirname(file)}`
     const to = written === file ? '' : ` (${file})`
     return `\`${written}\`${to} is outside the deck's folder (${folders}): diapo reads no file outside it; copy the file into the folder${allow}`
   }

@@ -60,9 +60,15 @@ export function localImages(options: LocalImagesOptions) {
             content = await readFile(source)
           } catch (error) {
             const code = (error as NodeJS.ErrnoException).code
-            const why = code === 'ENOENT' ? 'not found' : code === 'EISDIR' ? 'is a folder, not a file' : `cannot be read (${code ?? String(error)})`
+            const why =
+              code === 'ENOENT' ? 'not found' : code === 'EISDIR' ? 'is a folder, not a file' : `cannot be read (${code ?? String(error)})`
             const shown = path.relative(process.cwd(), source) || source
-            return void fail(file, `${kind} \`${url}\` ${why}: looked for ${shown}; the path is relative to this Markdown file`, node, 'missing-image')
+            return void fail(
+              file,
+              `${kind} \`${url}\` ${why}: looked for ${shown}; the path is relative to this Markdown file`,
+              node,
+              'missing-image',
+            )
           }
           const format = imageFormats[path.extname(source).toLowerCase()]
           if (format && (kind === 'Image' || kind === 'Poster image' || kind === 'Background image') && !format.test(content)) {

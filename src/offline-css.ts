@@ -22,7 +22,9 @@ export function withoutRemoteUrls(text: string): { text: string; remote: string[
   const remote: string[] = []
   const cleaned = text
     .replace(remoteImport, (whole: string, _quote: string, target: string) => (isRemoteUrl(target) ? (remote.push(target), '') : whole))
-    .replace(urlFunction, (whole: string, _quote: string, target: string) => (isRemoteUrl(target) ? (remote.push(target), offlineUrl) : whole))
+    .replace(urlFunction, (whole: string, _quote: string, target: string) =>
+      isRemoteUrl(target) ? (remote.push(target), offlineUrl) : whole,
+    )
     .replace(svgHref, (whole: string, start: string, value: string) => {
       const target = value.slice(1, -1).replace(/&amp;/g, '&')
       return isRemoteUrl(target) ? (remote.push(target), start) : whole

@@ -45,9 +45,15 @@ export function rawHtmlWarnings(options: { safe?: boolean | undefined } = {}) {
         warn(file, `A \`${scheme(node.url)}\` link runs code when clicked; ${fate}`, node, 'raw-script')
       } else if (node.type === 'containerDirective' || node.type === 'leafDirective' || node.type === 'textDirective') {
         for (const [key, value] of Object.entries(node.attributes ?? {})) {
-          if (/^on/i.test(key)) warn(file, `The attribute \`${key}\` of \`${node.name}\` runs code in the deck; ${fate}`, node, 'raw-script')
+          if (/^on/i.test(key))
+            warn(file, `The attribute \`${key}\` of \`${node.name}\` runs code in the deck; ${fate}`, node, 'raw-script')
           else if (value && isScriptUrl(value))
-            warn(file, `The attribute \`${key}\` of \`${node.name}\` is a \`${scheme(value)}\` URL, which runs code; ${fate}`, node, 'raw-script')
+            warn(
+              file,
+              `The attribute \`${key}\` of \`${node.name}\` is a \`${scheme(value)}\` URL, which runs code; ${fate}`,
+              node,
+              'raw-script',
+            )
         }
       }
     })
@@ -61,7 +67,7 @@ export function rawHtmlWarnings(options: { safe?: boolean | undefined } = {}) {
  * `image`, an SVG `data:` URL is allowed: shown as an image, it runs nothing.
  */
 export function isScriptUrl(url: string, options: { image?: boolean } = {}): boolean {
-  const bare = url.replace(/[\u0000-\u0020]+/g, '').toLowerCase()
+  const bare = withoutControls(url).toLowerCase()
   if (/^(?:javascript|vbscript):/.test(bare)) return true
   if (!bare.startsWith('data:')) return false
   const type = /^data:([^;,]*)/.exec(bare)?.[1] ?? ''
@@ -70,7 +76,12 @@ export function isScriptUrl(url: string, options: { image?: boolean } = {}): boo
 }
 
 function scheme(url: string): string {
-  return url.replace(/[\u0000-\u0020]+/g, '').split(':')[0]!.toLowerCase() + ':'
+  return withoutControls(url).split(':')[0]!.toLowerCase() + ':'
+}
+
+/** `text` without the spaces and control characters (U+0000–U+0020) a browser skips in a URL. */
+function withoutControls(text: string): string {
+  return [...text].filter((char) => char.charCodeAt(0) > 0x20).join('')
 }
 
 /**

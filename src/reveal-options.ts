@@ -89,14 +89,28 @@ export function revealOptions(
     const place = places[key]
     const plain = plainOptions.has(key) && ['boolean', 'number', 'string'].includes(typeof value) && !hasUrl(value)
     if (safe && !plain) {
-      const why = codeOptions.has(key) ? 'it loads and runs scripts' : hasUrl(value) ? 'it names a URL' : 'it is not one of the plain settings --safe keeps'
+      const why = codeOptions.has(key)
+        ? 'it loads and runs scripts'
+        : hasUrl(value)
+          ? 'it names a URL'
+          : 'it is not one of the plain settings --safe keeps'
       warn(file, `\`reveal.${key}\` is dropped with --safe: ${why}`, place, 'safe')
       continue
     }
     if (codeOptions.has(key)) {
-      warn(file, `\`reveal.${key}\` loads and runs scripts in every browser that opens the deck; build with --safe to drop it`, place, 'raw-script')
+      warn(
+        file,
+        `\`reveal.${key}\` loads and runs scripts in every browser that opens the deck; build with --safe to drop it`,
+        place,
+        'raw-script',
+      )
     } else if (hasRemoteUrl(value)) {
-      warn(file, `\`reveal.${key}\` names a file on the web: the deck needs the network for it; build with --safe to drop it`, place, 'remote-resource')
+      warn(
+        file,
+        `\`reveal.${key}\` names a file on the web: the deck needs the network for it; build with --safe to drop it`,
+        place,
+        'remote-resource',
+      )
     }
     kept[key] = value
   }
