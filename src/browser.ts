@@ -12,10 +12,10 @@ import { accessSync, constants, rmSync, statSync } from 'node:fs'
 import { mkdir, mkdtemp, rm } from 'node:fs/promises'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import os from 'node:os'
 import path from 'node:path'
 import type { Browser, ConnectionTransport, ConnectOptions, Page } from 'puppeteer-core'
 import { untilDone } from './cleanup.ts'
+import { groupMembers, owner, processesUsing, sweep, temporaryRoot, waitSync } from './folders.ts'
 import { EnvironmentError } from './errors.ts'
 
 /** A browser executable, and which rule of the finder chose it. */
@@ -230,7 +230,12 @@ export async function launchBrowser(
   } = {},
 ): Promise<RunningBrowser> {
   const timeout = options.timeout ?? 30_000
-  const profile = await mkdtemp(path.join(profileParent(), 'diapo-chromium-'))
+  const parent = await profileParent()
+  // What a killed diapo left: its browser's processes, then their profile.
+  await sweep(parent, profilePrefix, (folder) => {
+    for (const pid of processesUsing(`--user-data-dir=${folder}`)) killGroup(pid)
+  })
+  const profile = await mkdtemp(path.join(parent, `${profilePrefix}${owner}-`))
   // `<-loopback>`: loopback goes through the (missing) proxy too, but for diapo's own server.
   const bypass = options.loopback ? [] : ['<-loopback>', ...(options.origin ? [`127.0.0.1:${options.origin.port}`] : [])]
   const args = [...chromiumFlags, `--proxy-bypass-list=${bypass.join(';')}`, `--user-data-dir=${profile}`, '--remote-debugging-pipe']
@@ -248,13 +253,17 @@ export async function launchBrowser(
   const kill = () => {
     if (child.pid && child.exitCode === null && child.signalCode === null) killGroup(child.pid)
   }
+  // The profile goes once every process of the browser is: one still running would write into it again.
+  const gone = () => !child.pid || groupMembers(child.pid).length === 0
   const done = untilDone(() => {
     kill()
+    waitSync(gone, 2000)
     rmSync(profile, { recursive: true, force: true })
   })
   const end = async () => {
     kill()
     done()
+    for (let waited = 0; !gone() && waited < 2000; waited += 5) await new Promise((resolve) => setTimeout(resolve, 5))
     await rm(profile, { recursive: true, force: true, maxRetries: 3 }).catch(() => {})
   }
   let browser: Browser
@@ -309,16 +318,19 @@ export async function launchBrowser(
  * syncs ~230 files to disk while it makes one, which costs ~0.09 s a build
  * where the temporary folder is on disk, and nothing in memory.
  */
-export function profileParent(): string {
-  if (process.env.TMPDIR) return os.tmpdir()
+export async function profileParent(): Promise<string> {
+  if (process.env.TMPDIR) return temporaryRoot()
   try {
     accessSync('/dev/shm', constants.W_OK)
     if (statSync('/dev/shm').isDirectory()) return '/dev/shm'
   } catch {
     // No memory-backed folder here.
   }
-  return os.tmpdir()
+  return temporaryRoot()
 }
+
+/** How a browser profile's name starts; the owner (see `folders.ts`) follows. */
+const profilePrefix = 'diapo-chromium-'
 
 /**
  * Watch `child` while it starts: `failed` rejects if it exits, cannot be run,

@@ -147,8 +147,16 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
   const pdf = options.pdf === false ? undefined : (options.pdf ?? {})
   const deckFiles = deckFilesOf(input, options)
   const files = await readInput(input, deckFiles)
+  // The caches are best effort: one that cannot be written is a warning, once, and the build goes on.
+  const caches: DiskCache[] = []
+  const messages = () => {
+    for (const cache of caches.splice(0)) {
+      if (cache.problem) warn(files[0]!, `The cache ${cache.problem}; built without it, which is slower`, undefined, 'cache')
+    }
+    return withDiagramFiles(files)
+  }
   const failed = (): BuildResult => ({
-    files: withDiagramFiles(files),
+    files: messages(),
     ok: false,
     slideCount: 0,
     html: undefined,
@@ -177,6 +185,8 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
   // Diagrams missing from the cache are drawn while the slides are made: the browser boots meanwhile.
   const cacheDir = options.cacheDir ?? defaultCacheDir()
   const cache = new DiskCache(cacheDir)
+  const fitsCache = new DiskCache(cacheDir, 'fits')
+  caches.push(cache, fitsCache)
   const plan = await planDiagrams(
     files.flatMap((file) => file.data.diagrams ?? []),
     theme,
@@ -194,7 +204,7 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
   printTab?.catch(() => {})
   const parsed = measure ? trees.map((tree) => structuredClone(tree)) : []
   // Slides an earlier build made to fit are fitted the same way, browser or not.
-  const fits = new SlideFits(new DiskCache(cacheDir, 'fits'), [theme.output, config.reveal])
+  const fits = new SlideFits(fitsCache, [theme.output, config.reveal])
   const slides = slideStages(config, await fits.fromCache(), { safe: options.safe, files: deckFiles })
   const slideTrees: HastRoot[] = []
   for (const [index, tree] of trees.entries()) {
@@ -268,7 +278,7 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
       container ? { ...first.document, children: withoutSlides(first.document.children, container) } : first.document,
     )
     return {
-      files: withDiagramFiles(files),
+      files: messages(),
       ok: true,
       slideCount,
       html: undefined,
@@ -345,7 +355,7 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
   reportPrinting(printed, slideList, files)
 
   return {
-    files: withDiagramFiles(files),
+    files: messages(),
     ok: true,
     slideCount,
     html: path.join(outDir, 'index.html'),

@@ -7,9 +7,10 @@
  */
 import { createHash, randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
+import { readdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
+import { makeDirectory, owner, ownerGone } from './folders.ts'
 
 /** What an entry holds: the value (an SVG, a fit as JSON), and a checksum of it. */
 interface Entry {
@@ -32,9 +33,15 @@ export function cacheKey(parts: unknown[]): string {
   return createHash('sha256').update(JSON.stringify(parts)).digest('hex')
 }
 
-/** An on-disk store of text values by key, in one folder of the cache: `diagrams/`, `fits/`. */
+/**
+ * An on-disk store of text values by key, in one folder of the cache:
+ * `diagrams/`, `fits/`. It is best effort: a cache that cannot be read or
+ * written costs time, never the build; {@link problem} says why, once.
+ */
 export class DiskCache {
   readonly dir: string
+  /** Why the cache could not be written, the first time it could not: for a warning. */
+  problem: string | undefined
 
   constructor(dir: string, folder: 'diagrams' | 'fits' = 'diagrams') {
     this.dir = path.join(dir, folder)
@@ -43,6 +50,11 @@ export class DiskCache {
   /** The keys stored, read at once: so that looking up many absent keys costs no file access each. */
   async keys(): Promise<Set<string>> {
     const names = await readdir(this.dir).catch(() => [])
+    // What a killed build was writing: its owner is gone.
+    for (const name of names) {
+      const writer = /\.json\.([0-9a-f]{6}-\d+-)[0-9a-f]+\.tmp$/.exec(name)
+      if (writer && ownerGone(writer[1]!)) void rm(path.join(this.dir, name), { force: true }).catch(() => {})
+    }
     return new Set(names.filter((name) => name.endsWith('.json')).map((name) => name.slice(0, -'.json'.length)))
   }
 
@@ -56,21 +68,22 @@ export class DiskCache {
     } catch {
       // Damaged: fall through and let it be rendered again.
     }
-    await rm(this.file(key), { force: true })
+    await rm(this.file(key), { force: true }).catch(() => {})
     return undefined
   }
 
   /** Store `value` under `key`: written beside, then renamed into place. */
   async set(key: string, value: string): Promise<void> {
-    await mkdir(this.dir, { recursive: true })
+    if (this.problem) return
     const entry: Entry = { key, sha256: sha256(value), value }
-    const temporary = `${this.file(key)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`
+    const temporary = `${this.file(key)}.${owner}-${randomBytes(4).toString('hex')}.tmp`
     try {
+      await makeDirectory(this.dir)
       await writeFile(temporary, JSON.stringify(entry))
       await rename(temporary, this.file(key))
-    } catch {
-      // A cache that cannot be written costs time, not correctness.
-      await rm(temporary, { force: true })
+    } catch (error) {
+      this.problem ??= `${this.dir} cannot be written (${(error as Error).message.split('\n')[0]})`
+      await rm(temporary, { force: true }).catch(() => {})
     }
   }
 

@@ -5,6 +5,7 @@
  * Commands are imported on demand, so `--help` and `--version` are instant.
  */
 import os from 'node:os'
+import { interruptNote, undoAll } from './cleanup.ts'
 import { DiapoError, ExitCode, UsageError } from './errors.ts'
 
 /** A sub-command: its help text and how to load it. */
@@ -169,15 +170,14 @@ async function main(argv: string[]): Promise<number> {
   return module.run(args)
 }
 
-// Ctrl-C or a kill: end every browser and remove every half-written output before going.
+// Ctrl-C or a kill: end every browser and remove every half-written output before going, at once:
+// the build goes on meanwhile, and must not get to make anything more.
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   process.once(signal, () => {
-    void import('./cleanup.ts').then(({ undoAll, interruptNote }) => {
-      undoAll()
-      process.stderr.write(`\ndiapo: interrupted (${signal}); ${interruptNote()}\n`)
-      // The shell's convention: 128 + the signal's number.
-      process.exit(128 + os.constants.signals[signal])
-    })
+    undoAll()
+    process.stderr.write(`\ndiapo: interrupted (${signal}); ${interruptNote()}\n`)
+    // The shell's convention: 128 + the signal's number.
+    process.exit(128 + os.constants.signals[signal])
   })
 }
 

@@ -10,13 +10,14 @@
  * it, on A4 or Letter. The page may read the deck's own files, nothing else.
  */
 import { rmSync } from 'node:fs'
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
+import { readFile, rename, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { HTTPRequest, Page } from 'puppeteer-core'
 import { withTimeout, type BrowserSession, type Log } from './browser.ts'
 import { untilDone } from './cleanup.ts'
 import { DiapoError, EnvironmentError } from './errors.ts'
+import { makeDirectory, owner, sweep } from './folders.ts'
 import { measureSlides, type Layout } from './measure-slides.ts'
 import { packageRoot } from './packages.ts'
 import { finishPdf, type PdfMetadata } from './pdf-metadata.ts'
@@ -199,7 +200,11 @@ export async function exportPdf(session: BrowserSession, options: PdfOptions): P
     return result
   } catch (error) {
     if (error instanceof DiapoError) throw error
-    throw new EnvironmentError(`The browser failed while printing the PDF: ${(error as Error).message.split('\n')[0]}`, { cause: error })
+    const message = (error as Error).message.split('\n')[0]
+    // The file system failed (the deck's folder, a PDF), not the browser.
+    if ((error as NodeJS.ErrnoException).syscall)
+      throw new EnvironmentError(`Cannot write while printing the PDF: ${message}`, { cause: error })
+    throw new EnvironmentError(`The browser failed while printing the PDF: ${message}`, { cause: error })
   } finally {
     // Not waited for: nothing depends on it, and a hung browser would not answer (it is killed with the session).
     page?.close().catch(() => {})
@@ -208,7 +213,7 @@ export async function exportPdf(session: BrowserSession, options: PdfOptions): P
 
 /** A PNG of each slide, at the canvas size, as laid out for print. */
 async function screenshotSlides(page: Page, folder: string, timeout: number): Promise<string[]> {
-  await mkdir(folder, { recursive: true })
+  await makeDirectory(folder)
   const boxes = (await withTimeout('the slides to be found', timeout, () =>
     page.evaluate(`(() => {
       const { width, height } = Reveal.getConfig()
@@ -242,7 +247,9 @@ function notesWord(lang: string): string {
 /** Write the PDF beside its place, with its metadata, then move it in: never a half-written file. */
 async function writePdf(file: string, pdf: Uint8Array, metadata: PdfMetadata): Promise<number> {
   const { bytes, pages } = await finishPdf(pdf, metadata)
-  const temporary = `${file}.${process.pid}.tmp`
+  // Named after its owner, so that what a killed run left is swept by the next.
+  await sweep(path.dirname(file), `${path.basename(file)}.`)
+  const temporary = `${file}.${owner}-pdf.tmp`
   const done = untilDone(() => rmSync(temporary, { force: true }))
   try {
     await writeFile(temporary, bytes)

@@ -3,11 +3,13 @@
  * folder beside the output first, which then takes the output's place, so a
  * failed or interrupted build never leaves a half-written deck behind.
  */
-import { existsSync, rmSync } from 'node:fs'
-import { chmod, copyFile, mkdir, mkdtemp, readdir, rename, rm, stat, writeFile } from 'node:fs/promises'
+import { randomBytes } from 'node:crypto'
+import { existsSync, renameSync, rmSync } from 'node:fs'
+import { copyFile, mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { untilDone } from './cleanup.ts'
 import { DiapoError, EnvironmentError } from './errors.ts'
+import { makeDirectory, owner, ownerGone, sweep } from './folders.ts'
 
 /** One file of the output: text or bytes to write, or a file to copy. */
 export type OutputFile = { path: string; content: string | Uint8Array } | { path: string; source: string }
@@ -26,16 +28,14 @@ export async function writeDeck(outDir: string, files: OutputFile[], options: Wr
   const target = path.resolve(outDir)
   await checkReplaceable(target)
   const parent = path.dirname(target)
-  const staging = await attempt(`create a folder in ${parent}`, async () => {
-    await mkdir(parent, { recursive: true })
-    const folder = await mkdtemp(path.join(parent, `.${path.basename(target)}.tmp-`))
-    // mkdtemp makes a private folder; the output is an ordinary one.
-    await chmod(folder, 0o755)
-    return folder
-  })
-
+  const prefix = `.${path.basename(target)}.tmp-`
+  await attempt(`create the folder ${parent}`, () => makeDirectory(parent))
+  await recover(target, prefix)
+  // Named before it is made, and its removal registered: Ctrl-C at any moment leaves nothing.
+  const staging = path.join(parent, `${prefix}${owner}-${randomBytes(4).toString('hex')}`)
   const done = untilDone(() => rmSync(staging, { recursive: true, force: true }))
   try {
+    await attempt(`create a folder in ${parent}`, () => mkdir(staging))
     const folders = new Set(files.map((file) => path.dirname(path.join(staging, file.path))))
     for (const folder of [...folders].sort()) await mkdir(folder, { recursive: true })
     await Promise.all([
@@ -59,7 +59,7 @@ async function checkReplaceable(target: string) {
   const info = await stat(target).catch(() => undefined)
   if (!info) return
   if (!info.isDirectory()) {
-    throw new EnvironmentError(`Output ${target} is a file, not a folder; remove it or choose another folder with --out`)
+    throw new EnvironmentError(`Output ${target} is a file, not a folder; remove it or choose another with --out`)
   }
   const entries = await readdir(target)
   if (entries.length > 0 && !entries.includes(outputMarker)) {
@@ -69,20 +69,89 @@ async function checkReplaceable(target: string) {
   }
 }
 
-/** Put `staging` in place of `target`, keeping the old output until the new one is in. */
-async function swap(staging: string, target: string) {
-  const previous = `${staging}.previous`
-  const hadOutput = existsSync(target)
-  if (hadOutput) await rename(target, previous)
-  try {
-    await rename(staging, target)
-  } catch (error) {
-    if (hadOutput) await rename(previous, target)
-    throw error
-  }
-  if (hadOutput) await rm(previous, { recursive: true, force: true })
+/**
+ * What builds to `target` that were killed left beside it: a staging folder
+ * is removed; the previous output, moved aside for the new one to take its
+ * place, is put back if the new one never arrived.
+ */
+async function recover(target: string, prefix: string) {
+  await sweep(path.dirname(target), prefix, (folder) => {
+    if (folder.endsWith('.previous') && !existsSync(target)) renameSync(folder, target)
+  })
 }
 
+/**
+ * Put `staging` in place of `target`, keeping the old output until the new
+ * one is in. Builds to the same output take turns (see {@link lock}); the
+ * old output is removed after, by name, so a kill then leaves it for the
+ * next build to sweep.
+ */
+async function swap(staging: string, target: string) {
+  const previous = `${staging}.previous`
+  const release = await lock(target)
+  // Interrupted between the two renames: the old output goes back.
+  const restore = untilDone(() => {
+    if (!existsSync(target) && existsSync(previous)) renameSync(previous, target)
+  })
+  let hadOutput = false
+  try {
+    hadOutput = existsSync(target)
+    if (hadOutput) await rename(target, previous)
+    try {
+      await rename(staging, target)
+    } catch (error) {
+      if (hadOutput) await rename(previous, target)
+      throw error
+    }
+  } finally {
+    restore()
+    release()
+  }
+  if (hadOutput) {
+    const removing = untilDone(() => rmSync(previous, { recursive: true, force: true }))
+    await rm(previous, { recursive: true, force: true })
+    removing()
+  }
+}
+
+/** How long a build waits for another one writing the same output before it says so. */
+const lockWait = 60_000
+
+/**
+ * Take the output's lock: a folder beside it, made atomically, holding a
+ * file named after its owner. A lock whose owner is gone is taken over.
+ */
+async function lock(target: string): Promise<() => void> {
+  const folder = path.join(path.dirname(target), `.${path.basename(target)}.lock`)
+  const started = performance.now()
+  for (;;) {
+    try {
+      await mkdir(folder)
+      const unlock = () => rmSync(folder, { recursive: true, force: true })
+      const registered = untilDone(unlock)
+      await writeFile(path.join(folder, `${owner}-lock`), '')
+      return () => {
+        registered()
+        unlock()
+      }
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+    }
+    const holders = await readdir(folder).catch(() => [] as string[])
+    // Empty for long: its maker was killed between making it and naming itself.
+    const abandoned = holders.length === 0 && Date.now() - ((await stat(folder).catch(() => undefined))?.mtimeMs ?? Date.now()) > 5000
+    if (abandoned || (holders.length > 0 && holders.every((name) => ownerGone(name)))) {
+      await rm(folder, { recursive: true, force: true })
+      continue
+    }
+    if (performance.now() - started > lockWait) {
+      throw new EnvironmentError(
+        `Another diapo has been writing ${target} for ${lockWait / 1000} s; wait for it, or remove ${folder} if no build is running`,
+      )
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+}
 async function attempt<T>(what: string, action: () => Promise<T>): Promise<T> {
   try {
     return await action()

@@ -187,8 +187,8 @@ describe('builds side by side, and the diagram cache', () => {
       assert.ok(existsSync(running.profile))
       await running.close()
       assert.ok(!existsSync(running.profile))
-      process.env.TMPDIR = path.join(await tempDir(), 'tmp')
-      assert.equal(profileParent(), process.env.TMPDIR)
+      process.env.TMPDIR = await tempDir()
+      assert.equal(await profileParent(), process.env.TMPDIR)
     } finally {
       if (tmpdir === undefined) delete process.env.TMPDIR
       else process.env.TMPDIR = tmpdir

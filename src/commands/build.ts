@@ -2,12 +2,11 @@
  * `diapo build`: Markdown → reveal.js deck and its PDF in the output folder.
  * `diapo pdf` (see `pdf.ts`) shares this code and writes only the PDF.
  */
-import { mkdir, mkdtemp, rm } from 'node:fs/promises'
-import os from 'node:os'
 import path from 'node:path'
 import { BrowserSession, findBrowser } from '../browser.ts'
 import type { BuildResult, PdfSettings } from '../build.ts'
-import { ExitCode, UsageError } from '../errors.ts'
+import { EnvironmentError, ExitCode, UsageError } from '../errors.ts'
+import { makeDirectory, scratchFolder } from '../folders.ts'
 import { countMessages, formatMessages } from '../report.ts'
 import { browserOptions, deckAccess, readCommandLine, timeoutOption } from './options.ts'
 import { readUserConfig } from '../user-config.ts'
@@ -46,16 +45,19 @@ export async function runBuild(args: string[], mode: 'build' | 'pdf'): Promise<n
   const { buildDeck } = await import('../build.ts')
 
   // `diapo pdf` builds the deck in a folder of its own, prints it, and keeps only the PDF.
-  const scratch = mode === 'pdf' ? await mkdtemp(path.join(os.tmpdir(), 'diapo-pdf-')) : undefined
+  const scratch = mode === 'pdf' ? await scratchFolder('diapo-pdf-') : undefined
   // Without --out, `diapo pdf` puts the PDF where `build` would: dist/<title>.pdf.
   const pdfDir = scratch && !values.out ? path.resolve('dist') : undefined
-  if (pdfDir) await mkdir(pdfDir, { recursive: true })
+  if (pdfDir)
+    await makeDirectory(pdfDir).catch((error: Error) => {
+      throw new EnvironmentError(`Cannot create the folder ${pdfDir}: ${error.message}`)
+    })
   let result: BuildResult
   try {
     result = await buildDeck({
       session,
       input,
-      outDir: scratch ? path.join(scratch, 'deck') : values.out,
+      outDir: scratch ? path.join(scratch.path, 'deck') : values.out,
       pdfFile: scratch && values.out ? path.resolve(values.out) : undefined,
       pdfDir,
       theme: values.theme,
@@ -71,7 +73,7 @@ export async function runBuild(args: string[], mode: 'build' | 'pdf'): Promise<n
     })
   } finally {
     await session.close()
-    if (scratch) await rm(scratch, { recursive: true, force: true })
+    await scratch?.remove()
   }
 
   const { errors, warnings } = countMessages(result.files)

@@ -4,11 +4,10 @@
  * too small to read, too faint, or empty: `file:line:col  warning  Slide N:
  * message  rule`. Nothing is written, except screenshots when asked for.
  */
-import { mkdtemp, rm } from 'node:fs/promises'
-import os from 'node:os'
 import path from 'node:path'
 import { BrowserSession, findBrowser } from '../browser.ts'
 import { ExitCode } from '../errors.ts'
+import { scratchFolder } from '../folders.ts'
 import { countMessages, formatMessages } from '../report.ts'
 import { readUserConfig } from '../user-config.ts'
 import { browserOptions, deckAccess, readCommandLine, timeoutOption } from './options.ts'
@@ -25,13 +24,13 @@ export async function run(args: string[]): Promise<number> {
   const session = new BrowserSession({ flag: values.browser, config: config.browser, timeout })
   session.get().catch(() => {})
   const { buildDeck } = await import('../build.ts')
-  const scratch = await mkdtemp(path.join(os.tmpdir(), 'diapo-check-'))
+  const scratch = await scratchFolder('diapo-check-')
   let result
   try {
     result = await buildDeck({
       session,
       input,
-      outDir: path.join(scratch, 'deck'),
+      outDir: path.join(scratch.path, 'deck'),
       theme: values.theme,
       safe: values.safe,
       ...deckAccess(values, config),
@@ -44,7 +43,7 @@ export async function run(args: string[]): Promise<number> {
     })
   } finally {
     await session.close()
-    await rm(scratch, { recursive: true, force: true })
+    await scratch.remove()
   }
 
   const { errors, warnings } = countMessages(result.files)
