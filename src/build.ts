@@ -172,7 +172,7 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
   const parser = parseStages(deckFiles)
   const trees: MdastRoot[] = []
   for (const file of files) {
-    const tree = parseMarkdown(parser, file, options.parseCache)
+    const tree = parseMarkdown(parser, file, { cache: options.parseCache })
     await parser.run(tree, file)
     trees.push(tree)
   }

@@ -1,19 +1,29 @@
 /**
- * Stage: Markdown text → syntax tree; for the dev server, a heading section
- * at a time.
+ * Stage: Markdown text → syntax tree, a part of the file at a time.
  *
- * Parsing costs ~1 ms a slide, and an edit changes one section. So, with a
- * cache that lives from build to build, the text is cut before each heading
- * that starts a line outside any code fence, container directive, HTML
- * block or frontmatter — where a heading always starts a new block, so the
- * parts parse exactly as the whole would — and each part is taken from the
- * cache (or parsed, when its text is new), moved to its place in the file,
- * and joined. A file with link or footnote definitions, which any part may
- * refer to, is parsed whole.
+ * micromark's work grows with the square of a document's size where it
+ * has containers (lists, quotes, notes blocks): a 5,000-slide file took
+ * 8 s to parse whole, and 0.8 s in parts. So the text is cut where a part
+ * parses exactly as the whole would — before a heading, after a thematic
+ * break, before a paragraph or quote that follows a blank line at the
+ * left margin — never inside a code fence, container directive, HTML
+ * block or frontmatter; the cuts are joined into parts of about
+ * {@link partSize} bytes, and each part is parsed on its own, moved to its
+ * place in the file, and joined.
+ *
+ * Link and footnote definitions may be used from any part: when a file has
+ * some, each part that could use one is parsed again with stand-ins for
+ * every label the file defines, which are then taken out.
+ *
+ * With a cache that lives from build to build (`diapo dev`), a part whose
+ * text is unchanged is not parsed again: an edit re-parses only its part.
  */
-import type { Root } from 'mdast'
+import type { Root, RootContent } from 'mdast'
 import type { Point, Position } from 'unist'
 import type { VFile } from 'vfile'
+
+/** About how long a part is, in characters: long enough that parsing's fixed cost is small, short enough to stay linear. */
+export const partSize = 512
 
 /** Parsed parts by their text, kept between builds by the dev server. */
 export class ParseCache {
@@ -38,96 +48,287 @@ export class ParseCache {
 }
 
 /** A part of the text: where it starts, as offset and line. */
-interface Part {
+export interface Part {
   text: string
   offset: number
   line: number
+  /** The last part, when the file ends inside a code fence, HTML block, directive or frontmatter. */
+  open?: boolean
 }
 
-/** Parse `file` with `processor`'s parser (no transforms run). */
-export function parseMarkdown(processor: { parse(file: VFile | string): Root }, file: VFile, cache?: ParseCache): Root {
-  // Parsed part by part, a file costs as much as whole (~1 ms a slide): it pays only when parts are kept.
-  if (!cache) return processor.parse(file)
+type Parser = { parse(file: VFile | string): Root }
+
+/** Options of {@link parseMarkdown}. */
+export interface ParseOptions {
+  /** Parts kept from an earlier parse (`diapo dev`). */
+  cache?: ParseCache | undefined
+  /** About how long a part is. Default: {@link partSize}. */
+  partSize?: number
+}
+
+/** Parse `file` with `processor`'s parser (no transforms run), part by part. */
+export function parseMarkdown(processor: Parser, file: VFile, options: ParseOptions = {}): Root {
+  const { cache } = options
   const text = String(file.value)
-  const parts = splitAtHeadings(text)
-  if (parts.length < 2) return processor.parse(file)
-  const root: Root = { type: 'root', children: [], position: { start: { line: 1, column: 1, offset: 0 }, end: endOf(text) } }
-  for (const part of parts) {
-    let tree = cache?.get(part.text)
-    if (!tree) {
-      tree = processor.parse(part.text)
-      cache?.set(part.text, tree)
+  const parts = splitParts(text, options.partSize)
+  if (parts.length < 2) return cache ? parseCached(processor, text, cache) : processor.parse(file)
+  const parse = (source: string) => (cache ? structuredClone(parseCached(processor, source, cache)) : processor.parse(source))
+  let trees = parts.map((part) => parse(part.text))
+  // The cuts are found by reading lines, not by parsing: where a part's parse shows that a code
+  // fence, an HTML block or a directive reached past its end, the cut was not safe, and the two
+  // parts are parsed as one.
+  for (let index = 0; index < parts.length - 1;) {
+    if (!endsOpen(trees[index]!, parts[index]!.text)) {
+      index++
+      continue
     }
-    root.children.push(...moved(tree, part).children)
+    const [first, second] = [parts[index]!, parts[index + 1]!]
+    const joined: Part = { text: first.text + second.text, offset: first.offset, line: first.line, ...(second.open ? { open: true } : {}) }
+    parts.splice(index, 2, joined)
+    trees.splice(index, 2, parse(joined.text))
+  }
+  // A definition in one part may be used in another: parse those again, knowing every label. The
+  // stand-ins go after the first part (which may start with frontmatter) and before the others (the
+  // last may end inside a code fence, where they would become its text); a part starts afresh, so
+  // they change nothing else.
+  const { labels, inDirective } = definedLabels(trees)
+  // A reference sees a definition inside a container directive only if it comes after it: no
+  // stand-in can say that, so such a file is parsed whole.
+  if (inDirective) return cache ? parseCached(processor, text, cache) : processor.parse(file)
+  if (labels.length > 0) {
+    // A blank line after each, or a footnote's text would take the next line in as its own; and a
+    // thematic break before the part, which may start with an indented line, as after a cut there.
+    const standIns = `${labels.join('\n\n')}\n\n***\n`
+    const standInLines = standIns.split('\n').length - 1
+    trees = trees.map((tree, index) => {
+      const part = parts[index]!
+      if (!part.text.includes('[')) return tree
+      if (index === 0) {
+        const again = parse(`${part.text}\n\n${labels.join('\n\n')}\n`)
+        again.children = again.children.filter((node) => (node.position?.start.offset ?? 0) < part.text.length)
+        return again
+      }
+      const again = parse(standIns + part.text)
+      again.children = again.children.filter((node) => (node.position?.start.offset ?? 0) >= standIns.length)
+      // Its positions count from the stand-ins: move them back by as much.
+      parts[index] = { ...part, offset: part.offset - standIns.length, line: part.line - standInLines }
+      return again
+    })
+  }
+  const root: Root = { type: 'root', children: [], position: { start: { line: 1, column: 1, offset: 0 }, end: endOf(text) } }
+  for (const [index, tree] of trees.entries()) {
+    const part = parts[index]!
+    for (const node of tree.children) root.children.push(moved(node, part))
   }
   return root
 }
 
-/** A copy of `value` (a tree kept in the cache, never handed out) with its positions moved to where `part` starts. */
-function moved<T>(value: T, part: Part): T {
-  if (Array.isArray(value)) return value.map((item: unknown) => moved(item, part)) as T
-  if (value === null || typeof value !== 'object') return value
-  const copy: Record<string, unknown> = {}
-  for (const [key, item] of Object.entries(value)) {
-    copy[key] = key === 'position' ? movedPosition(item as Position | undefined, part) : moved(item, part)
+/**
+ * Whether the last block of a part's tree (or the last block inside it, at
+ * any depth) is a code fence, HTML block or container directive that the
+ * part's end cut off rather than its own closing line.
+ */
+function endsOpen(tree: Root, text: string): boolean {
+  const source = (node: RootContent) => text.slice(node.position?.start.offset ?? 0, node.position?.end.offset ?? 0)
+  const lastLine = (value: string) => (value.split('\n').at(-1) ?? '').replace(/^[ \t>]*/, '')
+  let node: RootContent | undefined = tree.children.at(-1)
+  const top = node
+  while (node) {
+    if (node.type === 'code') {
+      const fence = /^(`{3,}|~{3,})/.exec(source(node))
+      if (fence) {
+        const closing = new RegExp(`^${fence[1]![0] === '`' ? '`' : '~'}{${fence[1]!.length},}\\s*$`)
+        if (!source(node).includes('\n') || !closing.test(lastLine(source(node)))) return true
+      }
+    } else if (node.type === 'html') {
+      const unclosed: Array<[RegExp, string]> = [
+        [/^<!--/, '-->'],
+        [/^<\?/, '?>'],
+        [/^<!\[CDATA\[/, ']]>'],
+        [/^<![a-z]/i, '>'],
+      ]
+      const value = node.value.trimStart()
+      const raw = /^<(script|pre|style|textarea)(?:[\s>]|$)/i.exec(value)
+      if (raw && !new RegExp(`</${raw[1]}>`, 'i').test(value)) return true
+      for (const [start, end] of unclosed) if (start.test(value) && !value.slice(2).includes(end)) return true
+      // The others end at a blank line: a part cut at a heading or a thematic break has none before it.
+      const endsAtBlank = !raw && !unclosed.some(([start]) => start.test(value))
+      if (endsAtBlank && node === top && !/\n[ \t]*\n$/.test(text)) return true
+    } else if (node.type === 'containerDirective') {
+      const opening = /^:{3,}/.exec(source(node))?.[0].length ?? 3
+      const closing = /^(:{3,})\s*$/.exec(lastLine(source(node)))
+      const child = node.children.at(-1)
+      const ownLine = !child || (child.position?.end.offset ?? 0) < (node.position?.end.offset ?? 0)
+      if (!closing || closing[1]!.length < opening || !ownLine) return true
+    }
+    node = 'children' in node ? (node.children.at(-1) as RootContent | undefined) : undefined
   }
-  return copy as T
+  return false
 }
 
-function movedPosition(position: Position | undefined, part: Part): Position | undefined {
-  if (!position) return position
+function parseCached(processor: Parser, text: string, cache: ParseCache): Root {
+  let tree = cache.get(text)
+  if (!tree) {
+    tree = processor.parse(text)
+    cache.set(text, tree)
+  }
+  return tree
+}
+
+/**
+ * A definition for each label the trees define (`[label]: …`, `[^label]: …`),
+ * which a part may refer to; and whether one is inside a container directive.
+ */
+function definedLabels(trees: Root[]): { labels: string[]; inDirective: boolean } {
+  const labels = new Set<string>()
+  let inDirective = false
+  const visit = (nodes: RootContent[], directive: boolean) => {
+    for (const node of nodes) {
+      if (node.type === 'definition') labels.add(`[${node.label ?? node.identifier}]: #`)
+      else if (node.type === 'footnoteDefinition') labels.add(`[^${node.label ?? node.identifier}]: .`)
+      if ((node.type === 'definition' || node.type === 'footnoteDefinition') && directive) inDirective = true
+      if ('children' in node) visit(node.children as RootContent[], directive || node.type === 'containerDirective')
+    }
+  }
+  for (const tree of trees) visit(tree.children, false)
+  return { labels: [...labels], inDirective }
+}
+
+/** `node`, its positions (and its children's) moved to where `part` starts in the file, in place. */
+function moved<T extends object>(node: T, part: Part): T {
+  if (part.offset === 0 && part.line === 1) return node
+  const stack: object[] = [node]
+  while (stack.length > 0) {
+    const current = stack.pop() as { position?: Position; children?: object[] }
+    if (current.position) current.position = movedPosition(current.position, part)
+    if (current.children) stack.push(...current.children)
+  }
+  return node
+}
+
+function movedPosition(position: Position, part: Part): Position {
   const point = ({ line, column, offset }: Point): Point =>
     offset === undefined ? { line: line + part.line - 1, column } : { line: line + part.line - 1, column, offset: offset + part.offset }
   return { start: point(position.start), end: point(position.end) }
 }
 
-/** The text cut before each safe heading; one part when it cannot be cut safely. */
-export function splitAtHeadings(text: string): Part[] {
-  const whole = [{ text, offset: 0, line: 1 }]
-  // Definitions may be used from anywhere in the file: only a whole parse resolves them.
-  if (/^ {0,3}\[[^\]\n]+\]:/m.test(text)) return whole
+/** A thematic break at the left margin: after it, a new block always starts. */
+const thematicBreak = /^(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})$/
+/** What may start a line at the left margin after a blank line and still belong to the block before: a list item. */
+const listMarker = /^(?:[-+*]|\d{1,9}[.)])(?:[ \t]|$)/
+
+/**
+ * The text cut where a part parses as the whole would (see the top of this
+ * file), the cuts joined into parts of about `size` characters; one part
+ * when it cannot be cut.
+ */
+export function splitParts(text: string, size = partSize): Part[] {
   const lines = text.split(/(?<=\n)/)
   const parts: Part[] = []
   let start = 0
   let startLine = 1
   let offset = 0
+  /** Cut before line `index`: always at a slide's start (`always`), else once the part is `size` long. */
+  const cut = (index: number, always: boolean) => {
+    if (offset === start || (!always && offset - start < size)) return
+    parts.push({ text: text.slice(start, offset), offset: start, line: startLine })
+    start = offset
+    startLine = index + 1
+  }
   /** The line that closes the open code fence. */
   let fence: RegExp | undefined
-  let directives = 0
-  let html: 'comment' | 'block' | 'raw' | undefined
+  /** The colons of each open container directive, innermost last. */
+  const directives: number[] = []
+  /** The open HTML block, and what ends it. */
+  let html: RegExp | 'blank' | undefined
   let frontmatter = /^---\r?\n/.test(text)
+  let blankBefore = false
+  /** Whether the line before continues a paragraph: then a lone tag cannot start an HTML block. */
+  let paragraph = false
   for (const [index, line] of lines.entries()) {
     const bare = line.replace(/\r?\n$/, '')
+    const blank = bare.trim() === ''
     if (frontmatter) {
       if (index > 0 && /^(?:---|\.\.\.)\s*$/.test(bare)) frontmatter = false
     } else if (fence) {
       if (fence.test(bare)) fence = undefined
     } else if (html) {
-      if (html === 'block' && bare.trim() === '') html = undefined
-      else if (html === 'comment' && bare.includes('-->')) html = undefined
-      else if (html === 'raw' && /<\/(?:script|pre|style|textarea)>/i.test(bare)) html = undefined
-    } else if (/^ {0,3}(`{3,}|~{3,})/.test(bare)) {
-      const marks = /^ {0,3}(`{3,}|~{3,})/.exec(bare)![1]!
-      fence = new RegExp(`^ {0,3}${marks[0] === '`' ? '`' : '~'}{${marks.length},}\\s*$`)
-    } else if (/^ {0,3}<!--/.test(bare) && !bare.includes('-->')) {
-      html = 'comment'
-    } else if (/^ {0,3}<(?:script|pre|style|textarea)\b/i.test(bare) && !/<\/(?:script|pre|style|textarea)>/i.test(bare)) {
-      html = 'raw'
-    } else if (/^ {0,3}<[/!?a-zA-Z]/.test(bare)) {
-      html = 'block'
-    } else if (/^:{3,}\s*[^\s:]/.test(bare)) {
-      directives++
-    } else if (/^:{3,}\s*$/.test(bare)) {
-      directives = Math.max(0, directives - 1)
-    } else if (/^#{1,6}(?:[ \t]|$)/.test(bare) && directives === 0 && offset > start) {
-      parts.push({ text: text.slice(start, offset), offset: start, line: startLine })
-      start = offset
-      startLine = index + 1
+      if (html === 'blank' ? blank : html.test(bare)) html = undefined
+    } else {
+      // At the left margin, outside every construct that spans blank lines, a block that nothing before it can hold.
+      if (directives.length === 0 && !/^[ \t]/.test(bare)) {
+        if (/^#{1,6}(?:[ \t]|$)/.test(bare)) cut(index, true)
+        else if (blankBefore && !blank && !listMarker.test(bare)) cut(index, false)
+      }
+      const opening = /^ {0,3}(`{3,}|~{3,})/.exec(bare)
+      const colons = /^ {0,3}(:{3,})\s*(\S?)/.exec(bare)
+      if (opening) {
+        const marks = opening[1]!
+        // A backtick fence's info string has no backtick: that line is inline code instead.
+        if (marks[0] === '~' || !bare.slice(opening[0].length).includes('`'))
+          fence = new RegExp(`^ {0,3}${marks[0] === '`' ? '`' : '~'}{${marks.length},}\\s*$`)
+      } else if (colons && colons[2] && colons[2] !== ':') {
+        directives.push(colons[1]!.length)
+      } else if (colons && !colons[2]) {
+        if (directives.length > 0 && colons[1]!.length >= directives.at(-1)!) directives.pop()
+      } else if (htmlEnd(bare, paragraph)) {
+        html = htmlEnd(bare, paragraph)
+      } else if (directives.length === 0 && thematicBreak.test(bare)) {
+        // A slide ends here (or, after a paragraph, a heading does): the next line starts afresh.
+        offset += line.length
+        cut(index + 1, true)
+        blankBefore = false
+        paragraph = false
+        continue
+      }
+      const setext: boolean = paragraph && /^ {0,3}(?:=+|-+)[ \t]*$/.test(bare)
+      const empty = /^ {0,3}(?:>[ \t]*|(?:[-+*]|\d{1,9}[.)])[ \t]*)$/.test(bare)
+      paragraph = !blank && !opening && !colons && !html && !setext && !empty && !/^ {0,3}#{1,6}(?:[ \t]|$)/.test(bare)
     }
+    if (frontmatter || fence || html) paragraph = false
+    blankBefore = blank
     offset += line.length
   }
-  parts.push({ text: text.slice(start), offset: start, line: startLine })
+  const open = frontmatter || fence !== undefined || html !== undefined || directives.length > 0
+  parts.push({ text: text.slice(start), offset: start, line: startLine, ...(open ? { open } : {}) })
   return parts
+}
+
+/** HTML tags that start a block ending at a blank line (CommonMark's kind 6). */
+const blockTags = new Set(
+  (
+    'address article aside base basefont blockquote body caption center col colgroup dd details dialog dir div dl dt fieldset ' +
+    'figcaption figure footer form frame frameset h1 h2 h3 h4 h5 h6 head header hr html iframe legend li link main menu menuitem nav ' +
+    'noframes ol optgroup option p param search section summary table tbody td tfoot th thead title tr track ul'
+  ).split(' '),
+)
+
+/**
+ * What ends the HTML block a line starts (CommonMark's seven kinds):
+ * undefined when the line starts none, or ends it itself. The seventh kind
+ * (any other tag alone on its line) cannot interrupt a paragraph.
+ */
+function htmlEnd(line: string, inParagraph: boolean): RegExp | 'blank' | undefined {
+  const rest = line.replace(/^ {0,3}/, '')
+  if (!rest.startsWith('<')) return undefined
+  const kinds: Array<[RegExp, RegExp]> = [
+    [/^<(?:script|pre|style|textarea)(?:[\s>]|$)/i, /<\/(?:script|pre|style|textarea)>/i],
+    [/^<!--/, /-->/],
+    [/^<\?/, /\?>/],
+    [/^<![a-z]/i, />/],
+    [/^<!\[CDATA\[/, /\]\]>/],
+  ]
+  for (const [start, end] of kinds) {
+    const match = start.exec(rest)
+    if (match) return end.test(rest.slice(match[0].length)) ? undefined : end
+  }
+  const tag = /^<\/?([a-z][a-z\d-]*)(?=[\s/>]|$)/i.exec(rest)
+  if (tag && blockTags.has(tag[1]!.toLowerCase()) && /^<\/?[a-z][a-z\d-]*(?:\s|\/?>|$)/i.test(rest)) return 'blank'
+  if (inParagraph) return undefined
+  // A complete open or closing tag, and nothing after it but spaces.
+  const attribute = String.raw`\s+[a-zA-Z_:][\w.:-]*(?:\s*=\s*(?:[^\s"'=<>\x60]+|'[^']*'|"[^"]*"))?`
+  const complete = new RegExp(String.raw`^(?:<[a-zA-Z][a-zA-Z\d-]*(?:${attribute})*\s*\/?>|<\/[a-zA-Z][a-zA-Z\d-]*\s*>)\s*$`)
+  return complete.test(rest) && !/^<\/?(?:script|style|pre|textarea)\b/i.test(rest) ? 'blank' : undefined
 }
 
 function endOf(text: string) {
