@@ -274,7 +274,8 @@ export async function launchBrowser(
     const connecting = (async () => {
       const { connect, PipeTransport } = await preloadPuppeteer()
       const transport = new PipeTransport(child.stdio[3] as NodeJS.WritableStream, child.stdio[4] as NodeJS.ReadableStream)
-      return connect({ transport, defaultViewport: null, protocolTimeout: 120_000 })
+      // No time limit of puppeteer's own: every call to the browser goes through withTimeout, whose limit follows the work.
+      return connect({ transport, defaultViewport: null, protocolTimeout: 0 })
     })()
     browser = await Promise.race([connecting, watch.failed]).finally(watch.started)
   } catch (error) {
@@ -375,21 +376,59 @@ function killGroup(pid: number) {
  * call to the browser goes through here, so a hung browser ends the command
  * (exit 3) instead of hanging it. `what` may be asked for only then, e.g.
  * of a page that knows which step it was waiting for.
+ *
+ * A step whose work grows with the deck (printing 5,000 slides takes
+ * minutes) passes `longer`: it may then take up to `upTo` milliseconds, as
+ * long as the browser keeps answering; one that stops answering for
+ * `milliseconds` ends the step as soon.
  */
-export async function withTimeout<T>(what: string | (() => Promise<string>), milliseconds: number, action: () => Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
+export async function withTimeout<T>(
+  what: string | (() => Promise<string>),
+  milliseconds: number,
+  action: () => Promise<T>,
+  longer?: { browser: Browser; upTo: number },
+): Promise<T> {
+  const timers = new Set<NodeJS.Timeout>()
+  const later = (delay: number, run: () => void) => {
+    const timer = setTimeout(() => {
+      timers.delete(timer)
+      run()
+    }, delay)
+    timers.add(timer)
+  }
+  let settled = false
   const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
+    const fire = (after: number, why = '') => {
+      if (settled) return
       const description = typeof what === 'string' ? Promise.resolve(what) : what().catch(() => 'the browser')
       void description.then((text) =>
-        reject(new EnvironmentError(`Timed out after ${Math.round(milliseconds / 1000)} s waiting for ${text}`)),
+        reject(
+          new EnvironmentError(
+            `Timed out after ${Math.round(after / 1000)} s waiting for ${text}${why}; on a busy machine, give it more time with --timeout ${Math.max(120, Math.round(milliseconds / 500))}`,
+          ),
+        ),
       )
-    }, milliseconds)
+    }
+    later(longer?.upTo ?? milliseconds, () => fire(longer?.upTo ?? milliseconds))
+    if (!longer) return
+    // Alive: the browser answers a question within the step's time; a hung one never does.
+    const beat = Math.min(1000, milliseconds / 3)
+    const ping = () => {
+      if (settled) return
+      let answered = false
+      later(milliseconds, () => answered || fire(milliseconds, ' (the browser stopped answering)'))
+      longer.browser.version().then(
+        () => ((answered = true), later(beat, ping)),
+        () => (answered = true),
+      )
+    }
+    later(beat, ping)
   })
   try {
     return await Promise.race([action(), expired])
   } finally {
-    clearTimeout(timer)
+    settled = true
+    for (const timer of timers) clearTimeout(timer)
   }
 }
 

@@ -18,6 +18,7 @@ import { DiskCache, defaultCacheDir } from './cache.ts'
 import { DeckFiles } from './deck-files.ts'
 import { ContentError } from './errors.ts'
 import { readInput } from './input.ts'
+import { checkLimits, DeckBudget } from './markdown-limits.ts'
 import { revealOptions } from './reveal-options.ts'
 import { fail, warn } from './messages.ts'
 import { diapoVersion, packageDir } from './packages.ts'
@@ -169,12 +170,15 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
   // A deck too large to build is refused before any parsing, which would take minutes.
   if (files.some((file) => file.messages.some((message) => message.ruleId === 'too-large'))) return failed()
 
-  const parser = parseStages(deckFiles)
+  const budget = new DeckBudget()
+  const parser = parseStages(deckFiles, budget)
   const trees: MdastRoot[] = []
   for (const file of files) {
-    const tree = parseMarkdown(parser, file, { cache: options.parseCache })
-    await parser.run(tree, file)
-    trees.push(tree)
+    // A file past the limits is not parsed: parsing it could take minutes.
+    const tree: MdastRoot = checkLimits(file, budget)
+      ? parseMarkdown(parser, file, { cache: options.parseCache })
+      : { type: 'root', children: [] }
+    trees.push((await withinStack(file, tree, () => parser.run(tree, file))) as MdastRoot)
   }
   // Errors so far fail the build, but it goes on so that one run reports every problem.
   const config = deckConfig(files, options.safe ?? false)
@@ -208,7 +212,7 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
   const slides = slideStages(config, await fits.fromCache(), { safe: options.safe, files: deckFiles })
   const slideTrees: HastRoot[] = []
   for (const [index, tree] of trees.entries()) {
-    slideTrees.push(await slides.run(tree, files[index]!))
+    slideTrees.push(await withinStack(files[index]!, { type: 'root', children: [] }, () => slides.run(tree, files[index]!)))
   }
   // A deck that is printed need not wait for its diagrams: it is written with their figures empty and
   // loaded while they are drawn; the figures are filled in when they come, and then it is laid out.
@@ -216,7 +220,7 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
   if (!drawnLater) await drawing
   if (!measure) options.browserDone?.()
   checkInternalLinks(files, slideTrees)
-  if (slideTrees.every((tree) => tree.children.every((node) => node.type !== 'element'))) {
+  if (!hasErrors(files) && slideTrees.every((tree) => tree.children.every((node) => node.type !== 'element'))) {
     fail(
       files[0]!,
       'The deck has no slides: the Markdown is empty; start a slide with a `## heading` or a `---` line',
@@ -339,6 +343,7 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
       screenshots: options.screenshots && path.resolve(options.screenshots),
       log: options.log,
       timeout: options.timeout,
+      slideCount,
       tab: printTab,
       figures,
       done: options.browserDone,
@@ -411,6 +416,21 @@ async function deckTheme(flag: string | undefined, setting: string, first: VFile
   for (const warning of theme.warnings) warn(first, warning, place, 'theme')
   for (const error of theme.errors) fail(first, error, place, 'outside-deck')
   return theme.errors.length > 0 ? undefined : theme
+}
+
+/**
+ * `run()`, or `fallback` with an error on `file` when it runs out of stack.
+ * The limits (see `markdown-limits.ts`) keep trees shallow; this is the
+ * net under them, so no input ever ends in a crash.
+ */
+async function withinStack<T>(file: VFile, fallback: T, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run()
+  } catch (error) {
+    if (!(error instanceof RangeError && /call stack/i.test(error.message))) throw error
+    fail(file, 'This file is nested too deeply to build; nest its lists, quotes and emphasis less', { line: 1, column: 1 }, 'too-complex')
+    return fallback
+  }
 }
 
 /** The deck document's `<div class="slides">`. */

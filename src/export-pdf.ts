@@ -42,8 +42,10 @@ export interface PdfOptions {
   onLayout?: ((layout: Layout) => Promise<boolean>) | undefined
   /** A folder to write a PNG of every slide into: `slide-01.png`, … */
   screenshots?: string | undefined
-  /** Most time each step may take, in milliseconds. Default: 60 s. */
+  /** Most time each step may take, in milliseconds; steps whose work grows with the deck get more (see {@link perSlide}). Default: 60 s. */
   timeout?: number
+  /** Slides in the deck (each slide of a stack counted): the steps that lay out or print every slide get time for each. */
+  slideCount?: number
   log?: Log | undefined
   /** A tab opened beforehand ({@link openPrintTab}), e.g. while the diagrams were drawn; else one is opened now. */
   tab?: Promise<PrintTab> | undefined
@@ -126,10 +128,14 @@ export async function openPrintTab(session: BrowserSession, timeout = 60_000): P
 /** Print the deck at `options.html` into the PDFs asked for. */
 export async function exportPdf(session: BrowserSession, options: PdfOptions): Promise<PdfResult> {
   const timeout = options.timeout ?? 60_000
+  // Loading, laying out and printing take time for every slide (5,000 slides print in ~3 minutes here):
+  // such a step may take that long as long as the browser answers.
+  const upTo = timeout + perSlide * (options.slideCount ?? 0)
   let page: Page | undefined
   try {
     const tab = await (options.tab ?? openPrintTab(session, timeout))
     page = tab.page
+    const longer = { browser: page.browser(), upTo }
     tab.allow(path.dirname(options.html))
     const blocked = tab.blocked
     // reveal.js reads its options from the query too: print layout, pages exactly the canvas, fragments.
@@ -140,8 +146,11 @@ export async function exportPdf(session: BrowserSession, options: PdfOptions): P
       // A deck whose diagrams are still being drawn is held from finishing its load (and reveal.js
       // from laying it out for print) until they are put in.
       const held = pending !== undefined
-      await withTimeout(`the deck to load (${options.html})`, timeout, () =>
-        page!.goto(held ? `${url}&diapo-hold` : url, { waitUntil: held ? 'domcontentloaded' : 'load', timeout: 0 }),
+      await withTimeout(
+        `the deck to load (${options.html})`,
+        timeout,
+        () => page!.goto(held ? `${url}&diapo-hold` : url, { waitUntil: held ? 'domcontentloaded' : 'load', timeout: 0 }),
+        longer,
       )
       options.log?.('pdf: deck loaded')
       if (pending) {
@@ -158,9 +167,9 @@ export async function exportPdf(session: BrowserSession, options: PdfOptions): P
           (step) => (typeof step === 'string' ? step : laidOut),
           () => laidOut,
         )
-      await withTimeout(waitingFor, timeout, () => page!.evaluate(readyToPrint))
+      await withTimeout(waitingFor, timeout, () => page!.evaluate(readyToPrint), longer)
       const measuring = performance.now()
-      const layout = await measureSlides(page!, timeout)
+      const layout = await measureSlides(page!, timeout, longer)
       const took = Math.round(performance.now() - measuring)
       options.log?.(`pdf: laid out; layout check ${took} ms, ${layout.findings.length} findings`)
       return layout
@@ -174,19 +183,28 @@ export async function exportPdf(session: BrowserSession, options: PdfOptions): P
     options.log?.('pdf: printing')
     const result: PdfResult = { pages: {}, layout, screenshots, blocked }
     const slidesPdf = options.slides
-      ? await withTimeout('the slides to print', timeout, () =>
-          page!.pdf({ preferCSSPageSize: true, printBackground: true, outline: true, tagged: true, timeout: 0 }),
+      ? await withTimeout(
+          'the slides to print',
+          timeout,
+          () => page!.pdf({ preferCSSPageSize: true, printBackground: true, outline: true, tagged: true, timeout: 0 }),
+          longer,
         )
       : undefined
     let notesPdf: Uint8Array | undefined
     if (options.notes) {
       const paper = options.paper ?? 'a4'
       const css = await readFile(path.join(packageRoot, 'themes', 'print', 'handout.css'), 'utf8')
-      await withTimeout('the handout layout', timeout, () =>
-        page!.evaluate(`(${handoutLayout})(${JSON.stringify(paper)}, ${JSON.stringify(css)})`),
+      await withTimeout(
+        'the handout layout',
+        timeout,
+        () => page!.evaluate(`(${handoutLayout})(${JSON.stringify(paper)}, ${JSON.stringify(css)})`),
+        longer,
       )
-      notesPdf = await withTimeout('the handout to print', timeout, () =>
-        page!.pdf({ format: paper, margin: handoutMargin, printBackground: true, outline: true, tagged: true, timeout: 0 }),
+      notesPdf = await withTimeout(
+        'the handout to print',
+        timeout,
+        () => page!.pdf({ format: paper, margin: handoutMargin, printBackground: true, outline: true, tagged: true, timeout: 0 }),
+        longer,
       )
     }
     // The browser's part is over: its owner may end it while the PDFs are finished.
@@ -199,6 +217,9 @@ export async function exportPdf(session: BrowserSession, options: PdfOptions): P
     options.log?.('pdf: printed')
     return result
   } catch (error) {
+    if (error instanceof EnvironmentError && error.message.startsWith('Timed out')) {
+      throw new EnvironmentError(`${error.message}, or build the HTML alone with --no-pdf`, { cause: error })
+    }
     if (error instanceof DiapoError) throw error
     const message = (error as Error).message.split('\n')[0]
     // The file system failed (the deck's folder, a PDF), not the browser.
@@ -210,6 +231,9 @@ export async function exportPdf(session: BrowserSession, options: PdfOptions): P
     page?.close().catch(() => {})
   }
 }
+
+/** Time a step that works on every slide gets for each, beyond `--timeout`, in milliseconds. */
+export const perSlide = 100
 
 /** A PNG of each slide, at the canvas size, as laid out for print. */
 async function screenshotSlides(page: Page, folder: string, timeout: number): Promise<string[]> {

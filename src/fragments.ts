@@ -35,7 +35,7 @@ function visitChildren(parent: Parent, incremental: boolean, enclosing: Nodes | 
     if (child.type === 'containerDirective' && (child.name === 'incremental' || child.name === 'nonincremental')) {
       checkAttributes(child, [], file)
       visitChildren(child, child.name === 'incremental', undefined, file)
-      children.push(...child.children)
+      for (const grandchild of child.children) children.push(grandchild)
       continue
     }
     if (child.type === 'containerDirective' && child.name === 'fragment') {

@@ -11,6 +11,9 @@ import { configSchema, describeKind, matchesKind, suggestKey, type DeckConfig } 
 import { fail, warn } from './messages.ts'
 import type { Frontmatter, KeyPlace } from './types.ts'
 
+/** Most frontmatter diapo reads, in characters. */
+const maxFrontmatter = 64 * 1024
+
 /** Parse the frontmatter into `file.data.frontmatter`. */
 export function readFrontmatter() {
   return function (tree: Root, file: VFile): undefined {
@@ -21,6 +24,17 @@ export function readFrontmatter() {
 
     // The YAML starts on the line after the opening `---`.
     const firstLine = node.position.start.line + 1
+    // Settings are a few lines; reading a huge map takes the YAML library minutes (it compares every key with every other).
+    if (node.value.length > maxFrontmatter) {
+      const size = `${Math.round(node.value.length / 1024)} KB`
+      fail(
+        file,
+        `The frontmatter is ${size}, more than the ${maxFrontmatter / 1024} KB of settings diapo reads; keep it to settings`,
+        node,
+        'frontmatter-yaml',
+      )
+      return
+    }
     const lineCounter = new LineCounter()
     const document = parseDocument(node.value, { lineCounter, prettyErrors: false, uniqueKeys: true })
     const placeOf = (offset: number): KeyPlace => {
@@ -28,7 +42,8 @@ export function readFrontmatter() {
       return { line: firstLine + line - 1, column: col }
     }
 
-    for (const error of document.errors) {
+    // The first error: the ones after it mostly follow from it.
+    for (const error of document.errors.slice(0, 1)) {
       fail(
         file,
         `Invalid YAML in frontmatter: ${error.message.split('\n')[0]}; fix the YAML between the \`---\` lines`,

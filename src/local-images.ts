@@ -11,8 +11,9 @@
 import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
-import type { Root } from 'mdast'
-import type { Node } from 'unist'
+import type { Html, Root } from 'mdast'
+import { parseFragment, type DefaultTreeAdapterMap } from 'parse5'
+import type { Node, Position } from 'unist'
 import { visit } from 'unist-util-visit'
 import type { VFile } from 'vfile'
 import type { DeckFiles } from './deck-files.ts'
@@ -33,12 +34,19 @@ const scheme = /^[a-z][a-z\d+.-]*:|^\/\//i
 
 /** Resolve, check and register every local media file of the Markdown file. */
 export function localImages(options: LocalImagesOptions) {
+  // Each file is read once a build, however often the deck names it.
+  const contents = new Map<string, Promise<Buffer>>()
+  const read = (source: string) => {
+    let content = contents.get(source)
+    if (!content) contents.set(source, (content = readFile(source)))
+    return content
+  }
   return async function (tree: Root, file: VFile): Promise<undefined> {
     const assets: Asset[] = (file.data.assets ??= [])
     const jobs: Array<Promise<void>> = []
     const fromDir = file.dirname ?? process.cwd()
 
-    const register = (url: string, kind: MediaKind, node: Node, setUrl: (output: string) => void) => {
+    const register = (url: string, kind: MediaKind, node: Node | Position | undefined, setUrl: (output: string) => void) => {
       if (scheme.test(url) && !/^file:/i.test(url)) {
         if (/^(?:https?:)?\/\//i.test(url)) {
           warn(
@@ -57,7 +65,7 @@ export function localImages(options: LocalImagesOptions) {
           const source = resolved.path
           let content: Buffer
           try {
-            content = await readFile(source)
+            content = await read(source)
           } catch (error) {
             const code = (error as NodeJS.ErrnoException).code
             const why =
@@ -99,29 +107,31 @@ export function localImages(options: LocalImagesOptions) {
       }
       register(node.url, 'Image', node, (output) => (node.url = output))
     })
-    // Raw HTML names media too (`<img src>`, `<video poster>`): copied and renamed the same way.
+    // Raw HTML names media too (`<img src>`, `<video poster>`), read as a browser reads it (not
+    // inside other attributes' values): copied and renamed the same way, in place.
+    const edits: Array<{ node: Html; start: number; end: number; output: string }> = []
     visit(tree, 'html', (node) => {
-      for (const match of node.value.matchAll(mediaAttribute)) {
-        const [attribute, tag, name] = [match[0], match[1]!.toLowerCase(), match[2]!.toLowerCase()]
-        const url = match[4] ?? match[5] ?? ''
-        if (!url || url.startsWith('data:') || url.startsWith('#')) continue
+      for (const { tag, name, value, start, end } of mediaAttributes(node.value)) {
+        if (!value || value.startsWith('data:') || value.startsWith('#')) continue
         const kind = name === 'poster' ? 'Poster image' : htmlKinds[tag]!
-        register(url, kind, node, (output) => (node.value = node.value.split(attribute).join(`${match[2]}="${output}"`)))
+        register(value, kind, node, (output) => edits.push({ node, start, end, output: `${name}="${output}"` }))
       }
     })
     for (const slide of slidesOf(tree)) {
       const properties = slide.data?.hProperties
       if (!properties) continue
       const background = properties['data-background-image']
+      // Messages go to the `::slide` line that set it.
+      const place = slide.data?.attributesAt ?? slide.position
       if (typeof background === 'string') {
-        register(background, 'Background image', slide, (output) => (properties['data-background-image'] = output))
+        register(background, 'Background image', place, (output) => (properties['data-background-image'] = output))
       }
       // reveal.js takes several sources, comma-separated, for the browser to choose from.
       const video = properties['data-background-video']
       if (typeof video === 'string') {
         const sources = video.split(',').map((source) => source.trim())
         sources.forEach((source, index) =>
-          register(source, 'Background video', slide, (output) => {
+          register(source, 'Background video', place, (output) => {
             sources[index] = output
             properties['data-background-video'] = sources.join(',')
           }),
@@ -129,11 +139,33 @@ export function localImages(options: LocalImagesOptions) {
       }
     }
     await Promise.all(jobs)
+    // From the end of each HTML node backwards, so the offsets of the edits still to make hold.
+    for (const edit of edits.sort((a, b) => b.start - a.start)) {
+      edit.node.value = edit.node.value.slice(0, edit.start) + edit.output + edit.node.value.slice(edit.end)
+    }
   }
 }
 
-/** A media file named by raw HTML: the `src` of an image, video, audio, source or track, or a video's `poster`. */
-const mediaAttribute = /(?<=<(img|video|audio|source|track)\b[^>]*?\s)(src|poster)\s*=\s*("([^"]*)"|'([^']*)')/gi
+/** The media files an HTML fragment names: each `src` (and `poster`) of a media element, with where it is written. */
+function mediaAttributes(html: string): Array<{ tag: string; name: string; value: string; start: number; end: number }> {
+  if (!/<(?:img|video|audio|source|track)\b/i.test(html)) return []
+  const found: ReturnType<typeof mediaAttributes> = []
+  const walk = (node: DefaultTreeAdapterMap['parentNode']) => {
+    for (const child of node.childNodes) {
+      if (!('tagName' in child)) continue
+      if (child.tagName in htmlKinds) {
+        for (const attribute of child.attrs) {
+          const at = child.sourceCodeLocation?.attrs?.[attribute.name]
+          if ((attribute.name === 'src' || attribute.name === 'poster') && at)
+            found.push({ tag: child.tagName, name: attribute.name, value: attribute.value, start: at.startOffset, end: at.endOffset })
+        }
+      }
+      walk(child.tagName === 'template' ? (child as DefaultTreeAdapterMap['template']).content : child)
+    }
+  }
+  walk(parseFragment(html, { sourceCodeLocationInfo: true }))
+  return found
+}
 
 const htmlKinds: Record<string, MediaKind> = { img: 'Image', video: 'Video', audio: 'Audio', source: 'Media file', track: 'Text track' }
 

@@ -59,9 +59,12 @@ export interface Layout {
 }
 
 /** Measure the slides of a deck loaded for print in `page`, its fonts and images loaded. */
-export async function measureSlides(page: Page, timeout: number): Promise<Layout> {
-  return (await withTimeout('the slides to be measured', timeout, () =>
-    page.evaluate(`(${measureInPage})(${JSON.stringify(defaultLimits)})`),
+export async function measureSlides(page: Page, timeout: number, longer?: Parameters<typeof withTimeout>[3]): Promise<Layout> {
+  return (await withTimeout(
+    'the slides to be measured',
+    timeout,
+    () => page.evaluate(`(${measureInPage})(${JSON.stringify(defaultLimits)})`),
+    longer,
   )) as Layout
 }
 

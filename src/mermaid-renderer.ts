@@ -53,6 +53,9 @@ const contentTypes: Record<string, string> = {
   '.png': 'image/png',
 }
 
+/** Time the drawing step gets for each diagram, beyond `--timeout`, in milliseconds: a 499-edge flowchart takes ~8 s. */
+const perDiagram = 10_000
+
 /**
  * Draw `jobs` with Mermaid; one result a job, in order. The render page
  * carries the jobs and starts drawing as soon as it loads, so when the
@@ -74,9 +77,13 @@ export async function renderMermaid(
     const running = await session.get({ startUrl: url })
     page = await withTimeout('the diagram page to open', timeout, () => openPage(running, url))
     const drawn = page
-    await withTimeout('Mermaid to draw the diagrams', timeout, () =>
+    // A complex diagram takes the browser seconds: the step may take that long for each, while the browser answers.
+    await withTimeout(
+      'Mermaid to draw the diagrams',
+      timeout,
       // Polling on DOM changes: the page marks its root when done, and no interval is waited out.
-      drawn.waitForFunction('window.diapoDone === true', { timeout: 0, polling: 'mutation' }),
+      () => drawn.waitForFunction('window.diapoDone === true', { timeout: 0, polling: 'mutation' }),
+      { browser: running.browser, upTo: timeout + perDiagram * jobs.length },
     )
     const { failed, times, results } = (await withTimeout('the diagrams', timeout, () =>
       drawn.evaluate('({ failed: window.diapoFailed, times: window.diapoTimes, results: window.diapoResults })'),

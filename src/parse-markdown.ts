@@ -135,11 +135,8 @@ function endsOpen(tree: Root, text: string): boolean {
   const top = node
   while (node) {
     if (node.type === 'code') {
-      const fence = /^(`{3,}|~{3,})/.exec(source(node))
-      if (fence) {
-        const closing = new RegExp(`^${fence[1]![0] === '`' ? '`' : '~'}{${fence[1]!.length},}\\s*$`)
-        if (!source(node).includes('\n') || !closing.test(lastLine(source(node)))) return true
-      }
+      const closing = fenceEnd(source(node))
+      if (closing && (!source(node).includes('\n') || !closing.test(lastLine(source(node))))) return true
     } else if (node.type === 'html') {
       const unclosed: Array<[RegExp, string]> = [
         [/^<!--/, '-->'],
@@ -201,7 +198,7 @@ function moved<T extends object>(node: T, part: Part): T {
   while (stack.length > 0) {
     const current = stack.pop() as { position?: Position; children?: object[] }
     if (current.position) current.position = movedPosition(current.position, part)
-    if (current.children) stack.push(...current.children)
+    for (const child of current.children ?? []) stack.push(child)
   }
   return node
 }
@@ -260,13 +257,10 @@ export function splitParts(text: string, size = partSize): Part[] {
         if (/^#{1,6}(?:[ \t]|$)/.test(bare)) cut(index, true)
         else if (blankBefore && !blank && !listMarker.test(bare)) cut(index, false)
       }
-      const opening = /^ {0,3}(`{3,}|~{3,})/.exec(bare)
+      const opening = fenceEnd(bare)
       const colons = /^ {0,3}(:{3,})\s*(\S?)/.exec(bare)
       if (opening) {
-        const marks = opening[1]!
-        // A backtick fence's info string has no backtick: that line is inline code instead.
-        if (marks[0] === '~' || !bare.slice(opening[0].length).includes('`'))
-          fence = new RegExp(`^ {0,3}${marks[0] === '`' ? '`' : '~'}{${marks.length},}\\s*$`)
+        fence = opening
       } else if (colons && colons[2] && colons[2] !== ':') {
         directives.push(colons[1]!.length)
       } else if (colons && !colons[2]) {
@@ -292,6 +286,16 @@ export function splitParts(text: string, size = partSize): Part[] {
   const open = frontmatter || fence !== undefined || html !== undefined || directives.length > 0
   parts.push({ text: text.slice(start), offset: start, line: startLine, ...(open ? { open } : {}) })
   return parts
+}
+
+/** What closes the code fence `line` opens, or undefined when it opens none. */
+export function fenceEnd(line: string): RegExp | undefined {
+  const opening = /^ {0,3}(`{3,}|~{3,})/.exec(line)
+  if (!opening) return undefined
+  const marks = opening[1]!
+  // A backtick fence's info string has no backtick: that line is inline code instead.
+  if (marks[0] === '`' && line.slice(opening[0].length).includes('`')) return undefined
+  return new RegExp(`^ {0,3}${marks[0] === '`' ? '`' : '~'}{${marks.length},}\\s*$`)
 }
 
 /** HTML tags that start a block ending at a blank line (CommonMark's kind 6). */

@@ -27,6 +27,7 @@ import { readFrontmatter } from './frontmatter.ts'
 import { highlightCode } from './highlight-code.ts'
 import { insertDiagrams, type InsertDiagramsOptions } from './insert-diagrams.ts'
 import { localImages } from './local-images.ts'
+import { DeckBudget, limitTree } from './markdown-limits.ts'
 import { otherDirectives } from './other-directives.ts'
 import { containRawHtml, rawHtmlWarnings } from './raw-html.ts'
 import { revealDocument, type RevealDocumentOptions } from './reveal-document.ts'
@@ -40,12 +41,13 @@ import { typography } from './typography.ts'
  * Stage 1, per file: Markdown text → syntax tree; its frontmatter read and
  * its diagrams collected, early, so the browser can boot while the rest runs.
  */
-export function parseStages(files: DeckFiles) {
+export function parseStages(files: DeckFiles, budget = new DeckBudget()) {
   return unified()
     .use(remarkParse)
     .use(remarkGfm)
     .use(remarkFrontmatter, ['yaml'])
     .use(remarkDirective)
+    .use(limitTree, budget)
     .use(readFrontmatter)
     .use(collectDiagrams, { files })
 }

@@ -134,13 +134,15 @@ export function containRawHtml(options: { safe?: boolean | undefined } = {}) {
       }
       if (!slide.children.some(hasRaw) || !swallows(slide.children)) continue
       const culprit = findCulprit(slide.children)
-      const start = culprit?.value.trim().slice(0, 40).replace(/\s+/g, ' ') ?? 'HTML'
-      warn(
-        file,
-        `Raw HTML \`${start}\` is not closed by the end of its slide: it would swallow every slide after it in the deck; diapo ends it with the slide, but close it yourself`,
-        culprit ?? slide,
-        'unclosed-html',
-      )
+      const value = culprit?.value.trim() ?? ''
+      const start = value.split('\n')[0]!.slice(0, 40) || 'HTML'
+      // Markdown itself ends such a block only where it is closed: the headings after it are its text.
+      const hidden = value.split('\n').filter((line) => /^(?:#{1,6}[ \t]|(?:-[ \t]*){3,}$|(?:\*[ \t]*){3,}$)/.test(line)).length
+      const what =
+        hidden > 0
+          ? `is never closed: the ${hidden} slide${hidden === 1 ? '' : 's'} after it are inside it, and do not show; close it where it should end`
+          : 'is not closed by the end of its slide: it would swallow every slide after it in the deck; diapo ends it with the slide, but close it yourself'
+      warn(file, `Raw HTML \`${start}\` ${what}`, culprit ?? slide, 'unclosed-html')
       slide.children = parsed(slide.children, file)
     }
   }

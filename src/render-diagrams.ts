@@ -48,6 +48,12 @@ export interface DiagramPlan {
  */
 const maxDiagramText = 50_000
 
+/**
+ * Most diagrams a deck may have: each new one takes the browser ~40 ms (a
+ * complex one, seconds), and a deck of more cannot be built in time.
+ */
+export const maxDiagrams = 300
+
 /** Everything besides its own text that shapes a diagram's SVG. */
 export interface DiagramContext {
   /** Fingerprint of the render page. */
@@ -70,6 +76,16 @@ export async function planDiagrams(diagrams: readonly DiagramSource[], theme: Lo
   const unique = [...new Map(diagrams.map((diagram) => [diagram.ref, diagram])).values()]
   const svgs = new Map<string, string>()
   if (unique.length === 0) return { svgs, missing: [] }
+  const excess = unique[maxDiagrams]
+  if (excess) {
+    fail(
+      excess.file,
+      `The deck has ${unique.length} diagrams, more than the ${maxDiagrams} diapo draws for one deck; split it into several decks`,
+      { line: excess.line, column: excess.column },
+      'too-complex',
+    )
+    return { svgs, missing: [] }
+  }
   const context: DiagramContext = {
     renderer: rendererFingerprint,
     mermaid: packageVersion('mermaid'),

@@ -5,20 +5,31 @@
 import path from 'node:path'
 import type { VFile } from 'vfile'
 
-/** Lines for every message of `files`, paths relative to `cwd`. */
+/** Messages of one rule shown per file; the rest are counted on one line, so a flood stays readable. */
+export const shownPerRule = 20
+
+/** Lines for the messages of `files` (up to {@link shownPerRule} a rule and file), paths relative to `cwd`. */
 export function formatMessages(files: readonly VFile[], cwd = process.cwd()): string[] {
   const rows: string[][] = []
   for (const file of files) {
     const name = file.path ? path.relative(cwd, file.path) || file.path : '<input>'
     const messages = [...file.messages].sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0))
+    const shown = new Map<string, number>()
     for (const message of messages) {
-      const place = message.line ? `${name}:${message.line}:${message.column ?? 1}` : name
       const level = message.fatal ? 'error' : 'warning'
       const rule = [message.source, message.ruleId].filter(Boolean).join(':')
+      const count = (shown.get(`${level} ${rule}`) ?? 0) + 1
+      shown.set(`${level} ${rule}`, count)
+      if (count > shownPerRule) continue
+      const place = message.line ? `${name}:${message.line}:${message.column ?? 1}` : name
       rows.push([place, level, message.reason, rule])
     }
+    for (const [key, count] of shown) {
+      const [level, rule] = key.split(' ') as [string, string]
+      if (count > shownPerRule) rows.push([name, level, `… and ${(count - shownPerRule).toLocaleString('en')} more like these`, rule])
+    }
   }
-  const widths = [0, 1].map((column) => Math.max(0, ...rows.map((row) => row[column]!.length)))
+  const widths = [0, 1].map((column) => rows.reduce((widest, row) => Math.max(widest, row[column]!.length), 0))
   return rows.map(([place, level, reason, rule]) =>
     `${place!.padEnd(widths[0]!)}  ${level!.padEnd(widths[1]!)}  ${reason}  ${rule}`.trimEnd(),
   )

@@ -29,6 +29,11 @@ const sectionAttributes: Record<string, string> = {
   'auto-animate': 'data-auto-animate',
   visibility: 'data-visibility',
   state: 'data-state',
+  'background-video': 'data-background-video',
+  'background-video-loop': 'data-background-video-loop',
+  'background-video-muted': 'data-background-video-muted',
+  'background-iframe': 'data-background-iframe',
+  'background-interactive': 'data-background-interactive',
   timing: 'data-timing',
   fit: 'data-fit',
 }
@@ -45,8 +50,7 @@ const imageExtension = /\.(?:avif|gif|jpe?g|png|svg|webp)$/i
  * `data-background-iframe` runs a page in the deck.
  */
 const safeData = new Set([
-  ...Object.values(sectionAttributes).filter((name) => name.startsWith('data-')),
-  'data-background-video',
+  ...Object.values(sectionAttributes).filter((name) => name.startsWith('data-') && !/iframe|interactive/.test(name)),
   'data-background-video-loop',
   'data-background-video-muted',
   'data-background-size',
@@ -88,6 +92,7 @@ function applyAttributes(slide: Slide, directive: LeafDirective, file: VFile, sa
     warn(file, 'Unexpected label on `::slide`: it takes only attributes, as in `::slide{class="title"}`', directive, 'slide-attribute')
   }
   const properties: Properties = ((slide.data ??= {}).hProperties ??= {})
+  if (directive.position) slide.data.attributesAt = directive.position
   for (const [key, value] of Object.entries(directive.attributes ?? {})) {
     if (value === null || value === undefined) continue
     const name = key === 'background' ? 'background' : (sectionAttributes[key] ?? key)

@@ -24,7 +24,7 @@ export function speakerNotes() {
       for (const node of slide.children) {
         if (!inTrailingNotes && startsWithNotePrefix(node)) inTrailingNotes = true
         if (inTrailingNotes) notes.push(node)
-        else if (node.type === 'containerDirective' && node.name === 'notes') notes.push(...node.children)
+        else if (node.type === 'containerDirective' && node.name === 'notes') for (const child of node.children) notes.push(child)
         else content.push(node)
       }
 

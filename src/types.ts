@@ -3,6 +3,7 @@
  * types, so that no stage needs a cast to read them.
  */
 import type { Parent, RootContent } from 'mdast'
+import type { Position } from 'unist'
 import type { VFile } from 'vfile'
 import type { DeckConfig } from './config.ts'
 
@@ -66,6 +67,13 @@ declare module 'mdast' {
     slide: Slide
     slideStack: SlideStack
     diagram: DiagramNode
+  }
+}
+
+declare module 'unist' {
+  interface Data {
+    /** Where a slide's `::slide` attributes were written: messages about them go there. */
+    attributesAt?: Position
   }
 }
 

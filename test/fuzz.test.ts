@@ -20,6 +20,8 @@ const runs = Number(process.env.FUZZ_RUNS ?? 40)
 const seed = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : process.env.FUZZ_RUNS ? undefined : 20261128
 /** Far above a normal build (~0.1 s): a case slower than this counts as a hang. */
 const limitMs = 10_000
+/** What a hostile input may take: 5 s on this machine alone, twice that beside the other test files. */
+const bombLimitMs = 10_000
 
 const char = fc.constantFrom(...'aeiouxyzÁéíñüÑ¿¡«»“”🐳 .,;:!?\'"*_`~#>|\\[]()<>{}=-0123456789')
 const word = fc.array(char, { maxLength: 30 }).map((chars) => chars.join(''))
@@ -88,6 +90,94 @@ const bytes = fc.tuple(markdown, fc.nat(), fc.constantFrom([0xff], [0xc3], [0xe2
   const encoded = Buffer.from(text)
   const place = encoded.length === 0 ? 0 : at % encoded.length
   return Buffer.concat([encoded.subarray(0, place), Buffer.from(bad), encoded.subarray(place)])
+})
+
+/**
+ * Hostile inputs up to the size cap: one unit repeated (deep nesting,
+ * emphasis and bracket bombs), wide tables, YAML alias bombs. Fewer cases:
+ * each is up to 2 MB.
+ */
+const bombRuns = Math.max(12, Math.round(runs / 8))
+const unit = fc.constantFrom(
+  '>',
+  '> ',
+  '  - x\n',
+  '- ',
+  '1. ',
+  '**_',
+  '_**',
+  '*a_',
+  '*',
+  '_',
+  '[',
+  ']',
+  '[a](',
+  '![',
+  '[a]',
+  '<a',
+  '<!--',
+  '`',
+  '``',
+  '~',
+  '~~',
+  ':a[',
+  ':::a\n',
+  '::a',
+  '|x',
+  '&amp;',
+  '\\',
+  '[^a]',
+  'www.a.com ',
+  '# ',
+  '\n',
+  '\n\n',
+  '    ',
+  '\t',
+  '$',
+  '{',
+  '<div>',
+  'a ',
+)
+const bomb = fc.oneof(
+  fc
+    .tuple(fc.array(unit, { minLength: 1, maxLength: 3 }), fc.integer({ min: 100, max: 2_000_000 }), fc.boolean())
+    .map(([units, bytes, head]) => {
+      const piece = units.join('')
+      return (head ? '## Bomb\n\n' : '') + piece.repeat(Math.max(1, Math.floor(bytes / piece.length)))
+    }),
+  fc.tuple(fc.integer({ min: 1, max: 2000 }), fc.integer({ min: 1, max: 2000 })).map(([columns, rows]) => {
+    const header = `|${' c |'.repeat(columns)}\n|${'---|'.repeat(columns)}\n`
+    return `## Table\n\n${header}${`|${' x |'.repeat(columns)}\n`.repeat(Math.max(1, Math.min(rows, Math.floor(2_000_000 / (columns * 4 + 2)))))}`
+  }),
+  fc.integer({ min: 2, max: 12 }).map((levels) => {
+    const anchors = Array.from(
+      { length: levels },
+      (_, level) =>
+        `l${level}: &l${level} [${Array(9)
+          .fill(level ? `*l${level - 1}` : '"lol"')
+          .join(', ')}]`,
+    )
+    return `---\n${anchors.join('\n')}\n---\n\n## A\n`
+  }),
+)
+
+test(`${bombRuns} hostile inputs up to the size cap end in bounded time, built or with placed errors`, async () => {
+  const dir = await tempDir()
+  let count = 0
+  await fc.assert(
+    fc.asyncProperty(bomb, async (content) => {
+      const input = path.join(dir, `bomb-${++count}.md`)
+      await writeFile(input, content)
+      const started = performance.now()
+      const result = await buildDeck({ input, outDir: path.join(dir, `bomb-out-${count}`), pdf: false, cacheDir: path.join(dir, 'cache') })
+      const fatal = result.files.flatMap((file) => file.messages.filter((message) => message.fatal))
+      if (!result.ok) for (const message of fatal) assert.ok((message.line ?? 0) >= 1, `an error without a place: ${message.reason}`)
+      // 5 s alone on this machine; twice that beside the other test files.
+      const took = Math.round(performance.now() - started)
+      assert.ok(took < bombLimitMs, `${took} ms for ${content.length} bytes starting ${JSON.stringify(content.slice(0, 80))}`)
+    }),
+    { numRuns: bombRuns, seed, endOnFailure: true },
+  )
 })
 
 test(`${runs} generated decks build, or fail with placed content errors, in bounded time`, async () => {

@@ -48,6 +48,33 @@ export function runCli(args: string[], cwd = root, env: NodeJS.ProcessEnv = {}):
   })
 }
 
+/** What a measured run of the CLI did, and what it cost: wall time, and the process's peak memory. */
+export interface MeasuredRun extends CliRun {
+  seconds: number
+  peakMB: number
+}
+
+/** Reports the process's peak memory as it exits, on stderr: loaded into the CLI by {@link runMeasured}. */
+const peakReporter = `data:text/javascript,process.on('exit', () => process.stderr.write('\\ndiapo-test-peak-rss ' + process.resourceUsage().maxRSS + '\\n'))`
+
+/** Run the compiled `diapo` as {@link runCli} does, timing it and reading its peak memory. */
+export async function runMeasured(args: string[], cwd = root, env: NodeJS.ProcessEnv = {}): Promise<MeasuredRun> {
+  const started = performance.now()
+  const run = await new Promise<CliRun>((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', peakReporter, cli, ...args], { cwd, env: { ...process.env, ...env } })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+    child.on('error', reject)
+    child.on('close', (code) => resolve({ code, stdout, stderr }))
+  })
+  const seconds = (performance.now() - started) / 1000
+  const peak = /\ndiapo-test-peak-rss (\d+)\n/.exec(run.stderr)
+  if (!peak) throw new Error(`no peak memory reported:\n${run.stderr}`)
+  return { ...run, stderr: run.stderr.replace(peak[0], ''), seconds, peakMB: Number(peak[1]) / 1024 }
+}
+
 /** The slides of a built deck: the inside of `<div class="slides">`. */
 export function slidesOf(html: string): string {
   const start = html.indexOf('<div class="slides">')

@@ -11,8 +11,8 @@ import { mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { before, describe, test } from 'node:test'
 import { findBrowser, launchBrowser, profileParent } from '../src/browser.ts'
-import { assertEndedCleanly, browsersUnder, killBrowsersUnder, startBuild } from './faults.ts'
-import { root, runCli, snapshot, tempDir } from './helpers.ts'
+import { assertEndedCleanly, browsersUnder, killBrowsersUnder, leftovers, startBuild } from './faults.ts'
+import { root, runCli, runMeasured, snapshot, tempDir } from './helpers.ts'
 
 const png = Buffer.from(
   '89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201a3d1b1e70000000049454e44ae426082',
@@ -266,5 +266,112 @@ describe('raw HTML and scripts', () => {
     assert.match(slides, /<details><summary>Más<\/summary>Detalle<\/details>/)
     assert.match(slides, /<img src="assets\/foto-[0-9a-f]+\.png" alt="nada">/)
     assert.ok(existsSync(path.join(dir, 'out', 'assets', 'reveal', 'reveal.js')), 'the deck’s own scripts are kept')
+  })
+})
+
+describe('faults of the machine: which folder, and why', () => {
+  const deck = '## Una\n\n```mermaid\nflowchart LR\n  A --> B\n```\n'
+
+  for (const pdf of [true, false]) {
+    test(`a cache that cannot be written is a warning naming it, and the deck is built${pdf ? ' with its PDF' : ''}`, async () => {
+      const dir = await tempDir()
+      await writeFile(path.join(dir, 'deck.md'), deck)
+      await writeFile(path.join(dir, 'not-a-folder'), 'a file')
+      const run = await runCli(['build', 'deck.md', '--out', 'out', ...(pdf ? [] : ['--no-pdf'])], dir, {
+        DIAPO_CACHE_DIR: path.join(dir, 'not-a-folder', 'cache'),
+      })
+      assert.equal(run.code, 0, run.stderr)
+      assert.match(
+        run.stderr,
+        /deck\.md +warning +The cache .*not-a-folder\/cache\/diagrams cannot be written \(ENOTDIR.*\); built without it/,
+      )
+      assert.ok(existsSync(path.join(dir, 'out', 'index.html')))
+    })
+  }
+
+  for (const command of ['build', 'pdf']) {
+    test(`a TMPDIR that does not exist: exit 3 naming it (diapo ${command})`, async () => {
+      const dir = await tempDir()
+      await writeFile(path.join(dir, 'deck.md'), deck)
+      const run = await runCli([command, 'deck.md', '--out', command === 'pdf' ? 'out.pdf' : 'out'], dir, {
+        TMPDIR: path.join(dir, 'missing'),
+      })
+      assert.equal(run.code, 3, run.stderr)
+      assert.match(run.stderr, /TMPDIR is .*missing, which diapo cannot use \(ENOENT\); create that folder, or unset TMPDIR/)
+      assert.doesNotMatch(run.stderr, /\n\s+at /)
+    })
+  }
+
+  test('an output or a cache under /proc: no endless retrying; exit 3 for the output, a warning for the cache', async () => {
+    const dir = await tempDir()
+    await writeFile(path.join(dir, 'deck.md'), deck)
+    const out = await runMeasured(['build', 'deck.md', '--out', '/proc/diapo/out', '--no-pdf'], dir)
+    assert.equal(out.code, 3, out.stderr)
+    assert.match(out.stderr, /Cannot create the folder \/proc\/diapo: ENOENT/)
+    assert.ok(out.seconds < 10, `${out.seconds} s`)
+    const cache = await runMeasured(['build', 'deck.md', '--out', 'out'], dir, { DIAPO_CACHE_DIR: '/proc/diapo/cache' })
+    assert.equal(cache.code, 0, cache.stderr)
+    assert.match(cache.stderr, /warning +The cache \/proc\/diapo\/cache\/.* cannot be written/)
+    assert.ok(cache.seconds < 10, `${cache.seconds} s`)
+  })
+})
+
+describe('nothing left behind', () => {
+  /** A deck of 200 slides (a second or two to build with its PDF), its browser's profile under dir/tmp. */
+  async function deckIn(dir: string) {
+    await writeFile(path.join(dir, 'deck.md'), Array.from({ length: 200 }, (_, index) => `## ${index}\n\n- Punto\n`).join('\n'))
+    await mkdir(path.join(dir, 'tmp'), { recursive: true })
+    return path.join(dir, 'deck.md')
+  }
+
+  test('Ctrl-C at any moment of a build: exit 130, no staging folder, no profile, no browser', async () => {
+    for (const delay of [0, 150, 300, 500, 800, 1200]) {
+      const dir = await tempDir()
+      const deck = await deckIn(dir)
+      const child = startBuild(deck, dir)
+      await new Promise((resolve) => setTimeout(resolve, delay))
+      child.process.kill('SIGINT')
+      const ended = await child.done
+      // Ended by the signal before diapo was listening for it (null), or done first (0): what matters is what is left.
+      assert.ok(ended.code === 130 || ended.code === 0 || ended.code === null, `${delay} ms: ${ended.code} ${ended.stderr}`)
+      // Wait a moment for a killed browser's processes to be gone from the process table.
+      await new Promise((resolve) => setTimeout(resolve, 100))
+      assert.deepEqual(
+        (await leftovers(dir)).filter((name) => name !== 'out'),
+        [],
+        `${delay} ms`,
+      )
+      assert.deepEqual(browsersUnder(dir), [], `${delay} ms`)
+    }
+  })
+
+  test('kill -9: what the killed build left is swept by the next one, which builds', async () => {
+    const dir = await tempDir()
+    const deck = await deckIn(dir)
+    const child = startBuild(deck, dir)
+    await child.waitFor(/pdf: page open/)
+    child.process.kill('SIGKILL')
+    await child.done
+    const left = await leftovers(dir)
+    assert.ok(
+      left.some((name) => name.startsWith('.out.tmp-')) && left.some((name) => name.startsWith('tmp/diapo-chromium-')),
+      left.join(', '),
+    )
+    const next = startBuild(deck, dir)
+    assert.equal((await next.done).code, 0)
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    assert.deepEqual(
+      (await leftovers(dir)).filter((name) => name !== 'out'),
+      [],
+    )
+    assert.deepEqual(browsersUnder(dir), [])
+  })
+
+  test('five builds to one output at once: all succeed, and leave nothing beside it', async () => {
+    const dir = await tempDir()
+    await writeFile(path.join(dir, 'deck.md'), '## Una\n\nTexto.\n')
+    const runs = await Promise.all(Array.from({ length: 5 }, () => runCli(['build', 'deck.md', '--out', 'out', '--no-pdf'], dir)))
+    for (const run of runs) assert.equal(run.code, 0, run.stderr)
+    assert.deepEqual((await readdir(dir)).sort(), ['deck.md', 'out'])
   })
 })
