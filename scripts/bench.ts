@@ -50,6 +50,8 @@ export interface Case {
   output?: string
   /** Another tool: when it fails its row says why, and the bench goes on; diapo failing still stops it. */
   peer?: boolean
+  /** The exit status the run must end with: 1 for a hostile input diapo must refuse. Default: 0. */
+  status?: number
 }
 
 /** The cache of the layout-check and dev-server measures; each case has one of its own (see {@link cacheOf}). */
@@ -87,11 +89,19 @@ const cases: Case[] = [
   },
   { name: 'diapo check, the talk', slides: 15, command: check('slides') },
   { name: 'diapo check, 200 generated slides', slides: 200, command: check(generateDeck(200)) },
-  ...[10, 100, 1000].map((count) => ({
+  ...[10, 100, 1000, 5000].map((count) => ({
     name: `build ${count} generated slides (HTML)`,
     slides: count,
     command: build(generateDeck(count), `deck-${count}`),
-    target: count === 1000 ? 3 : undefined,
+    target: count === 1000 ? 3 : count === 5000 ? 5 : undefined,
+  })),
+  // Inputs built to exhaust a parser (issue 14): each must be refused at its line, at once.
+  ...hostileInputs().map(([name, file]) => ({
+    name: `refuse ${name} (exit 1)`,
+    slides: '–',
+    command: build(file, 'hostile'),
+    status: 1,
+    target: 5,
   })),
   // The full builds again with Debian's Chromium, as the peers below run: the ratios compare like with like.
   ...(values.peers
@@ -111,6 +121,23 @@ const cases: Case[] = [
       ]
     : []),
 ]
+
+/** Hostile inputs from issue 14, written once: their names and files. */
+function hostileInputs(): Array<[string, string]> {
+  const dir = path.join(work, 'decks', 'hostile')
+  mkdirSync(dir, { recursive: true })
+  const inputs: Array<[string, string]> = [
+    ["'>' × 2,000", '>'.repeat(2000)],
+    ['*a_ × 20,000', `## A\n\n${'*a_'.repeat(20000)}\n`],
+    ['a 200 × 2,000 table (1.6 MB)', `## A\n\n|${' c |'.repeat(200)}\n|${'---|'.repeat(200)}\n${`|${' x |'.repeat(200)}\n`.repeat(2000)}`],
+    ['1.6 MB of blank lines', '\n'.repeat(1_600_000)],
+  ]
+  return inputs.map(([name, markdown], index) => {
+    const file = path.join(dir, `${index}.md`)
+    writeFileSync(file, markdown)
+    return [name, file]
+  })
+}
 
 function build(input: string, name: string, options: { pdf?: boolean } = {}): string[] {
   const command = [process.execPath, cli, 'build', input, '--out', path.join(work, 'out', name), '--quiet']
@@ -209,7 +236,7 @@ function time(benchCase: Case): number {
     timeout: timeoutSeconds * 1000,
   })
   const seconds = Number(process.hrtime.bigint() - started) / 1e9
-  const failure = failureOf(result, output)
+  const failure = failureOf(result, output, benchCase.status)
   if (failure) throw new Error(`${failure}\n  command: ${command.join(' ')}\n  stderr: ${result.stderr?.toString().trim() || '(none)'}`)
   const peak = /diapo-bench-peak-kb (\d+)/.exec(result.stderr?.toString() ?? '')
   if (peak) peaks.set(benchCase, [...(peaks.get(benchCase) ?? []), Number(peak[1]) / 1024])
@@ -217,10 +244,10 @@ function time(benchCase: Case): number {
 }
 
 /** Why a run failed, in a few words (the first line of the error, which a failed peer's row shows), or undefined. */
-function failureOf(result: SpawnSyncReturns<Buffer>, output: string | undefined): string | undefined {
+function failureOf(result: SpawnSyncReturns<Buffer>, output: string | undefined, expected?: number): string | undefined {
   if ((result.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT') return `timed out after ${timeoutSeconds} s`
   if (result.error) return `did not start: ${result.error.message}`
-  if (result.status !== 0) return `exited with ${result.status ?? result.signal}: ${lastLine(result.stderr)}`
+  if (result.status !== (expected ?? 0)) return `exited with ${result.status ?? result.signal}: ${lastLine(result.stderr)}`
   if (output && !isNonEmptyFile(output))
     return `exited 0 but wrote no ${path.basename(output)}: ${lastLine(result.stderr) || 'nothing on stderr'}`
   return undefined
@@ -317,19 +344,30 @@ function layoutCheckShares(): string[] {
   })
 }
 
-/** How time and memory grow from 100 to 1,000 slides: linear is ×10 in work, less in whole-process figures. */
+/** How time and memory grow from 100 to 1,000 and to 5,000 slides: linear is ×10 and ×5 in work, less in whole-process figures. */
 function growth(): string[] {
   const row = (count: number) => cases.find((item) => item.name === `build ${count} generated slides (HTML)`)
-  const [small, large] = [row(100), row(1000)]
-  if (!small || !large || !medians.has(small.name) || !medians.has(large.name)) return []
   const floor = medians.get('node -e "" (start-up floor)') ?? 0
   const work = (item: Case) => medians.get(item.name)! - floor
   const memory = (item: Case) => median(peaks.get(item) ?? [0])
-  const peak = memory(large)
-  return [
-    `- growth from 100 to 1,000 slides (10× the slides): work time (minus Node's start) ×${(work(large) / work(small)).toFixed(1)}, peak memory ×${(peak / memory(small)).toFixed(1)}`,
-    `- peak memory of the 1,000-slide build: ${peak.toFixed(0)} MB (target ≤ 300 MB ${peak <= 300 ? 'met' : 'MISSED'})`,
-  ]
+  const lines: string[] = []
+  for (const [from, to] of [
+    [100, 1000],
+    [1000, 5000],
+  ] as const) {
+    const [small, large] = [row(from), row(to)]
+    if (!small || !large || !medians.has(small.name) || !medians.has(large.name)) continue
+    const times = to / from
+    lines.push(
+      `- growth from ${from.toLocaleString('en')} to ${to.toLocaleString('en')} slides (${times}× the slides): work time (minus Node's start) ×${(work(large) / work(small)).toFixed(1)}, peak memory ×${(memory(large) / memory(small)).toFixed(1)}`,
+    )
+  }
+  const thousand = row(1000)
+  if (thousand && peaks.has(thousand)) {
+    const peak = memory(thousand)
+    lines.push(`- peak memory of the 1,000-slide build: ${peak.toFixed(0)} MB (target ≤ 300 MB ${peak <= 300 ? 'met' : 'MISSED'})`)
+  }
+  return lines
 }
 
 const edits = 20

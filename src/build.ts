@@ -381,8 +381,8 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
 function deckFilesOf(input: string, options: BuildOptions): DeckFiles {
   const absolute = path.resolve(input)
   const own = statSync(absolute, { throwIfNoEntry: false })?.isDirectory() ? absolute : path.dirname(absolute)
-  const project = options.projectRoot && path.resolve(options.projectRoot)
-  const roots = project && (absolute === project || absolute.startsWith(project + path.sep)) ? [own, project] : [own]
+  const project = options.projectRoot ? new DeckFiles([options.projectRoot]) : undefined
+  const roots = project?.contains(absolute) ? [own, ...project.roots] : [own]
   return new DeckFiles(roots, { allowed: options.allowPaths, safe: options.safe })
 }
 

@@ -35,10 +35,10 @@ Options:
                         PUPPETEER_EXECUTABLE_PATH, CHROME_PATH, installed ones)
       --timeout <s>     Most seconds any step in the browser may take (default 60)
       --screenshots <dir>  Also write a PNG of every slide into <dir>
-      --safe            Nothing in the deck may run: sanitized HTML, no scripts, no code-loading
-                        settings, no file outside the deck's folder: for Markdown that is not yours
-      --allow-path <dir>  Let the deck read files of <dir> too (images, diagrams, themes);
-                        repeatable; never with --safe
+      --safe            Nothing in the deck may run: each slide's HTML sanitized, no script
+                        URLs, no settings that load code: for Markdown that is not yours
+      --allow-path <dir>  Let the deck read files of <dir> too (images, diagrams, themes): a deck
+                        reads no file outside its folder otherwise; repeatable; never with --safe
   -q, --quiet           Print errors only
       --verbose         Say which browser is used, what is cached, and when
   -h, --help            Show this help

@@ -75,6 +75,11 @@ export class DeckFiles {
     return `\`${written}\`${to} is outside the deck's folder (${folders}): diapo reads no file outside it; copy the file into the folder${allow}`
   }
 
+  /** Whether `file` lies in one of the folders, as written (symlinks not followed). */
+  contains(file: string): boolean {
+    return this.#inside(path.resolve(file), this.roots)
+  }
+
   #inside(file: string, roots: readonly string[]): boolean {
     return roots.some((root) => file === root || file.startsWith(root.endsWith(path.sep) ? root : root + path.sep))
   }

@@ -123,7 +123,11 @@ export async function sweep(parent: string, prefix: string, beforeRemove?: (entr
   const stale = names.filter((name) => name.startsWith(prefix) && ownerGone(name.slice(prefix.length)))
   await Promise.all(
     stale.map(async (name) => {
-      beforeRemove?.(path.join(parent, name))
+      try {
+        beforeRemove?.(path.join(parent, name))
+      } catch {
+        // Best effort, as the removal.
+      }
       await rm(path.join(parent, name), { recursive: true, force: true }).catch(() => {})
     }),
   )

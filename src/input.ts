@@ -47,7 +47,7 @@ function checkSize(files: VFile[]): VFile[] {
     const size = (count: number) => `${(count / 1024 / 1024).toFixed(1)} MB`
     fail(
       biggest,
-      `The deck is ${size(bytes)} of Markdown, more than the ${size(maxDeckBytes)} (~12,000 slides) diapo builds; split it into several decks`,
+      `The deck is ${size(bytes)} of Markdown, more than the ${size(maxDeckBytes)} diapo builds; split it into several decks`,
       { line: 1, column: 1 },
       'too-large',
     )

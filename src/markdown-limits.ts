@@ -43,7 +43,7 @@ export const limits = {
    */
   parseWork: 3_500_000,
   /** Nodes of the deck's syntax tree: the stages after parsing take ~25 µs a node. */
-  nodes: 80_000,
+  nodes: 100_000,
 } as const
 
 /** Characters that start inline syntax in micromark (and its GFM and directive extensions). */

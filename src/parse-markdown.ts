@@ -72,7 +72,8 @@ export function parseMarkdown(processor: Parser, file: VFile, options: ParseOpti
   const text = String(file.value)
   const parts = splitParts(text, options.partSize)
   if (parts.length < 2) return cache ? parseCached(processor, text, cache) : processor.parse(file)
-  const parse = (source: string) => (cache ? structuredClone(parseCached(processor, source, cache)) : processor.parse(source))
+  // Trees from the cache are shared with later builds: read here, and copied as they are joined.
+  const parse = (source: string) => (cache ? parseCached(processor, source, cache) : processor.parse(source))
   let trees = parts.map((part) => parse(part.text))
   // The cuts are found by reading lines, not by parsing: where a part's parse shows that a code
   // fence, an HTML block or a directive reached past its end, the cut was not safe, and the two
@@ -105,20 +106,19 @@ export function parseMarkdown(processor: Parser, file: VFile, options: ParseOpti
       if (!part.text.includes('[')) return tree
       if (index === 0) {
         const again = parse(`${part.text}\n\n${labels.join('\n\n')}\n`)
-        again.children = again.children.filter((node) => (node.position?.start.offset ?? 0) < part.text.length)
-        return again
+        return { ...again, children: again.children.filter((node) => (node.position?.start.offset ?? 0) < part.text.length) }
       }
       const again = parse(standIns + part.text)
-      again.children = again.children.filter((node) => (node.position?.start.offset ?? 0) >= standIns.length)
+      const kept = { ...again, children: again.children.filter((node) => (node.position?.start.offset ?? 0) >= standIns.length) }
       // Its positions count from the stand-ins: move them back by as much.
       parts[index] = { ...part, offset: part.offset - standIns.length, line: part.line - standInLines }
-      return again
+      return kept
     })
   }
   const root: Root = { type: 'root', children: [], position: { start: { line: 1, column: 1, offset: 0 }, end: endOf(text) } }
   for (const [index, tree] of trees.entries()) {
     const part = parts[index]!
-    for (const node of tree.children) root.children.push(moved(node, part))
+    for (const node of tree.children) root.children.push(cache ? copied(node, part) : moved(node, part))
   }
   return root
 }
@@ -201,6 +201,17 @@ function moved<T extends object>(node: T, part: Part): T {
     for (const child of current.children ?? []) stack.push(child)
   }
   return node
+}
+
+/** A copy of `value` (a tree kept in the cache, never handed out) with its positions moved to where `part` starts. */
+function copied<T>(value: T, part: Part): T {
+  if (Array.isArray(value)) return value.map((item: unknown) => copied(item, part)) as T
+  if (value === null || typeof value !== 'object') return value
+  const copy: Record<string, unknown> = {}
+  for (const [key, item] of Object.entries(value)) {
+    copy[key] = key === 'position' && item ? movedPosition(item as Position, part) : copied(item, part)
+  }
+  return copy as T
 }
 
 function movedPosition(position: Position, part: Part): Position {

@@ -75,6 +75,7 @@ async function checkReplaceable(target: string) {
  * place, is put back if the new one never arrived.
  */
 async function recover(target: string, prefix: string) {
+  // (Two builds may both find it: the second's rename fails, and sweep goes on.)
   await sweep(path.dirname(target), prefix, (folder) => {
     if (folder.endsWith('.previous') && !existsSync(target)) renameSync(folder, target)
   })

@@ -89,7 +89,7 @@ const bombs: Bomb[] = [
     name: '1 MB of prose with a link in each paragraph',
     markdown: () =>
       `## A\n\n${lines(16000, () => 'A sentence of prose, with a [link](https://example.com) in it.').replace(/\n/g, '\n\n')}\n`,
-    error: /deck\.md:\d+:\d+ +error +The deck has more than 80,000 elements/,
+    error: /deck\.md:\d+:\d+ +error +The deck has more than 100,000 elements/,
   },
   {
     name: '100,000 headings (400 KB)',
