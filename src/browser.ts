@@ -263,7 +263,7 @@ export async function launchBrowser(
   const end = async () => {
     kill()
     done()
-    for (let waited = 0; !gone() && waited < 2000; waited += 5) await new Promise((resolve) => setTimeout(resolve, 5))
+    for (let waited = 0; !gone() && waited < 2000; waited += 2) await new Promise((resolve) => setTimeout(resolve, 2))
     await rm(profile, { recursive: true, force: true, maxRetries: 3 }).catch(() => {})
   }
   let browser: Browser

@@ -86,9 +86,9 @@ const bombs: Bomb[] = [
     error: /deck\.md:\d+:1 +error +The deck's paragraphs have more Markdown syntax .* than diapo builds in time/,
   },
   {
-    name: '1 MB of prose with a link in each paragraph',
+    name: '1.4 MB of prose with a link in each paragraph',
     markdown: () =>
-      `## A\n\n${lines(16000, () => 'A sentence of prose, with a [link](https://example.com) in it.').replace(/\n/g, '\n\n')}\n`,
+      `## A\n\n${lines(22000, () => 'A sentence of prose, with a [link](https://example.com) in it.').replace(/\n/g, '\n\n')}\n`,
     error: /deck\.md:\d+:\d+ +error +The deck has more than 100,000 elements/,
   },
   {
