@@ -140,29 +140,21 @@ export async function sweep(parent: string, prefix: string, beforeRemove?: (entr
  * is no `/proc`.
  */
 export function groupMembers(pgid: number): number[] {
-  let entries: string[]
-  try {
-    entries = readdirSync('/proc')
-  } catch {
-    return []
-  }
-  const members: number[] = []
-  for (const entry of entries) {
-    if (!/^\d+$/.test(entry)) continue
-    try {
-      // pid (comm) state ppid pgrp …: comm may hold spaces and parentheses, so read after the last `)`.
-      const stat = readFileSync(`/proc/${entry}/stat`, 'latin1')
-      const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-      if (Number(pgrp) === pgid && state !== 'Z' && state !== 'X') members.push(Number(entry))
-    } catch {
-      // Gone meanwhile.
-    }
-  }
-  return members
+  return processesWhere((pid) => {
+    // pid (comm) state ppid pgrp …: comm may hold spaces and parentheses, so read after the last `)`.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1')
+    const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    return Number(pgrp) === pgid && state !== 'Z' && state !== 'X'
+  })
 }
 
 /** Processes whose command line names `text` (e.g. a browser profile's path), from `/proc`. */
 export function processesUsing(text: string): number[] {
+  return processesWhere((pid) => readFileSync(`/proc/${pid}/cmdline`, 'latin1').includes(text))
+}
+
+/** The processes for which `test` holds, reading `/proc` (none where there is none; one gone meanwhile is skipped). */
+function processesWhere(test: (pid: string) => boolean): number[] {
   let entries: string[]
   try {
     entries = readdirSync('/proc')
@@ -173,7 +165,7 @@ export function processesUsing(text: string): number[] {
     .filter((entry) => {
       if (!/^\d+$/.test(entry)) return false
       try {
-        return readFileSync(`/proc/${entry}/cmdline`, 'latin1').includes(text)
+        return test(entry)
       } catch {
         return false
       }

@@ -35,10 +35,10 @@ export interface CliRun {
   stderr: string
 }
 
-/** Run the compiled `diapo` with `args` in `cwd`. */
-export function runCli(args: string[], cwd = root, env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
+/** Run the compiled `diapo` with `args` in `cwd` (and `nodeArgs` given to Node before it). */
+export function runCli(args: string[], cwd = root, env: NodeJS.ProcessEnv = {}, nodeArgs: string[] = []): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], { cwd, env: { ...process.env, ...env } })
+    const child = spawn(process.execPath, [...nodeArgs, cli, ...args], { cwd, env: { ...process.env, ...env } })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
@@ -60,15 +60,7 @@ const peakReporter = `data:text/javascript,process.on('exit', () => process.stde
 /** Run the compiled `diapo` as {@link runCli} does, timing it and reading its peak memory. */
 export async function runMeasured(args: string[], cwd = root, env: NodeJS.ProcessEnv = {}): Promise<MeasuredRun> {
   const started = performance.now()
-  const run = await new Promise<CliRun>((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', peakReporter, cli, ...args], { cwd, env: { ...process.env, ...env } })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-    child.on('error', reject)
-    child.on('close', (code) => resolve({ code, stdout, stderr }))
-  })
+  const run = await runCli(args, cwd, env, ['--import', peakReporter])
   const seconds = (performance.now() - started) / 1000
   const peak = /\ndiapo-test-peak-rss (\d+)\n/.exec(run.stderr)
   if (!peak) throw new Error(`no peak memory reported:\n${run.stderr}`)
