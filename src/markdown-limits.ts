@@ -49,6 +49,9 @@ export const limits = {
 /** Characters that start inline syntax in micromark (and its GFM and directive extensions). */
 const markup = /[[\]()<>*_`!&\\~:@|]/g
 
+const tooMuch =
+  'The deck has more Markdown than diapo builds in time (this line passes the limit: dense markup counts most); split it into several decks'
+
 /** What the deck's files have used of the limits that are for the whole deck. */
 export class DeckBudget {
   markupSquares = 0
@@ -120,6 +123,9 @@ export function checkLimits(file: VFile, budget: DeckBudget): boolean {
   for (let index = first; index < lines.length; index++) {
     const line = lines[index]!.replace(/\r$/, '')
     if (fence) {
+      // Code is not parsed inline: its lines cost only as lines and characters.
+      budget.parseWork += 8 + 0.5 * line.length
+      if (budget.parseWork > limits.parseWork) return stop(index, tooMuch)
       if (fence.test(line)) fence = undefined
       continue
     }
@@ -132,11 +138,7 @@ export function checkLimits(file: VFile, budget: DeckBudget): boolean {
     const empty = line.trim() === ''
     const block = !empty && (blank || /^ {0,3}(?:#{1,6}(?:[ \t]|$)|(?:[-+*]|\d{1,9}[.)])(?:[ \t]|$)|>)/.test(line))
     budget.parseWork += 8 + 0.5 * line.length + 13 * (line.match(markup)?.length ?? 0) + (block ? 45 : 0)
-    if (budget.parseWork > limits.parseWork)
-      return stop(
-        index,
-        'The deck has more Markdown than diapo builds in time (this line passes the limit: dense markup counts most); split it into several decks',
-      )
+    if (budget.parseWork > limits.parseWork) return stop(index, tooMuch)
     if (empty) {
       if (!endParagraph()) return false
       table = undefined

@@ -137,6 +137,7 @@ const unit = fc.constantFrom(
   '{',
   '<div>',
   'a ',
+  '```\n',
 )
 const bomb = fc.oneof(
   fc

@@ -155,6 +155,18 @@ describe('scale', () => {
     assert.ok(run.peakMB < bounds.megabytes, `${Math.round(run.peakMB)} MB`)
   })
 
+  test('2 MB of code in one fence builds, its lines highlighted, in bounded time and memory', async () => {
+    const dir = await tempDir()
+    await writeFile(
+      path.join(dir, 'deck.md'),
+      `## A\n\n\`\`\`js\n${'const answer = compute(input) + other.value;\n'.repeat(45000)}\`\`\`\n`,
+    )
+    const run = await runMeasured(['build', 'deck.md', '--out', 'out', '--no-pdf'], dir)
+    assert.equal(run.code, 0, run.stderr)
+    assert.ok(run.seconds < bounds.seconds, `${run.seconds.toFixed(2)} s`)
+    assert.ok(run.peakMB < bounds.megabytes, `${Math.round(run.peakMB)} MB`)
+  })
+
   test('a flood of warnings is printed 20 a rule, then counted', async () => {
     const dir = await tempDir()
     await writeFile(path.join(dir, 'deck.md'), `## A\n\n${':odd[x] '.repeat(500)}\n`)
