@@ -352,7 +352,13 @@ function watchStart(child: ChildProcess, timeout: number): { failed: Promise<nev
   const onExit = (code: number | null, signal: string | null) =>
     fail(`it exited (${signal ?? `status ${code}`}) before it was ready:\n${output.trim().split('\n').slice(-5).join('\n')}`)
   const onError = (error: Error) => fail(error.message)
-  const timer = setTimeout(() => fail(`it did not start within ${timeout / 1000} s`), timeout)
+  const timer = setTimeout(
+    () =>
+      fail(
+        `it did not start within ${timeout / 1000} s; on a busy machine, give it more time with --timeout ${Math.max(120, timeout / 500)}`,
+      ),
+    timeout,
+  )
   child.once('exit', onExit)
   child.once('error', onError)
   function started() {
