@@ -171,7 +171,8 @@ export class DevServer {
     let result: BuildResult
     try {
       // diapo.config.json is watched: a new browser or cache folder takes effect on the next build.
-      const config = await readUserConfig()
+      // With --safe the config is the project's, not the author's: not read (see commands/options.ts).
+      const config: UserConfig = this.#options.safe ? {} : await readUserConfig()
       result = await buildDeck({
         input: this.#options.input,
         theme: this.#options.theme,

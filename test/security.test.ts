@@ -247,6 +247,22 @@ flowchart LR
   })
 })
 
+test('with --safe, a diapo.config.json in the project is not read: the browser it names does not run', async () => {
+  const dir = await tempDir()
+  const marker = path.join(dir, 'ran')
+  await writeFile(path.join(dir, 'evil.sh'), `#!/bin/sh\ntouch ${marker}\nexit 1\n`, { mode: 0o755 })
+  await writeFile(path.join(dir, 'diapo.config.json'), JSON.stringify({ browser: './evil.sh' }))
+  await writeFile(path.join(dir, 'deck.md'), '## Slide\n\nText.\n')
+  const safe = await runCli(['build', 'deck.md', '--out', 'out', '--safe'], dir)
+  assert.equal(safe.code, 0, safe.stderr)
+  assert.match(safe.stderr, /--safe does not read diapo\.config\.json/)
+  assert.equal(existsSync(marker), false, 'the config’s browser did not run')
+  // Without --safe the config is yours, and its browser is run: which is why --safe does not read it.
+  const plain = await runCli(['build', 'deck.md', '--out', 'out'], dir)
+  assert.equal(plain.code, 3, plain.stderr)
+  assert.equal(existsSync(marker), true)
+})
+
 describe('finding 3: printing and measuring reach no network, whatever the scheme', () => {
   test('WebSocket, fetch, EventSource, beacons, WebTransport and WebRTC: no connection, no datagram', async () => {
     const listener = await listen()

@@ -8,8 +8,7 @@ import type { BuildResult, PdfSettings } from '../build.ts'
 import { EnvironmentError, ExitCode, UsageError } from '../errors.ts'
 import { makeDirectory, scratchFolder } from '../folders.ts'
 import { countMessages, formatMessages } from '../report.ts'
-import { browserOptions, deckAccess, readCommandLine, timeoutOption } from './options.ts'
-import { readUserConfig } from '../user-config.ts'
+import { browserOptions, configFor, deckAccess, readCommandLine, timeoutOption } from './options.ts'
 
 /** Run `diapo build` with its command-line arguments; returns the exit code. */
 export function run(args: string[]): Promise<number> {
@@ -32,7 +31,7 @@ export async function runBuild(args: string[], mode: 'build' | 'pdf'): Promise<n
   const pdf = pdfSettings(values, mode)
   const timeout = timeoutOption(values.timeout)
 
-  const config = await readUserConfig()
+  const config = await configFor(values)
   // An explicit browser that does not exist is an error now, not only once something needs it.
   if (values.browser) findBrowser({ flag: values.browser })
   const log = values.verbose

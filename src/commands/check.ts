@@ -9,15 +9,14 @@ import { BrowserSession, findBrowser } from '../browser.ts'
 import { ExitCode } from '../errors.ts'
 import { scratchFolder } from '../folders.ts'
 import { countMessages, formatMessages } from '../report.ts'
-import { readUserConfig } from '../user-config.ts'
-import { browserOptions, deckAccess, readCommandLine, timeoutOption } from './options.ts'
+import { browserOptions, configFor, deckAccess, readCommandLine, timeoutOption } from './options.ts'
 
 /** Run `diapo check` with its command-line arguments; returns the exit code. */
 export async function run(args: string[]): Promise<number> {
   const started = performance.now()
   const { values, input } = readCommandLine(args, { ...browserOptions, strict: { type: 'boolean' }, screenshots: { type: 'string' } })
   const timeout = timeoutOption(values.timeout)
-  const config = await readUserConfig()
+  const config = await configFor(values)
   if (values.browser) findBrowser({ flag: values.browser })
 
   // The check always needs the browser: start it now, while the build code loads.

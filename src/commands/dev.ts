@@ -10,8 +10,7 @@ import { findBrowser } from '../browser.ts'
 import { setInterruptNote } from '../cleanup.ts'
 import { DevServer } from '../dev-server.ts'
 import { UsageError } from '../errors.ts'
-import { readUserConfig } from '../user-config.ts'
-import { browserOptions, deckAccess, readCommandLine, timeoutOption } from './options.ts'
+import { browserOptions, configFor, deckAccess, readCommandLine, timeoutOption } from './options.ts'
 
 /** Run `diapo dev` with its command-line arguments; resolves only if the server cannot start. */
 export async function run(args: string[]): Promise<number> {
@@ -30,7 +29,7 @@ export async function run(args: string[]): Promise<number> {
     throw new UsageError(`Input not found: ${input ?? 'slides'}; pass a Markdown file or a folder of them (default: slides/)`)
   }
   // Read now so that a broken diapo.config.json is an error at once; the server reads it again on each build.
-  const config = await readUserConfig()
+  const config = await configFor(values)
   // Said once, now; the server reads the config again on each build.
   deckAccess(values, config)
   if (values.browser) findBrowser({ flag: values.browser })

@@ -3,10 +3,11 @@
  * errors turned into usage errors (exit 2), at most one input, and the
  * options every command that uses the browser takes.
  */
+import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { UsageError } from '../errors.ts'
-import type { UserConfig } from '../user-config.ts'
+import { readUserConfig, type UserConfig } from '../user-config.ts'
 
 /** Options of every command that builds the deck (and may start the browser). */
 export const browserOptions = {
@@ -17,6 +18,19 @@ export const browserOptions = {
   quiet: { type: 'boolean', short: 'q' },
   'allow-path': { type: 'string', multiple: true },
 } as const
+
+/**
+ * `diapo.config.json` of the working folder; with `--safe`, nothing: the
+ * file then belongs to the project being built, not to whoever builds it,
+ * and a browser it names would run (as would folders it allows be read).
+ */
+export async function configFor(values: { safe?: boolean | undefined }): Promise<UserConfig> {
+  if (!values.safe) return readUserConfig()
+  if (existsSync(path.resolve('diapo.config.json'))) {
+    process.stderr.write('warning: --safe does not read diapo.config.json (a browser it names would run); use --browser or CHROME_PATH\n')
+  }
+  return {}
+}
 
 /**
  * The folders outside the deck it may read from: `--allow-path` and the
