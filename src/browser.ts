@@ -8,8 +8,9 @@
  * it, never a silent fall-back.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
 import { accessSync, constants, rmSync, statSync } from 'node:fs'
-import { mkdir, mkdtemp, rm } from 'node:fs/promises'
+import { mkdir, rm } from 'node:fs/promises'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import path from 'node:path'
@@ -235,7 +236,25 @@ export async function launchBrowser(
   await sweep(parent, profilePrefix, (folder) => {
     for (const pid of processesUsing(`--user-data-dir=${folder}`)) killGroup(pid)
   })
-  const profile = await mkdtemp(path.join(parent, `${profilePrefix}${owner}-`))
+  const profile = path.join(parent, `${profilePrefix}${owner}-${randomBytes(4).toString('hex')}`)
+  let child: ChildProcess | undefined = undefined
+  const kill = () => {
+    if (child?.pid && child.exitCode === null && child.signalCode === null) killGroup(child.pid)
+  }
+  // The profile goes once every process of the browser is: one still running would write into it again.
+  const gone = () => !child?.pid || groupMembers(child.pid).length === 0
+  // Registered before the profile exists, and until it is gone: Ctrl-C at any moment leaves nothing.
+  const done = untilDone(() => {
+    kill()
+    waitSync(gone, 2000)
+    rmSync(profile, { recursive: true, force: true })
+  })
+  const end = async () => {
+    kill()
+    for (let waited = 0; !gone() && waited < 2000; waited += 2) await new Promise((resolve) => setTimeout(resolve, 2))
+    await rm(profile, { recursive: true, force: true, maxRetries: 3 }).catch(() => {})
+    done()
+  }
   // `<-loopback>`: loopback goes through the (missing) proxy too, but for diapo's own server.
   const bypass = options.loopback ? [] : ['<-loopback>', ...(options.origin ? [`127.0.0.1:${options.origin.port}`] : [])]
   const args = [...chromiumFlags, `--proxy-bypass-list=${bypass.join(';')}`, `--user-data-dir=${profile}`, '--remote-debugging-pipe']
@@ -245,27 +264,16 @@ export async function launchBrowser(
   // Detached: the browser leads its own process group, which is ended as a whole.
   // Its temporary files go inside its profile, so that removing the profile removes them too.
   const temporary = path.join(profile, 'tmp')
-  await mkdir(temporary)
+  try {
+    await mkdir(temporary, { recursive: true, mode: 0o700 })
+  } catch (error) {
+    await end()
+    throw new EnvironmentError(`Cannot make the browser's profile in ${parent}: ${(error as Error).message}`, { cause: error })
+  }
   const env = { ...process.env, TMPDIR: temporary }
-  const child = spawn(choice.executable, args, { detached: true, stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'], env })
+  child = spawn(choice.executable, args, { detached: true, stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'], env })
   // The protocol pipes break when the browser is killed, which is how it ends: expected, not an error.
   for (const stream of child.stdio.slice(2)) stream?.on('error', () => {})
-  const kill = () => {
-    if (child.pid && child.exitCode === null && child.signalCode === null) killGroup(child.pid)
-  }
-  // The profile goes once every process of the browser is: one still running would write into it again.
-  const gone = () => !child.pid || groupMembers(child.pid).length === 0
-  const done = untilDone(() => {
-    kill()
-    waitSync(gone, 2000)
-    rmSync(profile, { recursive: true, force: true })
-  })
-  const end = async () => {
-    kill()
-    done()
-    for (let waited = 0; !gone() && waited < 2000; waited += 2) await new Promise((resolve) => setTimeout(resolve, 2))
-    await rm(profile, { recursive: true, force: true, maxRetries: 3 }).catch(() => {})
-  }
   let browser: Browser
   try {
     // The DevTools protocol over a pipe (fds 3 and 4): no port, no HTTP handshake; the first
