@@ -25,6 +25,7 @@ import { fitSlides, type FitLookup } from './fit-slides.ts'
 import { fragments } from './fragments.ts'
 import { readFrontmatter } from './frontmatter.ts'
 import { highlightCode } from './highlight-code.ts'
+import { imageAlt } from './image-alt.ts'
 import { insertDiagrams, type InsertDiagramsOptions } from './insert-diagrams.ts'
 import { localImages } from './local-images.ts'
 import { DeckBudget, limitTree } from './markdown-limits.ts'
@@ -48,6 +49,7 @@ export function parseStages(files: DeckFiles, budget = new DeckBudget()) {
     .use(remarkFrontmatter, ['yaml'])
     .use(remarkDirective)
     .use(limitTree, budget)
+    .use(imageAlt)
     .use(readFrontmatter)
     .use(collectDiagrams, { files })
 }
