@@ -144,6 +144,8 @@ function slice(node: List | Table, from: number, to: number | undefined): List |
 function continued(heading: Heading): Heading {
   const copy = structuredClone(heading)
   delete copy.position
+  // Ids stay unique: a link to the heading leads to the slide's first part.
+  delete copy.data?.hProperties?.id
   copy.children.push({ type: 'text', value: ' (cont.)' })
   return copy
 }

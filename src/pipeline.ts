@@ -24,6 +24,7 @@ import type { DeckFiles } from './deck-files.ts'
 import { fitSlides, type FitLookup } from './fit-slides.ts'
 import { fragments } from './fragments.ts'
 import { readFrontmatter } from './frontmatter.ts'
+import { headingIds } from './heading-ids.ts'
 import { highlightCode } from './highlight-code.ts'
 import { imageAlt } from './image-alt.ts'
 import { insertDiagrams, type InsertDiagramsOptions } from './insert-diagrams.ts'
@@ -57,6 +58,7 @@ export function parseStages(files: DeckFiles, budget = new DeckBudget()) {
 /** Stage 2, per file: syntax tree → HTML tree of slides (fitted as measured, when `fits` says how; sanitized with `safe`). */
 export function slideStages(config: DeckConfig, fits: FitLookup | undefined, options: { safe?: boolean | undefined; files: DeckFiles }) {
   return unified()
+    .use(headingIds)
     .use(splitSlides, config)
     .use(slideAttributes, options)
     .use(speakerNotes)
