@@ -22,6 +22,7 @@ import { checkLimits, DeckBudget } from './markdown-limits.ts'
 import { revealOptions } from './reveal-options.ts'
 import { fail, warn } from './messages.ts'
 import { diapoVersion, packageDir } from './packages.ts'
+import { linkDefinitions } from './deck-definitions.ts'
 import { parseMarkdown, type ParseCache } from './parse-markdown.ts'
 import { deckStages, parseStages, slideStages } from './pipeline.ts'
 import { drawDiagrams, planDiagrams } from './render-diagrams.ts'
@@ -172,13 +173,19 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
 
   const budget = new DeckBudget()
   const parser = parseStages(deckFiles, budget)
-  const trees: MdastRoot[] = []
-  for (const file of files) {
-    // A file past the limits is not parsed: parsing it could take minutes.
-    const tree: MdastRoot = checkLimits(file, budget)
-      ? parseMarkdown(parser, file, { cache: options.parseCache })
-      : { type: 'root', children: [] }
-    trees.push((await withinStack(file, tree, () => parser.run(tree, file))) as MdastRoot)
+  // A file past the limits is not parsed: parsing it could take minutes.
+  const parse = (file: VFile, labels?: string[]): MdastRoot => parseMarkdown(parser, file, { cache: options.parseCache, labels })
+  const trees = files.map((file): MdastRoot => (checkLimits(file, budget) ? parse(file) : { type: 'root', children: [] }))
+  // Link definitions are the deck's: a file that may use a label another file defines is read again, knowing it.
+  const fileDefinitions = trees.map(linkDefinitions)
+  const definitions = fileDefinitions.flat()
+  for (const [index, file] of files.entries()) {
+    const elsewhere = fileDefinitions.flatMap((found, other) => (other === index ? [] : found.map((node) => node.label ?? node.identifier)))
+    if (elsewhere.length > 0 && trees[index]!.children.length > 0 && String(file.value).includes('[')) trees[index] = parse(file, elsewhere)
+  }
+  for (const [index, file] of files.entries()) {
+    const tree = trees[index]!
+    trees[index] = (await withinStack(file, tree, () => parser.run(tree, file))) as MdastRoot
   }
   // Errors so far fail the build, but it goes on so that one run reports every problem.
   const config = deckConfig(files, options.safe ?? false)
@@ -209,7 +216,7 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
   const parsed = measure ? trees.map((tree) => structuredClone(tree)) : []
   // Slides an earlier build made to fit are fitted the same way, browser or not.
   const fits = new SlideFits(fitsCache, [theme.output, config.reveal])
-  const slides = slideStages(config, await fits.fromCache(), { safe: options.safe, files: deckFiles })
+  const slides = slideStages(config, await fits.fromCache(), { safe: options.safe, files: deckFiles, definitions })
   const slideTrees: HastRoot[] = []
   for (const [index, tree] of trees.entries()) {
     slideTrees.push(await withinStack(files[index]!, { type: 'root', children: [] }, () => slides.run(tree, files[index]!)))
@@ -303,7 +310,7 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
   let printed: PdfResult | undefined
   /** The deck again, its slides fitted by `fits`: the slide stages run on a copy of the parsed trees. */
   const remake = async (fits: FitLookup | undefined, staging: string) => {
-    const stages = slideStages(config, fits, { safe: options.safe, files: deckFiles })
+    const stages = slideStages(config, fits, { safe: options.safe, files: deckFiles, definitions })
     const copies = parsed.map((tree) => structuredClone(tree))
     const remade: HastRoot[] = []
     for (const [index, tree] of copies.entries()) {

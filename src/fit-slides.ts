@@ -109,10 +109,12 @@ function split(slide: Slide, fit: { cuts: Cut[]; blocks: number }, file: VFile):
     }
     parts.at(-1)!.push(slice(node, from, undefined))
   }
+  // Definitions show nothing, and links and footnotes of every part need them: they stay with the first.
+  const definitions = slide.children.filter((node) => silent.has(node.type))
   return parts
     .filter((children) => children.length > 0)
     .map((children, index) => {
-      if (index === 0) return { ...slide, children: [...children, ...notes] }
+      if (index === 0) return { ...slide, children: [...children, ...definitions, ...notes] }
       const properties = { ...slide.data?.hProperties }
       delete properties.id // ids stay unique: only the first part keeps it
       const first = children[0]

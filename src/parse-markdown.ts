@@ -18,7 +18,7 @@
  * With a cache that lives from build to build (`diapo dev`), a part whose
  * text is unchanged is not parsed again: an edit re-parses only its part.
  */
-import type { Root, RootContent } from 'mdast'
+import type { Definition, FootnoteDefinition, Root, RootContent } from 'mdast'
 import type { Point, Position } from 'unist'
 import type { VFile } from 'vfile'
 
@@ -64,6 +64,8 @@ export interface ParseOptions {
   cache?: ParseCache | undefined
   /** About how long a part is. Default: {@link partSize}. */
   partSize?: number
+  /** Labels of link definitions in the deck's other files, which this one may use (`[text][label]`). */
+  labels?: readonly string[] | undefined
 }
 
 /** Parse `file` with `processor`'s parser (no transforms run), part by part. */
@@ -71,7 +73,8 @@ export function parseMarkdown(processor: Parser, file: VFile, options: ParseOpti
   const { cache } = options
   const text = String(file.value)
   const parts = splitParts(text, options.partSize)
-  if (parts.length < 2) return cache ? parseCached(processor, text, cache) : processor.parse(file)
+  const elsewhere = (options.labels ?? []).map((label) => `[${label}]: #`)
+  if (parts.length < 2 && elsewhere.length === 0) return cache ? parseCached(processor, text, cache) : processor.parse(file)
   // Trees from the cache are shared with later builds: read here, and copied as they are joined.
   const parse = (source: string) => (cache ? parseCached(processor, source, cache) : processor.parse(source))
   let trees = parts.map((part) => parse(part.text))
@@ -92,10 +95,11 @@ export function parseMarkdown(processor: Parser, file: VFile, options: ParseOpti
   // stand-ins go after the first part (which may start with frontmatter) and before the others (the
   // last may end inside a code fence, where they would become its text); a part starts afresh, so
   // they change nothing else.
-  const { labels, inDirective } = definedLabels(trees)
+  const { labels: own, inDirective } = definedLabels(trees)
   // A reference sees a definition inside a container directive only if it comes after it: no
   // stand-in can say that, so such a file is parsed whole.
   if (inDirective) return cache ? parseCached(processor, text, cache) : processor.parse(file)
+  const labels = [...new Set([...own, ...elsewhere])]
   if (labels.length > 0) {
     // A blank line after each, or a footnote's text would take the next line in as its own; and a
     // thematic break before the part, which may start with an indented line, as after a cut there.
@@ -179,16 +183,22 @@ function parseCached(processor: Parser, text: string, cache: ParseCache): Root {
 function definedLabels(trees: Root[]): { labels: string[]; inDirective: boolean } {
   const labels = new Set<string>()
   let inDirective = false
+  eachDefinition(trees, (node, directive) => {
+    labels.add(node.type === 'definition' ? `[${node.label ?? node.identifier}]: #` : `[^${node.label ?? node.identifier}]: .`)
+    inDirective ||= directive
+  })
+  return { labels: [...labels], inDirective }
+}
+
+/** Call `found` with each link and footnote definition of the trees, and whether it is inside a container directive. */
+function eachDefinition(trees: Root[], found: (node: Definition | FootnoteDefinition, inDirective: boolean) => void): void {
   const visit = (nodes: RootContent[], directive: boolean) => {
     for (const node of nodes) {
-      if (node.type === 'definition') labels.add(`[${node.label ?? node.identifier}]: #`)
-      else if (node.type === 'footnoteDefinition') labels.add(`[^${node.label ?? node.identifier}]: .`)
-      if ((node.type === 'definition' || node.type === 'footnoteDefinition') && directive) inDirective = true
+      if (node.type === 'definition' || node.type === 'footnoteDefinition') found(node, directive)
       if ('children' in node) visit(node.children as RootContent[], directive || node.type === 'containerDirective')
     }
   }
   for (const tree of trees) visit(tree.children, false)
-  return { labels: [...labels], inDirective }
 }
 
 /** `node`, its positions (and its children's) moved to where `part` starts in the file, in place. */

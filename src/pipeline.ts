@@ -19,11 +19,13 @@ import remarkParse from 'remark-parse'
 import remarkRehype from 'remark-rehype'
 import { unified } from 'unified'
 import { collectDiagrams } from './collect-diagrams.ts'
+import type { Definition } from 'mdast'
 import type { DeckConfig } from './config.ts'
 import type { DeckFiles } from './deck-files.ts'
 import { fitSlides, type FitLookup } from './fit-slides.ts'
 import { fragments } from './fragments.ts'
 import { readFrontmatter } from './frontmatter.ts'
+import { deckDefinitions } from './deck-definitions.ts'
 import { headingIds } from './heading-ids.ts'
 import { highlightCode } from './highlight-code.ts'
 import { imageAlt } from './image-alt.ts'
@@ -56,7 +58,11 @@ export function parseStages(files: DeckFiles, budget = new DeckBudget()) {
 }
 
 /** Stage 2, per file: syntax tree → HTML tree of slides (fitted as measured, when `fits` says how; sanitized with `safe`). */
-export function slideStages(config: DeckConfig, fits: FitLookup | undefined, options: { safe?: boolean | undefined; files: DeckFiles }) {
+export function slideStages(
+  config: DeckConfig,
+  fits: FitLookup | undefined,
+  options: { safe?: boolean | undefined; files: DeckFiles; definitions?: readonly Definition[] | undefined },
+) {
   return unified()
     .use(headingIds)
     .use(splitSlides, config)
@@ -68,6 +74,7 @@ export function slideStages(config: DeckConfig, fits: FitLookup | undefined, opt
     .use(otherDirectives)
     .use(localImages, { files: options.files })
     .use(rawHtmlWarnings, options)
+    .use(deckDefinitions, options.definitions ?? [])
     .use(remarkRehype, { allowDangerousHtml: true })
     .use(slideFootnotes)
     .use(highlightCode)
