@@ -17,7 +17,7 @@ const found = new Map<string, string>()
 export function packageDir(name: string): string {
   const cached = found.get(name)
   if (cached) return cached
-  let dir = path.dirname(require.resolve(name))
+  let dir = path.dirname(resolvePackage(name))
   while (!isPackageFolder(dir, name)) {
     const parent = path.dirname(dir)
     if (parent === dir) throw new Error(`Cannot find the folder of package ${name}`)
@@ -25,6 +25,19 @@ export function packageDir(name: string): string {
   }
   found.set(name, dir)
   return dir
+}
+
+/** A file of package `name`: its main module, or, for a package without one (a font), its package.json. */
+function resolvePackage(name: string): string {
+  try {
+    return require.resolve(name)
+  } catch (error) {
+    try {
+      return require.resolve(`${name}/package.json`)
+    } catch {
+      throw error
+    }
+  }
 }
 
 function isPackageFolder(dir: string, name: string): boolean {

@@ -22,6 +22,7 @@ import { collectDiagrams } from './collect-diagrams.ts'
 import type { Definition } from 'mdast'
 import type { DeckConfig } from './config.ts'
 import type { DeckFiles } from './deck-files.ts'
+import { emojiShortcodes } from './emoji-shortcodes.ts'
 import { fitSlides, type FitLookup } from './fit-slides.ts'
 import { fragments } from './fragments.ts'
 import { readFrontmatter } from './frontmatter.ts'
@@ -72,6 +73,7 @@ export function slideStages(
     .use(typography, config)
     .use(fragments, config)
     .use(otherDirectives)
+    .use(emojiShortcodes)
     .use(localImages, { files: options.files })
     .use(rawHtmlWarnings, options)
     .use(deckDefinitions, options.definitions ?? [])

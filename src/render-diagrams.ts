@@ -60,7 +60,7 @@ export interface DiagramContext {
   renderer: string
   /** Mermaid's version. */
   mermaid: string
-  /** The theme, by its content-hashed CSS name: colours and fonts. */
+  /** The theme, by a hash of its CSS as read: colours and fonts. */
   theme: string
   /** Versions of the icon packs used. */
   icons: Record<string, string>
@@ -89,7 +89,7 @@ export async function planDiagrams(diagrams: readonly DiagramSource[], theme: Lo
   const context: DiagramContext = {
     renderer: rendererFingerprint,
     mermaid: packageVersion('mermaid'),
-    theme: theme.output,
+    theme: theme.identity,
     icons: iconPackVersions(iconsNamed(unique.map((diagram) => diagram.source))),
   }
   const keys = unique.map((diagram) => diagramKey(diagram, context))

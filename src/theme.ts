@@ -29,6 +29,12 @@ export interface LoadedTheme {
   errors: string[]
   /** The CSS files read: the theme and every file it imports. */
   sources: string[]
+  /**
+   * What the theme is, whichever characters the deck uses: a hash of the
+   * CSS read. The output's CSS holds only the font subsets the deck needs,
+   * so it changes with the deck's text; what is drawn with it does not.
+   */
+  identity: string
 }
 
 const themesDir = path.join(packageRoot, 'themes')
@@ -62,31 +68,131 @@ export function themeNames(): string[] {
   return [...names(themesDir), ...names(revealThemesDir())]
 }
 
+/** diapo's fallback fonts (emoji, CJK), and its layout rules, added to every theme. */
+const fallbackFonts = path.join(themesDir, 'common', 'fonts.css')
+const layoutRules = path.join(themesDir, 'common', 'layout.css')
+
 /**
  * Read a theme's CSS and collect the files its `url()`s point at. A
  * built-in theme may read its own folder; any theme may read files of npm
- * packages (`~package/file`) and those `files` allows.
+ * packages (`~package/file`) and those `files` allows. diapo's fallback
+ * fonts are added to it; of every font with a `unicode-range`, only the
+ * subsets holding one of `characters` (the deck's) are kept.
  */
-export async function loadTheme(source: string, files: DeckFiles): Promise<LoadedTheme> {
+export async function loadTheme(
+  source: string,
+  files: DeckFiles,
+  options: { characters?: ReadonlySet<number> | undefined } = {},
+): Promise<LoadedTheme> {
   const builtIn = [themesDir, revealThemesDir()].some((dir) => path.dirname(source) === dir)
   const context: Context = {
     assets: new Map(),
     warnings: [],
     errors: [],
     seen: new Set(),
+    read: [],
     files: builtIn ? files.including(path.dirname(source)) : files,
+    characters: options.characters,
   }
-  const css = await inlineCss(source, context)
-  const hash = createHash('sha256').update(css).digest('hex').slice(0, 10)
+  const theme = await inlineCss(source, context)
+  // Latin letters and common punctuation are drawn by every theme's own fonts (or the system's): a
+  // fallback font is copied only for the characters beyond them, not for a digit its emoji set also has.
+  const beyondLatin = options.characters && new Set([...options.characters].filter((code) => code > 0x24f && (code < 0x2000 || code > 0x206f)))
+  const fallback = await inlineCss(fallbackFonts, {
+    ...context,
+    files: new DeckFiles([path.dirname(fallbackFonts)]),
+    characters: beyondLatin,
+    covered: new Set(),
+  })
+  const layout = await inlineCss(layoutRules, { ...context, files: new DeckFiles([path.dirname(layoutRules)]) })
+  // A theme that does not colour code (reveal.js's own do not) gets highlight.js's GitHub colours, light or dark as it is.
+  const codeColours = /\.hljs\b/.test(context.read.join('\n'))
+    ? ''
+    : await inlineCss(path.join(packageDir('highlight.js'), 'styles', isDark(theme) ? 'github-dark.css' : 'github.css'), {
+        ...context,
+        files: new DeckFiles([packageDir('highlight.js')]),
+      })
+  const css = `${fallback}\n${theme}\n${codeColours}${fallbackStacks(theme)}${layout}`
+  const hash = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 10)
   return {
     source,
-    output: `assets/theme-${hash}.css`,
+    output: `assets/theme-${hash(css)}.css`,
     css,
     assets: [...context.assets.values()],
     warnings: context.warnings,
     errors: context.errors,
     sources: [...context.seen],
+    identity: hash(context.read.join('\n')),
   }
+}
+
+/**
+ * Whether the theme's background is dark: the last `--r-background-color`
+ * it sets (every reveal.js theme sets one), as a hex or rgb() colour.
+ */
+function isDark(css: string): boolean {
+  const value = [...css.matchAll(/--r-background-color\s*:\s*([^;}]+)/g)].at(-1)?.[1]?.trim() ?? ''
+  let rgb: number[] | undefined
+  const hex = /^#([\da-f]{3,8})$/i.exec(value)?.[1]
+  if (hex) {
+    const digits = hex.length < 6 ? [...hex.slice(0, 3)].map((digit) => digit + digit) : [hex.slice(0, 2), hex.slice(2, 4), hex.slice(4, 6)]
+    rgb = digits.map((pair) => parseInt(pair, 16))
+  } else if (/^rgba?\(/i.test(value)) {
+    rgb = (value.match(/[\d.]+/g) ?? []).slice(0, 3).map(Number)
+  }
+  if (rgb?.length !== 3) return false
+  // Relative luminance, as WCAG defines it: dark under the middle grey.
+  const [red, green, blue] = rgb.map((channel) => {
+    const value = channel / 255
+    return value <= 0.03928 ? value / 12.92 : ((value + 0.055) / 1.055) ** 2.4
+  }) as [number, number, number]
+  return 0.2126 * red + 0.7152 * green + 0.0722 * blue < 0.18
+}
+
+/** The generic CSS font families: fallback families go before them, or the system's font would answer first. */
+const genericFamilies = /^(?:serif|sans-serif|monospace|cursive|fantasy|system-ui|ui-[a-z-]+|emoji|math|fangsong)$/i
+const fallbackFamilies = ["'Twemoji'", "'Noto Sans JP Variable'", "'Noto Sans KR Variable'", "'Noto Sans SC Variable'"]
+
+/**
+ * A rule that adds the fallback families to each font stack the theme sets
+ * (its last value of each custom property), before its generic family.
+ */
+function fallbackStacks(css: string): string {
+  const declarations: string[] = []
+  for (const property of ['--r-main-font', '--r-heading-font', '--r-code-font', '--diapo-diagram-font']) {
+    const values = [...css.matchAll(new RegExp(`${property}\\s*:\\s*([^;}]+)`, 'g'))]
+    const value = values.at(-1)?.[1]?.trim()
+    if (!value || value.includes('var(')) continue
+    const families = value.split(',').map((family) => family.trim())
+    const generic = families.findIndex((family) => genericFamilies.test(family.replace(/['"]/g, '')))
+    const at = generic === -1 ? families.length : generic
+    declarations.push(`  ${property}: ${[...families.slice(0, at), ...fallbackFamilies, ...families.slice(at)].join(', ')};`)
+  }
+  return declarations.length > 0 ? `:root {\n${declarations.join('\n')}\n}\n` : ''
+}
+
+/**
+ * `css` without the `@font-face` rules whose `unicode-range` holds none of
+ * `characters`, so their files are not copied; and a rule that offers WOFF2
+ * offers only it (every browser that runs reveal.js reads it).
+ */
+function pruneFontFaces(css: string, { characters, covered }: Pick<Context, 'characters' | 'covered'>): string {
+  return css.replace(/@font-face\s*\{[^}]*\}/g, (whole) => {
+    const rule = whole.replace(/src\s*:\s*([^;}]+)/i, (src: string, list: string) => {
+      const woff2 = list.split(/,(?=\s*url\()/).find((entry) => /format\(\s*['"]woff2/.test(entry))
+      return woff2 ? `src: ${woff2.trim()}` : src
+    })
+    const range = /unicode-range\s*:\s*([^;}]+)/i.exec(rule)?.[1]
+    if (!range || !characters) return rule
+    const spans = range.split(',').map((span) => {
+      const [from = '', to = from] = span.trim().replace(/^U\+/i, '').split('-')
+      // `U+4??` is the range U+400–U+4FF.
+      return [parseInt(from.replace(/\?/g, '0'), 16), parseInt((to === from ? from.replace(/\?/g, 'f') : to), 16)] as const
+    })
+    const drawn = [...characters].filter((code) => !covered?.has(code) && spans.some(([low, high]) => code >= low && code <= high))
+    for (const code of drawn) covered?.add(code)
+    return drawn.length > 0 ? rule : ''
+  })
 }
 
 /** What loading a theme gathers as it goes through the theme and its imports. */
@@ -95,7 +201,16 @@ interface Context {
   warnings: string[]
   errors: string[]
   seen: Set<string>
+  /** The CSS of each file read, as read. */
+  read: string[]
   files: DeckFiles
+  /** The deck's characters: font subsets for none of them are left out. */
+  characters: ReadonlySet<number> | undefined
+  /**
+   * For fallback fonts, read in the order the stacks try them: the
+   * characters an earlier subset draws, which a later one then need not.
+   */
+  covered?: Set<number>
 }
 
 const importRule = /@import\s+(?:url\(\s*)?(['"]?)([^'")\s;]+)\1\s*\)?[^;]*;/g
@@ -105,12 +220,13 @@ async function inlineCss(file: string, context: Context): Promise<string> {
   if (context.seen.has(file)) return ''
   context.seen.add(file)
   const css = await readFile(file, 'utf8')
+  context.read.push(css)
   const dir = path.dirname(file)
 
   // The file's own CSS gets its urls rewritten; an imported file's CSS comes back rewritten already.
   const parts: string[] = []
   let last = 0
-  const own = async (text: string) => parts.push(await rewriteUrls(text, dir, context))
+  const own = async (text: string) => parts.push(await rewriteUrls(pruneFontFaces(text, context), dir, context))
   for (const match of css.matchAll(importRule)) {
     const target = match[2] ?? ''
     await own(css.slice(last, match.index))
@@ -123,7 +239,10 @@ async function inlineCss(file: string, context: Context): Promise<string> {
     }
     const imported = await resolveReference(target, dir, context)
     if (imported === undefined) continue
-    if (existsSync(imported)) parts.push(await inlineCss(imported, context))
+    // A stylesheet of an npm package (`~package/file.css`) reads the files of its package.
+    const inPackage = target.startsWith('~') ? packageRootOf(target) : undefined
+    const readable = inPackage ? { ...context, files: new DeckFiles([inPackage]) } : context
+    if (existsSync(imported)) parts.push(await inlineCss(imported, readable))
     else context.warnings.push(`${path.basename(file)} imports ${target}, which was not found at ${imported}; left out`)
   }
   await own(css.slice(last))
@@ -168,6 +287,23 @@ const offline = '\0offline'
 
 const packageName = /^(?:@[a-z\d~-][a-z\d._~-]*\/)?[a-z\d~-][a-z\d._~-]*$/
 
+/** `~package/path/file` as the package's name and the path inside it. */
+function packageTarget(target: string): { name: string; rest: string } {
+  const [scopeOrName = '', ...rest] = target.slice(1).split('/')
+  const name = scopeOrName.startsWith('@') ? `${scopeOrName}/${rest.shift() ?? ''}` : scopeOrName
+  return { name, rest: rest.join('/') }
+}
+
+/** The folder of the npm package `~package/…` names; undefined when it is not an installed package. */
+function packageRootOf(target: string): string | undefined {
+  const { name } = packageTarget(target)
+  try {
+    return packageName.test(name) ? packageDir(name) : undefined
+  } catch {
+    return undefined
+  }
+}
+
 /**
  * The file a theme names: `~package/file` is a file of an npm package,
  * anything else is relative to the CSS file. Undefined, with an error
@@ -175,19 +311,13 @@ const packageName = /^(?:@[a-z\d~-][a-z\d._~-]*\/)?[a-z\d~-][a-z\d._~-]*$/
  */
 async function resolveReference(target: string, dir: string, context: Context): Promise<string | undefined> {
   if (target.startsWith('~')) {
-    const [scopeOrName = '', ...rest] = target.slice(1).split('/')
-    const name = scopeOrName.startsWith('@') ? `${scopeOrName}/${rest.shift() ?? ''}` : scopeOrName
-    let root: string | undefined
-    try {
-      root = packageName.test(name) ? packageDir(name) : undefined
-    } catch {
-      root = undefined
-    }
+    const { name, rest } = packageTarget(target)
+    const root = packageRootOf(target)
     if (!root) {
       context.warnings.push(`the theme refers to ${target}, but no npm package \`${name}\` is installed; left out`)
       return undefined
     }
-    const resolved = await new DeckFiles([root]).resolve(rest.join('/'), root)
+    const resolved = await new DeckFiles([root]).resolve(rest, root)
     if (resolved.ok) return resolved.path
     context.errors.push(`The theme refers to \`${target}\`, which leads outside the package ${name}`)
     return undefined
