@@ -27,7 +27,7 @@ import { parseMarkdown, type ParseCache } from './parse-markdown.ts'
 import { deckStages, parseStages, slideStages } from './pipeline.ts'
 import { drawDiagrams, planDiagrams } from './render-diagrams.ts'
 import { exportPdf, openPrintTab, type PdfResult } from './export-pdf.ts'
-import { SlideFits, type FitLookup, type SlideSource } from './fit-slides.ts'
+import { isClipped, SlideFits, type FitLookup, type SlideSource } from './fit-slides.ts'
 import type { Layout } from './measure-slides.ts'
 import { slidesOf } from './slide-attributes.ts'
 import { builtInTheme, isThemePath, loadTheme, themeNames, type LoadedTheme } from './theme.ts'
@@ -116,8 +116,11 @@ export interface BuildResult {
   diagrams: { rendered: number; cached: number }
   /** Browsers started by this build (0 when every diagram was cached). */
   browserLaunches: number
-  /** Slides made to fit: split into continuation slides, or shrunk (as measured now, or by an earlier build). */
-  fitted: { split: number; shrunk: number }
+  /**
+   * Slides made to fit: split into continuation slides, or shrunk (as
+   * measured now, or by an earlier build); and slides that could not be, shown cut off.
+   */
+  fitted: { split: number; shrunk: number; cutOff: number }
   /** What the layout check found, when the browser measured the slides. */
   findings?: number | undefined
   /** The screenshots written, when asked for. */
@@ -164,7 +167,7 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
     html: undefined,
     diagrams: { rendered: 0, cached: 0 },
     browserLaunches: session.launches,
-    fitted: { split: 0, shrunk: 0 },
+    fitted: { split: 0, shrunk: 0, cutOff: 0 },
     dependencies: dependenciesOf(files, undefined),
   })
 
@@ -190,7 +193,7 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
   // Errors so far fail the build, but it goes on so that one run reports every problem.
   const config = deckConfig(files, options.safe ?? false)
 
-  const theme = await deckTheme(options.theme, config.theme, files[0]!, deckFiles)
+  const theme = await deckTheme(options.theme, config.theme, files[0]!, deckFiles, await charactersOf(files))
   if (!theme) return failed()
 
   // Diagrams missing from the cache are drawn while the slides are made: the browser boots meanwhile.
@@ -215,7 +218,7 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
   printTab?.catch(() => {})
   const parsed = measure ? trees.map((tree) => structuredClone(tree)) : []
   // Slides an earlier build made to fit are fitted the same way, browser or not.
-  const fits = new SlideFits(fitsCache, [theme.output, config.reveal])
+  const fits = new SlideFits(fitsCache, [theme.identity, config.reveal])
   const slides = slideStages(config, await fits.fromCache(), { safe: options.safe, files: deckFiles, definitions })
   const slideTrees: HastRoot[] = []
   for (const [index, tree] of trees.entries()) {
@@ -398,7 +401,13 @@ function deckFilesOf(input: string, options: BuildOptions): DeckFiles {
  * building's choosing), else the frontmatter's (a name, or a CSS file inside
  * the deck). Undefined, with the error on the first file, when it cannot be.
  */
-async function deckTheme(flag: string | undefined, setting: string, first: VFile, files: DeckFiles): Promise<LoadedTheme | undefined> {
+async function deckTheme(
+  flag: string | undefined,
+  setting: string,
+  first: VFile,
+  files: DeckFiles,
+  characters: ReadonlySet<number>,
+): Promise<LoadedTheme | undefined> {
   const name = flag ?? setting
   const place = flag ? undefined : first.data.frontmatter?.places.theme
   let source = isThemePath(name) ? undefined : builtInTheme(name)
@@ -419,10 +428,30 @@ async function deckTheme(flag: string | undefined, setting: string, first: VFile
     fail(first, `Unknown theme \`${name}\`; use one of ${names}, or a path to a CSS file`, place, 'unknown-theme')
     return undefined
   }
-  const theme = await loadTheme(source, readable)
+  const theme = await loadTheme(source, readable, { characters })
   for (const warning of theme.warnings) warn(first, warning, place, 'theme')
   for (const error of theme.errors) fail(first, error, place, 'outside-deck')
   return theme.errors.length > 0 ? undefined : theme
+}
+
+/**
+ * Every character of the deck's Markdown and diagram sources, by code
+ * point, and the emoji of its shortcodes: which font subsets it needs.
+ */
+async function charactersOf(files: readonly VFile[]): Promise<Set<number>> {
+  const characters = new Set<number>()
+  const add = (text: string) => {
+    for (const character of text) characters.add(character.codePointAt(0)!)
+  }
+  for (const file of withDiagramFiles([...files])) {
+    const text = String(file.value)
+    add(text)
+    const shortcodes = [...text.matchAll(/:([a-z0-9_+-]+):/g)]
+    if (shortcodes.length === 0) continue
+    const { nameToEmoji } = await import('gemoji')
+    for (const [, name] of shortcodes) add(nameToEmoji[name!] ?? '')
+  }
+  return characters
 }
 
 /**
@@ -477,11 +506,29 @@ function listSlides(files: VFile[], trees: MdastRoot[]): SlideSource[] {
 /** Warnings from the browser pass: what the layout check found, requests outside the deck. */
 function reportPrinting(printed: PdfResult | undefined, slides: SlideSource[], files: VFile[]) {
   if (!printed) return
-  for (const { slide, rule, message } of printed.layout.findings) {
+  const clippedReported = new Set<number>()
+  for (const { slide, rule, message, character } of printed.layout.findings) {
     const source = slides[slide - 1]
-    warn(source?.file ?? files[0]!, `Slide ${slide}: ${message}`, source?.slide.position?.start, rule)
+    const file = source?.file ?? files[0]!
+    if (rule === 'overflow' && source && isClipped(source)) {
+      // What runs off a slide marked as continuing: one finding says it all.
+      if (clippedReported.has(slide)) continue
+      clippedReported.add(slide)
+      warn(
+        file,
+        `Slide ${slide} cannot be made to fit, even split and shrunk to the smallest legible text (${message.replace(/^Content /, 'content ')}): it is shown cut off, marked “⋯”; split it with \`---\` or shorten it`,
+        source.slide.position?.start,
+        'overflow',
+      )
+      continue
+    }
+    const place = character && source ? placeOf(source, character) : undefined
+    warn(file, `Slide ${slide}: ${message}`, place ?? source?.slide.position?.start, rule)
   }
+  // A remote image or video already has its warning, at its line.
+  const named = files.flatMap((file) => file.messages.filter((message) => message.ruleId === 'remote-resource').map((message) => message.reason))
   for (const url of [...new Set(printed.blocked)]) {
+    if (named.some((reason) => reason.includes(`\`${url}\``))) continue
     warn(
       files[0]!,
       `The deck asks for ${url}, outside its folder: blocked while printing, so the PDF never depends on the network`,
@@ -489,6 +536,18 @@ function reportPrinting(printed: PdfResult | undefined, slides: SlideSource[], f
       'remote-resource',
     )
   }
+}
+
+/** Where `character` first is in the Markdown of a slide; undefined if it is not (it came from a shortcode, say). */
+function placeOf({ file, slide }: SlideSource, character: string): { line: number; column: number } | undefined {
+  const start = slide.position?.start.offset
+  const end = slide.position?.end.offset
+  if (start === undefined || end === undefined) return undefined
+  const at = String(file.value).indexOf(character, start)
+  if (at === -1 || at >= end) return undefined
+  const before = String(file.value).slice(0, at)
+  const lineStart = before.lastIndexOf('\n') + 1
+  return { line: before.split('\n').length, column: at - lineStart + 1 }
 }
 
 /** A file name from the deck's title: lower case, ASCII, dashes. */

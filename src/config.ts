@@ -65,6 +65,8 @@ export const revealDefaults: Readonly<Record<string, unknown>> = {
   margin: 0.04,
   hash: true,
   transition: 'slide',
+  // One page a slide in the PDF, always: a slide that could not be made to fit is cut at its canvas, marked.
+  pdfMaxPagesPerSlide: 1,
 }
 
 /** Whether `value` is of `kind`; dates and numbers are accepted where a string is expected. */

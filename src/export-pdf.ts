@@ -10,7 +10,7 @@
  * it, on A4 or Letter. The page may read the deck's own files, nothing else.
  */
 import { rmSync } from 'node:fs'
-import { readFile, rename, rm, writeFile } from 'node:fs/promises'
+import { readdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { HTTPRequest, Page } from 'puppeteer-core'
@@ -18,6 +18,7 @@ import { withTimeout, type BrowserSession, type Log } from './browser.ts'
 import { untilDone } from './cleanup.ts'
 import { DiapoError, EnvironmentError } from './errors.ts'
 import { makeDirectory, owner, sweep } from './folders.ts'
+import { fittingRounds } from './fit-slides.ts'
 import { measureSlides, type Layout } from './measure-slides.ts'
 import { packageRoot } from './packages.ts'
 import { finishPdf, type PdfMetadata } from './pdf-metadata.ts'
@@ -176,8 +177,8 @@ export async function exportPdf(session: BrowserSession, options: PdfOptions): P
     }
     options.log?.('pdf: page open')
     let layout = await load()
-    // At most three rounds: fits from the cache that no longer hold, the slides as written, fitted.
-    for (let round = 0; round < 3 && options.onLayout && (await options.onLayout(layout)); round++) layout = await load()
+    // Measured again after each fit, until the slides fit or nothing more can be done, in a bounded number of rounds.
+    for (let round = 0; round < fittingRounds && options.onLayout && (await options.onLayout(layout)); round++) layout = await load()
 
     const screenshots = options.screenshots ? await screenshotSlides(page, options.screenshots, timeout) : []
     options.log?.('pdf: printing')
@@ -259,6 +260,10 @@ async function screenshotSlides(page: Page, folder: string, timeout: number): Pr
     await writeFile(file, png)
     files.push(file)
   }
+  // Shots of an earlier, longer deck would pass for this one's.
+  const written = new Set(files.map((file) => path.basename(file)))
+  const stale = (await readdir(folder)).filter((name) => /^slide-\d+\.png$/.test(name) && !written.has(name))
+  await Promise.all(stale.map((name) => rm(path.join(folder, name), { force: true })))
   return files
 }
 

@@ -14,7 +14,7 @@ import type { Page } from 'puppeteer-core'
 import { withTimeout } from './browser.ts'
 
 /** A rule of the layout check; the id printed after each finding. */
-export type LayoutRule = 'overflow' | 'text-size' | 'diagram-text-size' | 'image-size' | 'contrast' | 'empty-slide'
+export type LayoutRule = 'overflow' | 'text-size' | 'diagram-text-size' | 'image-size' | 'contrast' | 'empty-slide' | 'missing-glyph'
 
 /** Something wrong with one slide. */
 export interface LayoutFinding {
@@ -22,34 +22,58 @@ export interface LayoutFinding {
   slide: number
   rule: LayoutRule
   message: string
+  /** The character no font draws (`missing-glyph`): where it is in the Markdown is looked up from it. */
+  character?: string
 }
 
-/** Where a slide that runs off its canvas may be cut: before block `block`, or before item/row `item` of it. */
+/**
+ * Where a slide that runs off its canvas may be cut: before block `block`,
+ * or before item (or table row) `item` of it, or before line `line` of its code.
+ */
 export interface Cut {
   block: number
   item?: number
+  line?: number
 }
 
-/** How an overflowing slide could be made to fit. */
+/**
+ * A code block whose longest line is wider than its box: shown at `scale`,
+ * never wrapped (a wrapped line breaks the columns of a shell's output). Past
+ * the code floor the check reports its size.
+ */
+export interface WideCode {
+  block: number
+  scale: number
+}
+
+/** How a slide that does not fit could be made to. */
 export interface SlideFitting {
   slide: number
   /** Blocks of the slide the cuts count in: heading included, notes and footnotes not. */
   blocks: number
-  /** Cuts that make every part fit, at block boundaries; empty when no cut would help. */
+  /** Cuts that make every part fit, between blocks, items, rows or code lines; empty when none would help. */
   cuts: Cut[]
-  /** The scale (≥ the smallest legible one) that would make the slide fit whole, if any. */
+  /** The scale that makes the slide fit whole, if it keeps its text legible. */
   shrink: number | undefined
+  /** Whether shrinking by `shrink` is the better fit: the slide runs only a little over. */
+  shrinkFirst: boolean
+  /** The scale that brings its smallest text to the legible minimum: how far a slide that cannot fit is shrunk. */
+  floor: number
+  /** Code too wide for its box, to be scaled (this round fits only widths; heights are measured again after). */
+  wide: WideCode[]
 }
 
 /** Thresholds of the check: the theme may set them with CSS custom properties. */
 export interface LayoutLimits {
   /** Smallest text on the canvas, in CSS px (`--diapo-min-text`). Default: 20. */
   minText: number
+  /** Smallest code (`--diapo-min-code-text`): code is read, not heard, so it may be smaller. Default: 14. */
+  minCodeText: number
   /** Smallest text inside a diagram (`--diapo-min-diagram-text`). Default: 14. */
   minDiagramText: number
 }
 
-export const defaultLimits: LayoutLimits = { minText: 20, minDiagramText: 14 }
+export const defaultLimits: LayoutLimits = { minText: 20, minCodeText: 14, minDiagramText: 14 }
 
 /** What the measuring found. */
 export interface Layout {
@@ -77,7 +101,10 @@ const measureInPage = String.raw`(defaults) => {
   const rootStyle = getComputedStyle(document.querySelector('.reveal'))
   const limit = (name, fallback) => parseFloat(rootStyle.getPropertyValue(name)) || fallback
   const minText = limit('--diapo-min-text', defaults.minText)
+  const minCodeText = limit('--diapo-min-code-text', defaults.minCodeText)
   const minDiagramText = limit('--diapo-min-diagram-text', defaults.minDiagramText)
+  // Characters found drawn or not, by font: each is tried once for the deck.
+  const drawn = new Map()
   const findings = []
   const overflowing = []
   const snippet = (text) => {
@@ -109,38 +136,36 @@ const measureInPage = String.raw`(defaults) => {
       const past = Math.max(box.bottom - (top + height), box.right - (left + width), left - box.left, top - box.top)
       if (past > 1 && (!worst || past > worst.past)) worst = { past, element, box }
     }
-    let clipped = 0
+    let wideCode = false
     for (const element of content) {
       const style = getComputedStyle(element)
       if (style.overflowX === 'visible' && style.overflowY === 'visible') continue
       const cutX = element.scrollWidth - element.clientWidth
       const cutY = element.scrollHeight - element.clientHeight
-      if (cutX > 1 || cutY > 1) {
+      if (cutX > 1 && element.closest('pre')) {
+        // Code wider than its box is scaled to it (see fitting()): found here, reported only if it still is after.
+        wideCode = true
+        report('overflow', 'A line of code is ' + cutX + ' px wider than its box: “' + snippet(element.textContent) + '”')
+      } else if (cutX > 1 || cutY > 1) {
         report('overflow', (cutX > 1 ? 'A line is ' + cutX + ' px wider' : 'Content is ' + cutY + ' px taller') + ' than its box, so it is cut off: “' + snippet(element.textContent) + '”')
       }
-      // Code cut off by its box's height: shown whole, the slide shrunk, if that stays legible.
-      if (cutY > 1 && element.closest('pre')) clipped = Math.max(clipped, cutY)
     }
-    // Whether the slide needs fitting (see fitting() below), and how much content is hidden inside boxes.
-    let hidden = undefined
-    // reveal.js gives a slide taller than the canvas (margins included) a print page several canvases high.
-    const spill = canvas.height > height * 1.5 ? section.scrollHeight - height : 0
+    // Whether the slide needs fitting (see fitting() below).
+    let needsFit = wideCode
     if (worst) {
       const { box } = worst
       const edge = box.bottom - (top + height) === worst.past ? 'bottom' : box.right - (left + width) === worst.past ? 'right' : box.left < left ? 'left' : 'top'
       report('overflow', 'Content runs ' + Math.round(worst.past) + ' px off the ' + edge + ' of the slide: “' + snippet(worst.element.textContent || worst.element.getAttribute('alt') || worst.element.tagName.toLowerCase()) + '”')
-      if (edge === 'bottom' || spill > 0) hidden = 0
-    } else if (spill > 0) {
-      report('overflow', 'The slide is ' + Math.round(spill) + ' px taller than its canvas (its last margin included), so it takes ' + Math.round(canvas.height / height) + ' pages in the PDF')
-      hidden = 0
-    } else if (clipped > 0) {
-      hidden = clipped
+      if (edge === 'bottom') needsFit = true
     }
 
-    // Text: big enough to read from the back of the room, and in contrast with what is behind it.
+    // Text: big enough to read from the back of the room, and in contrast with what is behind it;
+    // and every character drawn by some font.
     let smallest = undefined
+    let smallestCode = undefined
     let smallestInDiagram = undefined
     let faintest = undefined
+    const undrawn = new Set()
     const walker = document.createTreeWalker(section, NodeFilter.SHOW_TEXT)
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
       const element = node.parentElement
@@ -152,16 +177,28 @@ const measureInPage = String.raw`(defaults) => {
       const size = parseFloat(style.fontSize) * scale
       if (svg) {
         if (!smallestInDiagram || size < smallestInDiagram.size) smallestInDiagram = { size, text: node.textContent }
+      } else if (element.closest('pre')) {
+        if (!smallestCode || size < smallestCode.size) smallestCode = { size, text: node.textContent }
       } else if (!smallest || size < smallest.size) smallest = { size, text: node.textContent }
+      for (const character of node.textContent) if (!isDrawn(character, style)) undrawn.add(character)
       const ratio = svg ? diagramContrast(node, element, style, page) : contrast(element, page, style)
       if (ratio === undefined) continue
       const bold = Number(style.fontWeight) >= 700
       const needed = size >= 24 || (bold && size >= 18.66) ? 3 : 4.5
       if (ratio < needed && (!faintest || ratio < faintest.ratio)) faintest = { ratio, needed, text: node.textContent, color: style.color }
     }
-    if (hidden !== undefined) overflowing.push(fitting(slide, section, hidden, smallest ? smallest.size : minText))
+    if (needsFit) overflowing.push(fitting(slide, section, smallest ? smallest.size : Infinity, smallestCode ? smallestCode.size : Infinity))
     if (smallest && smallest.size < minText - 0.01) {
       report('text-size', 'Text at ' + round(smallest.size) + ' px is smaller than the ' + minText + ' px minimum: “' + snippet(smallest.text) + '”')
+    }
+    if (smallestCode && smallestCode.size < minCodeText - 0.01) {
+      report('text-size', 'Code at ' + round(smallestCode.size) + ' px is smaller than the ' + minCodeText + ' px minimum: “' + snippet(smallestCode.text) + '”')
+    }
+    if (undrawn.size > 0) {
+      const named = [...undrawn].slice(0, 6).map((character) => '“' + character + '” (U+' + character.codePointAt(0).toString(16).toUpperCase().padStart(4, '0') + ')')
+      const more = undrawn.size > named.length ? ' and ' + (undrawn.size - named.length) + ' more' : ''
+      const [character] = undrawn
+      findings.push({ slide, rule: 'missing-glyph', character, message: 'No font of the deck draws ' + named.join(', ') + more + ': ' + (undrawn.size > 1 ? 'they show as empty boxes' : 'it shows as an empty box') + '; use a theme with a font that has ' + (undrawn.size > 1 ? 'them' : 'it') })
     }
     if (smallestInDiagram && smallestInDiagram.size < minDiagramText - 0.01) {
       report('diagram-text-size', 'A diagram is scaled down until its labels are ' + round(smallestInDiagram.size) + ' px, under the ' + minDiagramText + ' px minimum: “' + snippet(smallestInDiagram.text) + '”; give it a slide of its own or simplify it')
@@ -269,25 +306,72 @@ const measureInPage = String.raw`(defaults) => {
   }
 
   /**
-   * Where to cut a slide so each part fits under its repeated heading:
-   * greedy, over the blocks and, inside lists and tables, their items.
+   * Whether a font of the element's stack draws the character: drawn on a
+   * canvas, it must differ from a character no font has (the empty box).
+   * Spaces, joiners and marks draw nothing of their own, and are skipped.
    */
+  function isDrawn(character, style) {
+    if (/[\s\p{M}\p{Cf}\p{Cc}\u{FE00}-\u{FE0F}]/u.test(character)) return true
+    const font = style.fontStyle + ' ' + style.fontWeight + ' 48px ' + style.fontFamily
+    const key = font + '\u0000' + character
+    if (drawn.has(key)) return drawn.get(key)
+    const canvas = (isDrawn.canvas ??= document.createElement('canvas'))
+    canvas.width = 64
+    canvas.height = 64
+    const context = canvas.getContext('2d', { willReadFrequently: true })
+    const picture = (text) => {
+      context.clearRect(0, 0, 64, 64)
+      context.font = font
+      context.fillText(text, 4, 48)
+      return context.getImageData(0, 0, 64, 64).data.join(',')
+    }
+    // A private-use character of the last plane: no font of a deck has it.
+    const missing = (isDrawn.missing ??= new Map())
+    if (!missing.has(font)) missing.set(font, picture('\u{10FFFD}'))
+    const result = picture(character) !== missing.get(font)
+    drawn.set(key, result)
+    return result
+  }
+
   /**
-   * hidden: height of content cut off inside a box, which the slide would show if shrunk;
-   * smallest: its smallest text, which shrinking must keep legible.
+   * How to make a slide fit: where to cut it so each part fits under its
+   * repeated heading — greedily, over its blocks and, inside lists, tables
+   * and code, their items, rows and lines; a heading, or a paragraph that
+   * leads in with a colon, goes with what follows it — or by how much to
+   * shrink it, and which code to scale to its width.
+   * smallest, smallestCode: its smallest text and code, which shrinking must keep legible.
    */
-  function fitting(slide, section, hidden, smallest) {
+  function fitting(slide, section, smallest, smallestCode) {
     const blocks = [...section.children].filter((element) => !element.matches('aside.notes, .footnotes'))
     const style = getComputedStyle(section)
     const padding = parseFloat(style.paddingTop) + parseFloat(style.paddingBottom)
     const box = (element) => element.getBoundingClientRect()
-    // Everything inside the section scales with its zoom: margins, and so its scrollHeight, too.
-    const contentHeight = section.scrollHeight - padding + hidden
     const available = height - padding - 4
-    const needed = contentHeight > 0 ? available / contentHeight : 1
-    // Code cut off by its box may need no shrinking at all, only its whole height: a scale of 1.
-    const scale = Math.min(1, Math.floor(needed * 100) / 100)
-    const shrink = (needed < 1 || hidden > 0) && smallest * scale >= minText ? scale : undefined
+
+    // Code wider than its box: scaled to fit it, whatever it takes (the text-size rule reports code under the floor).
+    // Heights change with it: this round fits widths only, and the next measures the slide again.
+    const wide = []
+    blocks.forEach((element, index) => {
+      if (!element.matches('pre')) return
+      const code = element.querySelector('code') || element
+      if (code.scrollWidth - code.clientWidth <= 1) return
+      // The code's own zoom (its scale so far), apart from the slide's; and its size shown without it.
+      const parentZoom = code.parentElement.currentCSSZoom || 1
+      const own = (code.currentCSSZoom || 1) / parentZoom
+      wide.push({ block: index, scale: Math.floor((code.clientWidth / code.scrollWidth) * own * 1000) / 1000 })
+    })
+    if (wide.length > 0) return { slide, blocks: blocks.length, cuts: [], shrink: undefined, shrinkFirst: false, floor: 1, wide }
+
+    // Everything inside the section scales with its zoom: margins, and so its scrollHeight, too. A
+    // slide already shrunk (--diapo-fit) is measured as it is: the scale given is from its size as written.
+    const contentHeight = section.scrollHeight - padding
+    const needed = contentHeight > 0 ? Math.min(1, available / contentHeight) : 1
+    const current = parseFloat(getComputedStyle(section).getPropertyValue('--diapo-fit')) || 1
+    const legible = smallest * needed >= minText - 0.01 && smallestCode * needed >= minCodeText - 0.01
+    const shrink = needed < 1 && legible ? Math.floor(current * needed * 100) / 100 : undefined
+    const smallestScale = Math.max(minText / smallest, minCodeText / smallestCode)
+    const floor = smallestScale > 0 ? Math.ceil(current * Math.min(1, smallestScale) * 100) / 100 : 1
+
     const headed = blocks.length > 0 && /^H[1-6]$/.test(blocks[0].tagName)
     const first = headed ? 1 : 0
     const heading = headed ? (blocks[1] ? box(blocks[1]).top : box(blocks[0]).bottom) - box(blocks[0]).top : 0
@@ -297,40 +381,72 @@ const measureInPage = String.raw`(defaults) => {
       // The block's bottom margin counts: reveal.js sizes print pages by the slide's scrollHeight.
       const rect = box(element)
       const whole = { top: rect.top, bottom: rect.bottom + parseFloat(getComputedStyle(element).marginBottom) }
+      const margin = whole.bottom - rect.bottom
+      // A heading, or a paragraph leading in with a colon, never ends a part: it goes with what follows.
+      const keep = element.matches('h1, h2, h3, h4, h5, h6') || (element.matches('p') && /:\s*$/.test(element.textContent))
       const items = element.matches('ul, ol') ? [...element.children] : element.matches('table') && element.tBodies[0] ? [...element.tBodies[0].rows] : []
+      const code = element.matches('pre') ? element.querySelector('code') : null
+      const lines = code ? code.textContent.replace(/\n$/, '').split('\n').length : 0
       if (items.length > 1) {
         const header = element.tHead ? box(element.tHead).height : 0
         // Any item may end a part: then the block's bottom margin follows it there.
-        const margin = whole.bottom - rect.bottom
         items.forEach((item, position) => {
           const part = box(item)
           atoms.push({
-            block: index, item: position, extra: header,
+            block: index, item: position, piece: position, pieces: items.length, extra: header,
             top: position === 0 ? whole.top : part.top,
             bottom: position === items.length - 1 ? whole.bottom : part.bottom + margin,
           })
         })
+      } else if (lines > 3) {
+        // Lines of code are all as tall: the box's padding and borders come again with each part.
+        const inner = box(code)
+        const codeStyle = getComputedStyle(code)
+        const zoom = code.currentCSSZoom || 1
+        const padTop = parseFloat(codeStyle.paddingTop) * zoom
+        const padBottom = parseFloat(codeStyle.paddingBottom) * zoom
+        const lineHeight = (inner.height - padTop - padBottom) / lines
+        const chrome = rect.height - lineHeight * lines
+        for (let line = 0; line < lines; line++) {
+          atoms.push({
+            block: index, line, piece: line, pieces: lines, extra: chrome,
+            top: line === 0 ? whole.top : inner.top + padTop + line * lineHeight,
+            bottom: line === lines - 1 ? whole.bottom : inner.top + padTop + (line + 1) * lineHeight + (rect.bottom - inner.bottom) + padBottom + margin,
+          })
+        }
       } else {
-        atoms.push({ block: index, top: whole.top, bottom: whole.bottom, extra: 0 })
+        atoms.push({ block: index, top: whole.top, bottom: whole.bottom, extra: 0, keep })
       }
     }
+
     const cuts = []
     let start = atoms.length ? atoms[0].top - heading : 0
     let extra = 0
     let room = available
+    let partStart = 0
     for (let index = 0; index < atoms.length; index++) {
       const atom = atoms[index]
-      if (atom.bottom - start + extra > room && index > 0 && atoms[index - 1].top >= start) {
-        const cut = atom.item > 0 ? { block: atom.block, item: atom.item } : { block: atom.block }
-        cuts.push(cut)
-        start = atom.top
-        extra = atom.item > 0 ? atom.extra : 0
-        room = available - heading
-      }
+      if (atom.bottom - start + extra <= room || index === partStart) continue
+      let at = index
+      // No item, row or line of code alone at either side of a cut inside a block of four or more: two at least.
+      const { piece, pieces } = atoms[at]
+      if (pieces >= 4 && piece < 2 && at - piece > partStart) at -= piece
+      else if (pieces >= 4 && pieces - piece < 2 && piece >= 2) at -= 2 - (pieces - piece)
+      // Keep with next: the heading or lead-in before the cut moves to the next part, while the part keeps
+      // something (after the rule above, which may have moved the cut to the start of a list a lead-in opens).
+      while (at - 1 > partStart && atoms[at - 1].keep) at--
+      if (at <= partStart) at = index
+      const cut = atoms[at]
+      cuts.push(cut.item > 0 ? { block: cut.block, item: cut.item } : cut.line > 0 ? { block: cut.block, line: cut.line } : { block: cut.block })
+      start = cut.top
+      extra = cut.item > 0 || cut.line > 0 ? cut.extra : 0
+      room = available - heading
+      partStart = at
+      index = at
     }
-    // A block taller than a slide on its own cannot be cut: then no cut at all.
-    if (atoms.some((atom) => atom.bottom - atom.top + atom.extra > available - heading)) return { slide, blocks: blocks.length, cuts: [], shrink }
-    return { slide, blocks: blocks.length, cuts, shrink }
+    // Runs only a little over: shrunk whole rather than split, if that keeps its text legible.
+    const shrinkFirst = shrink !== undefined && needed >= 0.85
+    return { slide, blocks: blocks.length, cuts, shrink, shrinkFirst, floor, wide }
   }
 }`
 

@@ -7,6 +7,7 @@ import { BrowserSession, findBrowser } from '../browser.ts'
 import type { BuildResult, PdfSettings } from '../build.ts'
 import { EnvironmentError, ExitCode, UsageError } from '../errors.ts'
 import { makeDirectory, scratchFolder } from '../folders.ts'
+import { fittingSummary } from '../fit-slides.ts'
 import { countMessages, formatMessages } from '../report.ts'
 import { browserOptions, configFor, deckAccess, readCommandLine, timeoutOption } from './options.ts'
 
@@ -94,8 +95,8 @@ function summary(result: BuildResult, mode: 'build' | 'pdf', milliseconds: numbe
     if (result.pdf.notes) outputs.push(`${relative(result.pdf.notes)} (${plural(result.pdf.pages.notes ?? 0, 'page')})`)
   }
   const warned = warnings ? ` (${plural(warnings, 'warning')})` : ''
-  const fitted = result.fitted.split + result.fitted.shrunk
-  const fit = fitted > 0 ? ` (${fitted} made to fit)` : ''
+  const fitted = fittingSummary(result.fitted)
+  const fit = fitted ? ` (${fitted})` : ''
   return `Built ${plural(result.slideCount, 'slide')}${fit} → ${outputs.join(', ')} in ${(milliseconds / 1000).toFixed(2)} s${warned}`
 }
 

@@ -8,6 +8,7 @@ import path from 'node:path'
 import { BrowserSession, findBrowser } from '../browser.ts'
 import { ExitCode } from '../errors.ts'
 import { scratchFolder } from '../folders.ts'
+import { fittingSummary } from '../fit-slides.ts'
 import { countMessages, formatMessages } from '../report.ts'
 import { browserOptions, configFor, deckAccess, readCommandLine, timeoutOption } from './options.ts'
 
@@ -51,8 +52,8 @@ export async function run(args: string[]): Promise<number> {
   if (!result.ok) return ExitCode.content
   const seconds = ((performance.now() - started) / 1000).toFixed(2)
   const shots = result.screenshots?.length ? `; screenshots in ${values.screenshots}` : ''
-  const count = result.fitted.split + result.fitted.shrunk
-  const fitted = count > 0 ? `, ${count} made to fit` : ''
+  const summary = fittingSummary(result.fitted)
+  const fitted = summary ? `, ${summary}` : ''
   if (!values.quiet) {
     const verdict = warnings === 0 && errors === 0 ? 'all fit' : `${warnings} warning${warnings === 1 ? '' : 's'}`
     process.stdout.write(
