@@ -5,8 +5,8 @@
  * of code, never inside a sentence or a diagram — each under the slide's
  * heading marked “(cont.)”; a slide that runs only a little over is shrunk
  * instead, and so is a part that cannot be cut (one tall block), as far as
- * its text stays legible. Code wider than its box is scaled to it. A slide
- * may ask to be shrunk, or to be left alone:
+ * its text stays legible. Code wider than its box, or a table wider than the
+ * slide, is scaled to it. A slide may ask to be shrunk, or to be left alone:
  *
  * ```markdown
  * ::slide{fit="shrink"}   scaled down whole, never under the legible minimum
@@ -221,10 +221,10 @@ function sliceList(node: List, from: number, to: number | undefined): List {
   return { ...node, start, children: node.children.slice(from, to) }
 }
 
-/** A code block shown at `scale` of its size. */
+/** A code block or table shown at `scale` of its size. */
 function widen(node: RootContent | undefined, scale: number) {
-  if (node?.type !== 'code') return
-  ;((node.data ??= {}).hProperties ??= {}).style = `--diapo-code-fit: ${scale}`
+  if (node?.type !== 'code' && node?.type !== 'table') return
+  ;((node.data ??= {}).hProperties ??= {}).style = `--diapo-${node.type}-fit: ${scale}`
 }
 
 /** The heading repeated on a continuation slide, marked so. */

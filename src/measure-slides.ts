@@ -156,7 +156,8 @@ const measureInPage = String.raw`(defaults) => {
       const { box } = worst
       const edge = box.bottom - (top + height) === worst.past ? 'bottom' : box.right - (left + width) === worst.past ? 'right' : box.left < left ? 'left' : 'top'
       report('overflow', 'Content runs ' + Math.round(worst.past) + ' px off the ' + edge + ' of the slide: “' + snippet(worst.element.textContent || worst.element.getAttribute('alt') || worst.element.tagName.toLowerCase()) + '”')
-      if (edge === 'bottom') needsFit = true
+      // Too tall: split or shrunk. Too wide: a table is scaled (see fitting()); anything else only reported.
+      if (edge === 'bottom' || (edge === 'right' && worst.element.closest('table'))) needsFit = true
     }
 
     // Text: big enough to read from the back of the room, and in contrast with what is behind it;
@@ -348,17 +349,23 @@ const measureInPage = String.raw`(defaults) => {
     const box = (element) => element.getBoundingClientRect()
     const available = height - padding - 4
 
-    // Code wider than its box: scaled to fit it, whatever it takes (the text-size rule reports code under the floor).
-    // Heights change with it: this round fits widths only, and the next measures the slide again.
+    // Code wider than its box, or a table wider than the slide: scaled to fit, whatever it takes (the text-size
+    // rule reports text under the floor). Heights change with it: this round fits widths only, and the next
+    // measures the slide again.
     const wide = []
+    const width = section.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight)
     blocks.forEach((element, index) => {
-      if (!element.matches('pre')) return
-      const code = element.querySelector('code') || element
-      if (code.scrollWidth - code.clientWidth <= 1) return
-      // The code's own zoom (its scale so far), apart from the slide's; and its size shown without it.
-      const parentZoom = code.parentElement.currentCSSZoom || 1
-      const own = (code.currentCSSZoom || 1) / parentZoom
-      wide.push({ block: index, scale: Math.floor((code.clientWidth / code.scrollWidth) * own * 1000) / 1000 })
+      const code = element.matches('pre') ? element.querySelector('code') || element : null
+      const table = element.matches('table') ? element : null
+      const target = code || table
+      if (!target) return
+      // What it is wide, and may be, in the slide's pixels (a table's width is its narrowest layout once too wide).
+      const zoom = target.currentCSSZoom || 1
+      const [shown, room] = code ? [code.scrollWidth, code.clientWidth] : [box(table).width / zoom, width / zoom]
+      if (shown - room <= 1) return
+      // Its own zoom (its scale so far), apart from the slide's.
+      const own = zoom / (target.parentElement.currentCSSZoom || 1)
+      wide.push({ block: index, scale: Math.floor((room / shown) * own * 1000) / 1000 })
     })
     if (wide.length > 0) return { slide, blocks: blocks.length, cuts: [], shrink: undefined, shrinkFirst: false, floor: 1, wide }
 

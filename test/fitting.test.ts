@@ -154,6 +154,21 @@ describe('code and lead-ins, fitted', () => {
   })
 })
 
+test('a table wider than the slide is scaled to it, never cut at its right edge', async () => {
+  const dir = await tempDir()
+  const file = path.join(dir, 'deck.md')
+  const row = (cells: string[]) => `| ${cells.join(' | ')} |`
+  const header = ['Servicio', 'Imagen', 'Puertos', 'Volúmenes', 'Variables de entorno', 'Reinicio']
+  const cells = ['web', '`nginx:1.25-alpine`', '`0.0.0.0:8080->80/tcp`', '`./site:/usr/share/nginx/html:ro`', '`DATABASE_URL`', '`unless-stopped`']
+  await writeFile(file, `## Ancha\n\n${row(header)}\n${row(header.map(() => '---'))}\n${row(cells)}\n`)
+  const run = await runCli(['build', file, '--out', path.join(dir, 'out')], root, { DIAPO_CACHE_DIR: path.join(dir, 'cache') })
+  assert.equal(run.code, 0, run.stderr)
+  assert.doesNotMatch(run.stderr, /diapo:overflow/)
+  const [section, ...more] = sectionsOf(await readFile(path.join(dir, 'out', 'index.html'), 'utf8'))
+  assert.equal(more.length, 0)
+  assert.match(section!, /<table style="--diapo-table-fit: 0\.\d+">/)
+})
+
 describe('a slide that cannot fit', () => {
   const sentence = 'Una frase larga que no se puede cortar porque todo es un solo párrafo sin ningún punto de corte. '
   const text = `## Corta\n\nBien.\n\n## Imposible\n\n${sentence.repeat(60)}\n`
