@@ -2,9 +2,10 @@
  * The pipeline: every stage of a build, in order. Each stage is a unified
  * plugin in a file of its own; this file only lists them.
  *
- *   Markdown ─parse─▶ mdast ─frontmatter─▶ settings ─collect diagrams─▶
- *   mdast ─split─▶ slides ─attributes─▶ ─notes─▶ ─fit─▶ ─typography─▶ ─fragments─▶ ─directives─▶
- *         ─images─▶ ─raw HTML─▶ ─to HTML─▶ hast ─footnotes─▶ ─highlight─▶ ─contain raw HTML (sanitize)─▶ (per file)
+ *   Markdown ─parse─▶ mdast ─image alt─▶ ─frontmatter─▶ settings ─collect diagrams─▶
+ *   mdast ─heading ids─▶ ─split─▶ slides ─attributes─▶ ─notes─▶ ─fit─▶ ─typography─▶ ─fragments─▶ ─directives─▶
+ *         ─emoji─▶ ─images─▶ ─raw HTML─▶ ─link definitions─▶ ─to HTML─▶ hast ─footnotes─▶ ─highlight─▶
+ *         ─contain raw HTML (sanitize)─▶ (per file)
  *   all diagrams ─render (one browser, cached)─▶ SVG
  *   all slides ─insert SVG─▶ ─reveal document─▶ ─stringify─▶ HTML ─write─▶ dist/
  *   HTML ─measure in the browser─▶ (slides that run off: ─fit─▶ again) ─print─▶ PDF
