@@ -526,7 +526,9 @@ function reportPrinting(printed: PdfResult | undefined, slides: SlideSource[], f
     warn(file, `Slide ${slide}: ${message}`, place ?? source?.slide.position?.start, rule)
   }
   // A remote image or video already has its warning, at its line.
-  const named = files.flatMap((file) => file.messages.filter((message) => message.ruleId === 'remote-resource').map((message) => message.reason))
+  const named = files.flatMap((file) =>
+    file.messages.filter((message) => message.ruleId === 'remote-resource').map((message) => message.reason),
+  )
   for (const url of [...new Set(printed.blocked)]) {
     if (named.some((reason) => reason.includes(`\`${url}\``))) continue
     warn(

@@ -148,7 +148,9 @@ function split(slide: Slide, fit: Fit, key: string, file: VFile): Slide[] {
       if (to === undefined || to > from) {
         const draft = drafts.at(-1)!
         draft.children.push(sliced(node, from, to))
-        draft.pieces.push(from === 0 ? { block: index } : node.type === 'code' ? { block: index, line: from } : { block: index, item: from })
+        draft.pieces.push(
+          from === 0 ? { block: index } : node.type === 'code' ? { block: index, line: from } : { block: index, item: from },
+        )
       }
       if (cut) drafts.push({ start: partStart(cut), children: [], pieces: [] })
       if (to !== undefined) from = to
@@ -182,7 +184,10 @@ function split(slide: Slide, fit: Fit, key: string, file: VFile): Slide[] {
       return {
         type: 'slide',
         data: { ...slide.data, hProperties: properties, part: origin },
-        position: first || !firstNode?.position || !lastNode?.position ? slide.position : { start: firstNode.position.start, end: lastNode.position.end },
+        position:
+          first || !firstNode?.position || !lastNode?.position
+            ? slide.position
+            : { start: firstNode.position.start, end: lastNode.position.end },
         children: first ? [...children, ...definitions, ...notes] : children,
       } satisfies Slide
     })
@@ -384,7 +389,9 @@ function adjust(fit: Fit, fitting: SlideFitting, origin: PartOrigin, mode: 'spli
   // The blocks measured are the blocks of the Markdown, or a cut would fall elsewhere (raw HTML makes its own).
   const matches = fitting.blocks === origin.pieces.length + (origin.heading ? 1 : 0)
   const cuts =
-    mode === 'split' && matches && !fitting.shrinkFirst ? fitting.cuts.map((cut) => original(cut, origin)).filter((cut) => cut !== undefined) : []
+    mode === 'split' && matches && !fitting.shrinkFirst
+      ? fitting.cuts.map((cut) => original(cut, origin)).filter((cut) => cut !== undefined)
+      : []
   const fresh = cuts.filter((cut) => !fit.cuts.some((known) => partStart(known) === partStart(cut)))
   if (fresh.length > 0) {
     fit.cuts = sortCuts([...fit.cuts, ...fresh])

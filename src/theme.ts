@@ -97,7 +97,8 @@ export async function loadTheme(
   const theme = await inlineCss(source, context)
   // Latin letters and common punctuation are drawn by every theme's own fonts (or the system's): a
   // fallback font is copied only for the characters beyond them, not for a digit its emoji set also has.
-  const beyondLatin = options.characters && new Set([...options.characters].filter((code) => code > 0x24f && (code < 0x2000 || code > 0x206f)))
+  const beyondLatin =
+    options.characters && new Set([...options.characters].filter((code) => code > 0x24f && (code < 0x2000 || code > 0x206f)))
   const fallback = await inlineCss(fallbackFonts, {
     ...context,
     files: new DeckFiles([path.dirname(fallbackFonts)]),
@@ -187,7 +188,7 @@ function pruneFontFaces(css: string, { characters, covered }: Pick<Context, 'cha
     const spans = range.split(',').map((span) => {
       const [from = '', to = from] = span.trim().replace(/^U\+/i, '').split('-')
       // `U+4??` is the range U+400–U+4FF.
-      return [parseInt(from.replace(/\?/g, '0'), 16), parseInt((to === from ? from.replace(/\?/g, 'f') : to), 16)] as const
+      return [parseInt(from.replace(/\?/g, '0'), 16), parseInt(to === from ? from.replace(/\?/g, 'f') : to, 16)] as const
     })
     const drawn = [...characters].filter((code) => !covered?.has(code) && spans.some(([low, high]) => code >= low && code <= high))
     for (const code of drawn) covered?.add(code)

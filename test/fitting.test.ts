@@ -27,7 +27,10 @@ const codeText = (section: string) =>
   )
 
 const filler = (count: number) =>
-  Array.from({ length: count }, (_, index) => `Párrafo de relleno número ${index + 1} con algo de texto para ocupar sitio en la diapositiva.`).join('\n\n')
+  Array.from(
+    { length: count },
+    (_, index) => `Párrafo de relleno número ${index + 1} con algo de texto para ocupar sitio en la diapositiva.`,
+  ).join('\n\n')
 const runLines = (count: number) => ['FROM debian:12', ...Array.from({ length: count }, (_, index) => `RUN echo ${index + 1}`)]
 
 const dockerfile = runLines(60)
@@ -159,7 +162,14 @@ test('a table wider than the slide is scaled to it, never cut at its right edge'
   const file = path.join(dir, 'deck.md')
   const row = (cells: string[]) => `| ${cells.join(' | ')} |`
   const header = ['Servicio', 'Imagen', 'Puertos', 'Volúmenes', 'Variables de entorno', 'Reinicio']
-  const cells = ['web', '`nginx:1.25-alpine`', '`0.0.0.0:8080->80/tcp`', '`./site:/usr/share/nginx/html:ro`', '`DATABASE_URL`', '`unless-stopped`']
+  const cells = [
+    'web',
+    '`nginx:1.25-alpine`',
+    '`0.0.0.0:8080->80/tcp`',
+    '`./site:/usr/share/nginx/html:ro`',
+    '`DATABASE_URL`',
+    '`unless-stopped`',
+  ]
   await writeFile(file, `## Ancha\n\n${row(header)}\n${row(header.map(() => '---'))}\n${row(cells)}\n`)
   const run = await runCli(['build', file, '--out', path.join(dir, 'out')], root, { DIAPO_CACHE_DIR: path.join(dir, 'cache') })
   assert.equal(run.code, 0, run.stderr)
@@ -207,7 +217,9 @@ describe('every glyph drawn, or reported', () => {
     assert.equal(found.length, 1, found.join('\n'))
     assert.match(found[0]!, /deck\.md:5:10 +warning +Slide 1: No font of the deck draws “ሰ”.*diapo:missing-glyph$/)
 
-    const build = await runCli(['build', file, '--out', path.join(dir, 'out'), '--no-pdf'], root, { DIAPO_CACHE_DIR: path.join(dir, 'cache') })
+    const build = await runCli(['build', file, '--out', path.join(dir, 'out'), '--no-pdf'], root, {
+      DIAPO_CACHE_DIR: path.join(dir, 'cache'),
+    })
     const html = slidesOf(await readFile(path.join(dir, 'out', 'index.html'), 'utf8'))
     assert.equal(build.code, 0, build.stderr)
     assert.match(html, /😀 🚀 ⚠️/u)
@@ -233,7 +245,9 @@ describe('highlighting', () => {
     const file = path.join(dir, 'deck.md')
     const fences = ['docker', 'yml', 'html', 'klingon'].map((language) => `\`\`\`${language}\nRUN x: <b>\n\`\`\``)
     await writeFile(file, `## Código\n\n${fences.join('\n\n')}\n`)
-    const run = await runCli(['build', file, '--out', path.join(dir, 'out'), '--no-pdf'], root, { DIAPO_CACHE_DIR: path.join(dir, 'cache') })
+    const run = await runCli(['build', file, '--out', path.join(dir, 'out'), '--no-pdf'], root, {
+      DIAPO_CACHE_DIR: path.join(dir, 'cache'),
+    })
     assert.equal(run.code, 0, run.stderr)
     assert.deepEqual(
       warnings(run.stderr).map((line) => line.replace(/^.*deck\.md/, 'deck.md')),
@@ -257,7 +271,9 @@ describe('highlighting', () => {
       ['white', '#fff'],
     ]) {
       const out = path.join(dir, theme!)
-      const run = await runCli(['build', file, '--theme', theme!, '--out', out, '--no-pdf'], root, { DIAPO_CACHE_DIR: path.join(dir, 'cache') })
+      const run = await runCli(['build', file, '--theme', theme!, '--out', out, '--no-pdf'], root, {
+        DIAPO_CACHE_DIR: path.join(dir, 'cache'),
+      })
       assert.equal(run.code, 0, run.stderr)
       const css = (await readdir(path.join(out, 'assets'))).filter((name) => name.endsWith('.css'))
       const text = (await Promise.all(css.map((name) => readFile(path.join(out, 'assets', name), 'utf8')))).join('\n')
