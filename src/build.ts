@@ -26,7 +26,7 @@ import { linkDefinitions } from './deck-definitions.ts'
 import { parseMarkdown, type ParseCache } from './parse-markdown.ts'
 import { deckStages, parseStages, slideStages } from './pipeline.ts'
 import { drawDiagrams, planDiagrams } from './render-diagrams.ts'
-import { exportPdf, openPrintTab, type PdfResult } from './export-pdf.ts'
+import { exportPdf, openPrintTab, type HandoutPerPage, type PdfResult } from './export-pdf.ts'
 import { isClipped, SlideFits, type FitLookup, type SlideSource } from './fit-slides.ts'
 import type { Layout } from './measure-slides.ts'
 import { slidesOf } from './slide-attributes.ts'
@@ -98,6 +98,8 @@ export interface PdfSettings {
   notes?: boolean
   /** Paper of the handout. Default: `a4`. */
   paper?: 'a4' | 'letter'
+  /** Slides on each page of the handout. Default: as many as fit, slides without notes sharing pages. */
+  perPage?: HandoutPerPage | undefined
 }
 
 /** What a build did. */
@@ -348,6 +350,7 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
       ...(pdf ? pdfFiles(staging) : {}),
       fragments: pdf?.fragments ?? 'final',
       paper: pdf?.paper ?? 'a4',
+      perPage: pdf?.perPage,
       metadata: { title, author: config.author, subject: config.description, lang: config.lang, creator: `diapo ${diapoVersion()}` },
       onLayout: (layout) => fitToLayout(layout, staging),
       screenshots: options.screenshots && path.resolve(options.screenshots),

@@ -28,8 +28,11 @@ Options:
   -o, --out <dir>       Output folder, replaced whole on success (default: dist)
       --theme <name>    Theme name or CSS file, over the frontmatter's theme
       --no-pdf          Build the HTML only
-      --notes           Also write <title>-notes.pdf: each slide with its notes
+      --notes           Also write <title>-notes.pdf: each slide with its notes;
+                        slides without notes share pages
       --paper <size>    Paper of the notes handout: a4 (default) or letter
+      --per-page <n>    Slides on each page of the handout, with their notes:
+                        1, 2, 3, 4 or 6 (default: as many as fit)
       --fragments <how> final (default): slides as they end; each: a page a step
       --browser <path>  Chrome or Chromium to use (else diapo.config.json,
                         PUPPETEER_EXECUTABLE_PATH, CHROME_PATH, installed ones)
@@ -60,6 +63,8 @@ Options:
   -o, --out <file>      The PDF to write (default: dist/<title>.pdf)
       --notes           Also write the handout, <title>-notes.pdf, beside it
       --paper <size>    Paper of the handout: a4 (default) or letter
+      --per-page <n>    Slides on each page of the handout: 1, 2, 3, 4 or 6
+                        (default: as many as fit)
       --fragments <how> final (default): slides as they end; each: a page a step
       --theme <name>    Theme name or CSS file, over the frontmatter's theme
       --safe            Nothing in the deck may run (see diapo build --help)

@@ -6,8 +6,9 @@
  * a fixed sleep. One page load then serves every use of the laid-out deck:
  * the slides are measured (`measure-slides.ts`), made to fit if they must
  * (the deck is rebuilt and reloaded once), shot as PNGs if asked, printed,
- * and printed again as the handout: each slide with its speaker notes below
- * it, on A4 or Letter. The page may read the deck's own files, nothing else.
+ * and printed again as the handout: on A4 or Letter, each slide with its
+ * speaker notes below it, slides without notes sharing pages (or a set
+ * number of slides a page). The page may read the deck's own files, nothing else.
  */
 import { rmSync } from 'node:fs'
 import { readdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
@@ -35,6 +36,12 @@ export interface PdfOptions {
   fragments?: 'final' | 'each'
   /** Paper of the handout. Default: `a4`. */
   paper?: 'a4' | 'letter'
+  /**
+   * Slides on each page of the handout, each with its notes. Default: as
+   * many as fit — a slide with notes at the paper's width, its notes below
+   * it, and slides without notes two abreast, all in reading order.
+   */
+  perPage?: HandoutPerPage | undefined
   metadata: PdfMetadata
   /**
    * Called with the first measurement of the slides; when it rewrites the
@@ -60,6 +67,9 @@ export interface PdfOptions {
   /** Called once the page has printed all it will (the PDFs are then finished and written). */
   done?: (() => void) | undefined
 }
+
+/** The numbers of slides a page of the handout can hold, each with its notes (see {@link handoutLayout}). */
+export type HandoutPerPage = 1 | 2 | 3 | 4 | 6
 
 /** What was printed. */
 export interface PdfResult {
@@ -198,7 +208,7 @@ export async function exportPdf(session: BrowserSession, options: PdfOptions): P
       await withTimeout(
         'the handout layout',
         timeout,
-        () => page!.evaluate(`(${handoutLayout})(${JSON.stringify(paper)}, ${JSON.stringify(css)})`),
+        () => page!.evaluate(`(${handoutLayout})(${JSON.stringify(paper)}, ${JSON.stringify(css)}, ${options.perPage ?? 0})`),
         longer,
       )
       notesPdf = await withTimeout(
@@ -355,40 +365,110 @@ const readyToPrint = `(async () => {
   })
 })()`
 
-/** The handout's page margins; the slide is scaled to the width between them (see below). */
+/** The handout's page margins; the slides are scaled to the width between them (see below). */
 const handoutMargin = { top: '15mm', bottom: '15mm', left: '15mm', right: '15mm' }
 
 /**
- * Turn the printed slides into a handout: each page the slide, scaled to
- * the paper's width, and its speaker notes below it, styled by
- * `themes/print/handout.css`.
+ * Turn the printed slides into a handout, styled by `themes/print/handout.css`.
+ *
+ * By default the slides flow down the pages in reading order: a slide with
+ * speaker notes at the paper's width, its notes below it on the same page
+ * (notes longer than a page: the slide with their start); slides without
+ * notes two abreast, as many rows as fit. With
+ * `perPage`, every page is a grid of that many cells, a slide and its notes
+ * in each (beside it for 3, below it for the others), the notes made smaller
+ * until they fit their cell; notes that cannot fit even at 6 pt let their
+ * page run on rather than be cut.
+ *
+ * A slide printed a page a fragment step gets one frame: its last step,
+ * with every fragment shown.
  */
-const handoutLayout = `(paper, css) => {
-  const sizes = { a4: 210, letter: 215.9 }
+const handoutLayout = `(paper, css, perPage) => {
+  const [paperWidth, paperHeight] = { a4: [210, 297], letter: [215.9, 279.4] }[paper]
   const margin = 15
-  const slideWidth = sizes[paper] - 2 * margin
-  const pages = [...document.querySelectorAll('.reveal .slides .pdf-page')]
-  const first = pages[0]
-  const scale = first ? (slideWidth * 96 / 25.4) / first.offsetWidth : 1
-  for (const page of pages) {
-    const sheet = document.createElement('div')
-    sheet.className = 'diapo-handout-page'
-    const frame = document.createElement('div')
-    frame.className = 'diapo-handout-slide'
-    frame.style.width = slideWidth + 'mm'
-    frame.style.height = (page.offsetHeight * scale) + 'px'
-    page.style.width = page.offsetWidth + 'px'
-    page.style.transform = 'scale(' + scale + ')'
-    page.style.transformOrigin = '0 0'
-    page.replaceWith(sheet)
-    frame.append(page)
-    const notes = document.createElement('div')
-    notes.className = 'diapo-handout-notes'
-    const section = page.querySelector('section')
-    const aside = section && section.querySelector('aside.notes')
-    if (aside) notes.innerHTML = aside.innerHTML
-    sheet.append(frame, notes)
+  const gap = 6
+  const width = paperWidth - 2 * margin
+  // A hair under the page: a sheet exactly as tall as it may spill a blank page.
+  const height = paperHeight - 2 * margin - 1
+  const mm = 96 / 25.4
+  const make = (className, ...children) => {
+    const element = document.createElement('div')
+    element.className = className
+    element.append(...children)
+    return element
   }
+
+  const container = document.querySelector('.reveal .slides')
+  const last = new Map()
+  for (const page of container.querySelectorAll('.pdf-page')) {
+    const section = page.querySelector('section[data-diapo-slide]')
+    last.set(section ? section.getAttribute('data-diapo-slide') : page, page)
+  }
+  const kept = new Set(last.values())
+  for (const page of container.querySelectorAll('.pdf-page')) if (!kept.has(page)) page.remove()
+  // Sizes read before anything moves: one layout, not one a slide.
+  const slides = [...kept].map((page) => {
+    const aside = page.querySelector('aside.notes')
+    const hasNotes = aside && (aside.textContent.trim() !== '' || aside.querySelector('img, svg'))
+    return { page, width: page.offsetWidth, height: page.offsetHeight, notes: hasNotes ? aside.innerHTML : undefined }
+  })
+  // The frame's border (handout.css) is inside the width given: the slide gets the rest.
+  const border = 0.3
+  const frame = (slide, frameWidth) => {
+    const inner = frameWidth - 2 * border
+    const scale = (inner * mm) / slide.width
+    slide.page.style.width = slide.width + 'px'
+    slide.page.style.transform = 'scale(' + scale + ')'
+    slide.page.style.transformOrigin = '0 0'
+    const box = make('diapo-handout-slide', slide.page)
+    box.style.width = inner + 'mm'
+    box.style.height = slide.height * scale + 'px'
+    return box
+  }
+  const notes = (html) => {
+    const box = make('diapo-handout-notes')
+    box.innerHTML = html
+    return box
+  }
+
+  const handout = make('diapo-handout')
+  if (!perPage) {
+    let row
+    for (const slide of slides) {
+      if (slide.notes === undefined) {
+        if (!row) handout.append((row = make('diapo-handout-row')))
+        row.append(frame(slide, (width - gap) / 2))
+      } else {
+        row = undefined
+        handout.append(make('diapo-handout-unit', frame(slide, width), notes(slide.notes)))
+      }
+    }
+  } else {
+    const [columns, rows, beside] = { 1: [1, 1], 2: [1, 2], 3: [1, 3, true], 4: [2, 2], 6: [2, 3] }[perPage]
+    const cellWidth = (width - (columns - 1) * gap) / columns
+    const cellHeight = (height - (rows - 1) * gap) / rows
+    const fontSize = { 1: 11, 2: 10, 3: 9, 4: 9, 6: 8 }[perPage]
+    let sheet
+    slides.forEach((slide, index) => {
+      if (index % perPage === 0) {
+        handout.append((sheet = make('diapo-handout-sheet')))
+        sheet.style.gridTemplateColumns = 'repeat(' + columns + ', ' + cellWidth + 'mm)'
+        sheet.style.gridTemplateRows = 'repeat(' + rows + ', ' + cellHeight + 'mm)'
+        sheet.style.height = height + 'mm'
+      }
+      // Below its slide, the notes get at least two fifths of the cell.
+      const slideWidth = beside ? (cellWidth - gap) / 2 : Math.min(cellWidth, (cellHeight * 0.6 * slide.width) / slide.height)
+      const cell = make(beside ? 'diapo-handout-cell diapo-handout-beside' : 'diapo-handout-cell', frame(slide, slideWidth))
+      if (slide.notes !== undefined) {
+        const box = notes(slide.notes)
+        box.style.fontSize = fontSize + 'pt'
+        cell.append(box)
+      }
+      sheet.append(cell)
+    })
+  }
+  container.append(handout)
+
   // reveal.js sized the pages to the slide; the handout is on paper.
   for (const sheet of document.querySelectorAll('style')) {
     if (sheet.textContent.includes('@page')) sheet.textContent = sheet.textContent.replace(/@page\\s*{[^}]*}/g, '')
@@ -396,4 +476,32 @@ const handoutLayout = `(paper, css) => {
   const style = document.createElement('style')
   style.textContent = css
   document.head.append(style)
+
+  if (!perPage) {
+    // Notes longer than a page: their slide starts where it is, not on a page of its own.
+    for (const unit of handout.querySelectorAll('.diapo-handout-unit')) {
+      if (unit.offsetHeight > height * mm) unit.classList.add('diapo-handout-long')
+    }
+    return
+  }
+  // Notes too long for their cell: smaller, in a few rounds of one layout each (text takes room as the square of its size).
+  const overflows = (box) => box.scrollHeight > box.clientHeight + 1
+  let long = [...handout.querySelectorAll('.diapo-handout-notes')].filter(overflows)
+  for (let round = 0; round < 6 && long.length > 0; round++) {
+    const sizes = long.map((box) => {
+      const size = parseFloat(box.style.fontSize) * Math.min(0.95, Math.sqrt(box.clientHeight / box.scrollHeight))
+      return Math.max(6, Math.floor(size * 4) / 4)
+    })
+    long.forEach((box, index) => (box.style.fontSize = sizes[index] + 'pt'))
+    long = long.filter((box, index) => sizes[index] > 6 && overflows(box))
+  }
+  // Still too long at 6 pt: its page's rows take the height they need, and the page runs on rather than cut the notes.
+  for (const box of handout.querySelectorAll('.diapo-handout-notes')) {
+    if (!overflows(box)) continue
+    const sheet = box.closest('.diapo-handout-sheet')
+    sheet.classList.add('diapo-handout-overfull')
+    sheet.style.height = 'auto'
+    sheet.style.gridTemplateRows = 'auto'
+    sheet.style.gridAutoRows = 'auto'
+  }
 }`

@@ -9,7 +9,7 @@ import { EnvironmentError, ExitCode, UsageError } from '../errors.ts'
 import { makeDirectory, scratchFolder } from '../folders.ts'
 import { fittingSummary } from '../fit-slides.ts'
 import { countMessages, formatMessages } from '../report.ts'
-import { browserOptions, configFor, deckAccess, readCommandLine, timeoutOption } from './options.ts'
+import { browserOptions, configFor, deckAccess, perPageOption, readCommandLine, timeoutOption } from './options.ts'
 
 /** Run `diapo build` with its command-line arguments; returns the exit code. */
 export function run(args: string[]): Promise<number> {
@@ -26,6 +26,7 @@ export async function runBuild(args: string[], mode: 'build' | 'pdf'): Promise<n
     notes: { type: 'boolean' },
     fragments: { type: 'string' },
     paper: { type: 'string' },
+    'per-page': { type: 'string' },
     verbose: { type: 'boolean' },
     screenshots: { type: 'string' },
   })
@@ -101,20 +102,22 @@ function summary(result: BuildResult, mode: 'build' | 'pdf', milliseconds: numbe
 }
 
 function pdfSettings(
-  values: { 'no-pdf'?: boolean; notes?: boolean; fragments?: string; paper?: string },
+  values: { 'no-pdf'?: boolean; notes?: boolean; fragments?: string; paper?: string; 'per-page'?: string },
   mode: 'build' | 'pdf',
 ): false | PdfSettings {
   if (values['no-pdf']) {
     if (mode === 'pdf') throw new UsageError('`diapo pdf` writes a PDF: --no-pdf makes no sense here')
-    if (values.notes || values.fragments || values.paper)
-      throw new UsageError('--notes, --fragments and --paper need the PDF: drop --no-pdf')
+    if (values.notes || values.fragments || values.paper || values['per-page'])
+      throw new UsageError('--notes, --fragments, --paper and --per-page need the PDF: drop --no-pdf')
     return false
   }
   const fragments = values.fragments ?? 'final'
   if (fragments !== 'final' && fragments !== 'each') throw new UsageError(`--fragments takes \`final\` or \`each\`, not \`${fragments}\``)
   const paper = (values.paper ?? 'a4').toLowerCase()
   if (paper !== 'a4' && paper !== 'letter') throw new UsageError(`--paper takes \`a4\` or \`letter\`, not \`${values.paper}\``)
-  return { fragments, paper, notes: values.notes ?? false }
+  const perPage = perPageOption(values['per-page'])
+  if (perPage !== undefined && !values.notes) throw new UsageError('--per-page lays out the handout: add --notes')
+  return { fragments, paper, notes: values.notes ?? false, perPage }
 }
 
 function plural(count: number, word: string): string {

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { UsageError } from '../errors.ts'
+import type { HandoutPerPage } from '../export-pdf.ts'
 import { readUserConfig, type UserConfig } from '../user-config.ts'
 
 /** Options of every command that builds the deck (and may start the browser). */
@@ -67,4 +68,18 @@ export function timeoutOption(value: string | undefined): number | undefined {
   const milliseconds = Number(value) * 1000
   if (!(milliseconds > 0)) throw new UsageError(`--timeout takes a number of seconds, not \`${value}\``)
   return milliseconds
+}
+
+/** What `--per-page` takes: the slides a page of the handout can hold. */
+const perPageValues: readonly HandoutPerPage[] = [1, 2, 3, 4, 6]
+
+/** `--per-page <n>`, the slides on each page of the handout; undefined when not given. */
+export function perPageOption(value: string | undefined): HandoutPerPage | undefined {
+  if (value === undefined) return undefined
+  const perPage = perPageValues.find((allowed) => String(allowed) === value.trim())
+  if (perPage === undefined) {
+    const allowed = `${perPageValues.slice(0, -1).join(', ')} or ${perPageValues.at(-1)}`
+    throw new UsageError(`--per-page takes the slides on each page of the handout: ${allowed}, not \`${value}\``)
+  }
+  return perPage
 }
