@@ -10,9 +10,14 @@
  *   npm run bench -- --runs 9     more runs a case
  *   npm run bench -- --only talk  cases whose name contains "talk"
  *   npm run bench -- --peers      also Marp CLI, reveal-md and bare Chromium (installed on first use)
+ *   npm run bench -- --only corpus          only the corpus (issue 15): each chapter, and all in one deck, cold and warm
+ *   npm run bench -- --only ab --baseline a1b85f6
+ *                                 only the talk's full builds, this tree against a commit (or BENCH_BASELINE=a1b85f6)
+ *   npm run bench -- --only corpus,ab --baseline a1b85f6   both: --only takes a list
  */
 import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process'
-import { cpSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { fileURLToPath, pathToFileURL } from 'node:url'
@@ -24,9 +29,33 @@ const work = path.join(root, '.bench')
 const cli = path.join(root, 'lib', 'cli.js')
 
 const { values } = parseArgs({
-  options: { runs: { type: 'string', default: '7' }, only: { type: 'string' }, peers: { type: 'boolean', default: false } },
+  options: {
+    runs: { type: 'string', default: '7' },
+    only: { type: 'string' },
+    peers: { type: 'boolean', default: false },
+    baseline: { type: 'string', default: process.env.BENCH_BASELINE },
+  },
 })
 const runs = Number(values.runs)
+/** The words of `--only`: a case or a section runs when its name contains one. */
+const only = values.only
+  ?.split(',')
+  .map((word) => word.trim())
+  .filter(Boolean)
+/** The sections that `--only` runs by their own name alone: such a word selects no case of the main table ("ab" is in "table"). */
+const sectionWords = ['corpus', 'ab']
+
+/** Whether `--only` leaves the section `name` in. */
+function selected(name: string): boolean {
+  return !only || only.some((word) => name.includes(word))
+}
+
+/** Whether `--only` leaves the case `name` of the main table in. */
+function selectedCase(name: string): boolean {
+  return !only || only.some((word) => !sectionWords.includes(word) && name.includes(word))
+}
+if (only?.includes('ab') && !values.baseline)
+  throw new Error('--only ab compares with a commit: add --baseline <commit> (or BENCH_BASELINE=<commit>)')
 /** Far above any row's time: a process that hangs (a peer's browser never settling) fails its row instead of stalling the bench. */
 const timeoutSeconds = 120
 
@@ -52,6 +81,15 @@ export interface Case {
   peer?: boolean
   /** The exit status the run must end with: 1 for a hostile input diapo must refuse. Default: 0. */
   status?: number
+  /** Called with each timed run: to read what it printed besides its time (its slides, its --verbose log). Its stdout is kept only then. */
+  inspect?: (run: Run) => void
+}
+
+/** One run of a case: its wall time, and what it printed. */
+export interface Run {
+  seconds: number
+  stdout: string
+  stderr: string
 }
 
 /** The cache of the layout-check and dev-server measures; each case has one of its own (see {@link cacheOf}). */
@@ -223,15 +261,17 @@ writeFileSync(
   "process.on('exit', () => process.stderr.write(`\\ndiapo-bench-peak-kb ${process.resourceUsage().maxRSS}\\n`))\n",
 )
 const peaks = new Map<Case, number[]>()
+/** The diapo CLIs that carry the memory probe: this tree's, and the baseline's of the A/B section (so both pay for it). */
+const diapoClis = new Set([cli])
 
-function time(benchCase: Case): number {
+function time(benchCase: Case): Run {
   const { command, env, output } = benchCase
   // diapo's own processes carry the memory probe; other tools run as they are.
-  const probed = command[1] === cli ? [command[0]!, '--import', pathToFileURL(peakMemoryProbe).href, ...command.slice(1)] : command
+  const probed = diapoClis.has(command[1]!) ? [command[0]!, '--import', pathToFileURL(peakMemoryProbe).href, ...command.slice(1)] : command
   const started = process.hrtime.bigint()
   const result = spawnSync(probed[0]!, probed.slice(1), {
     cwd: root,
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', benchCase.inspect ? 'pipe' : 'ignore', 'pipe'],
     env: { ...process.env, DIAPO_CACHE_DIR: cacheOf(benchCase), ...env },
     timeout: timeoutSeconds * 1000,
   })
@@ -240,7 +280,7 @@ function time(benchCase: Case): number {
   if (failure) throw new Error(`${failure}\n  command: ${command.join(' ')}\n  stderr: ${result.stderr?.toString().trim() || '(none)'}`)
   const peak = /diapo-bench-peak-kb (\d+)/.exec(result.stderr?.toString() ?? '')
   if (peak) peaks.set(benchCase, [...(peaks.get(benchCase) ?? []), Number(peak[1]) / 1024])
-  return seconds
+  return { seconds, stdout: result.stdout?.toString() ?? '', stderr: result.stderr?.toString() ?? '' }
 }
 
 /** Why a run failed, in a few words (the first line of the error, which a failed peer's row shows), or undefined. */
@@ -267,7 +307,7 @@ function cacheOf(benchCase: Case): string {
 }
 
 /** One untimed or timed run of a case, after its untimed preparation. */
-function runOnce(benchCase: Case): number {
+function runOnce(benchCase: Case): Run {
   benchCase.prepare?.()
   if (benchCase.cold) rmSync(cacheOf(benchCase), { recursive: true, force: true })
   return time(benchCase)
@@ -300,7 +340,12 @@ function measureInTurns(selected: Case[]): Map<Case, number[] | Error> {
   for (let round = 0; round < runs; round++) {
     for (const benchCase of selected) {
       const times = results.get(benchCase)
-      if (Array.isArray(times)) attempt(benchCase, () => times.push(runOnce(benchCase)))
+      if (!Array.isArray(times)) continue
+      attempt(benchCase, () => {
+        const run = runOnce(benchCase)
+        times.push(run.seconds)
+        benchCase.inspect?.(run)
+      })
     }
     process.stderr.write(`round ${round + 1} of ${runs} done\n`)
   }
@@ -319,7 +364,7 @@ function cellReason(error: unknown): string {
  * in the page it prints from, and says in --verbose how long that took.
  */
 function layoutCheckShares(): string[] {
-  if (values.only && !'layout check'.includes(values.only)) return []
+  if (!selected('layout check')) return []
   const decks = [
     ['the talk', 'slides'],
     ['200 slides', generateDeck(200)],
@@ -377,7 +422,7 @@ const edits = 20
  * Markdown file written to the open page's DOM showing the new text.
  */
 async function devLatencies(): Promise<string[]> {
-  if (values.only && !'dev edit latency'.includes(values.only)) return []
+  if (!selected('dev edit latency')) return []
   const { findBrowser, launchBrowser } = await import('../src/browser.ts')
   const browser = await launchBrowser(findBrowser(), { loopback: true })
   const rows: string[] = []
@@ -449,6 +494,282 @@ async function devLatencies(): Promise<string[]> {
   return rows
 }
 
+/** The corpus of issue 15: a real course, each chapter a deck of its own. */
+const corpus = path.join(root, 'test', 'corpus', 'hello-docker')
+const markdownFile = /\.md$/i
+
+/** The corpus's chapters, in reading order: its README, each folder's Markdown in name order, then the rest beside the README. */
+function corpusChapters(): string[] {
+  const markdownIn = (folder: string) =>
+    readdirSync(path.join(corpus, folder))
+      .filter((name) => markdownFile.test(name))
+      .sort()
+      .map((name) => path.join(folder, name))
+  const top = markdownIn('.')
+  const folders = readdirSync(corpus, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort()
+  return [...top.filter((name) => name === 'README.md'), ...folders.flatMap(markdownIn), ...top.filter((name) => name !== 'README.md')]
+}
+
+/**
+ * The whole corpus as one deck. A folder is built from its own Markdown
+ * files, not its subfolders': each chapter is copied to the top, numbered in
+ * reading order, with what it refers to at the same place relative to it.
+ */
+function wholeCorpusDeck(chapters: string[]): string {
+  const deck = path.join(work, 'decks', 'hello-docker-whole')
+  rmSync(deck, { recursive: true, force: true })
+  // Everything but the Markdown, where it was: the README's image in its folder.
+  cpSync(corpus, deck, { recursive: true, filter: (source) => statSync(source).isDirectory() || !markdownFile.test(source) })
+  chapters.forEach((chapter, index) => {
+    const folder = path.join(corpus, path.dirname(chapter))
+    if (folder !== corpus) {
+      // The chapter moves up to the top: the files beside it go with it (two of the same name would be an error, not a silent overwrite).
+      for (const entry of readdirSync(folder, { withFileTypes: true })) {
+        if (entry.isFile() && !markdownFile.test(entry.name))
+          cpSync(path.join(folder, entry.name), path.join(deck, entry.name), { errorOnExist: true, force: false })
+      }
+    }
+    const name = `${String(index + 1).padStart(2, '0')}-${chapter.replace(markdownFile, '').replace(/[^\w-]+/g, '-')}.md`
+    cpSync(path.join(corpus, chapter), path.join(deck, name))
+  })
+  return deck
+}
+
+/** What one timed build of the corpus said: its slides, and its fitting rounds with how long they took. */
+interface CorpusRun {
+  seconds: number
+  slides: number
+  rounds: number
+  /** From the first measuring of the slides to the last, in milliseconds: every round of fitting, and nothing else. */
+  fitting: number
+}
+
+/**
+ * What a `--verbose` build says of its fitting. Each load of the deck ends
+ * in `pdf: laid out` (its slides measured); each load after the first is a
+ * round of fitting, begun when a measuring found slides that do not fit.
+ */
+function corpusRunOf(run: Run): CorpusRun {
+  const laidOut = [...run.stderr.matchAll(/^\[(\d+) ms\] pdf: laid out/gm)].map((match) => Number(match[1]))
+  const slides = Number(/Built (\d+) slides?/.exec(run.stdout)?.[1])
+  if (laidOut.length === 0 || Number.isNaN(slides))
+    throw new Error(`a corpus build said neither its slides nor its layout:\n${run.stdout}${run.stderr}`)
+  return { seconds: run.seconds, slides, rounds: laidOut.length - 1, fitting: laidOut.at(-1)! - laidOut[0]! }
+}
+
+/** A full build of a corpus deck: cold (an empty cache each run, so every fit is measured) or warm (the fits cached). */
+function corpusCase(name: string, input: string, cold: boolean, details: Map<Case, CorpusRun[]>): Case {
+  const benchCase: Case = {
+    name: `corpus: ${name}, ${cold ? 'cold' : 'warm'}`,
+    slides: '–',
+    command: [process.execPath, cli, 'build', input, '--out', path.join(work, 'out', 'corpus'), '--verbose'],
+    cold,
+    inspect: (run) => details.set(benchCase, [...(details.get(benchCase) ?? []), corpusRunOf(run)]),
+  }
+  return benchCase
+}
+
+/** The most of a cold full build the fitting may take (issue 15). */
+const fittingShareTarget = 0.15
+
+/**
+ * The corpus section: cold and warm full builds of each chapter and of the
+ * whole corpus in one deck, the rounds of fitting each needed, and what
+ * share of the cold build they took.
+ */
+function corpusSection(): string {
+  if (!selected('corpus')) return ''
+  const chapters = corpusChapters()
+  const decks = [
+    ...chapters.map((chapter) => ({ name: chapter, input: path.join(corpus, chapter) })),
+    { name: `the whole corpus in one deck (${chapters.length} files)`, input: wholeCorpusDeck(chapters) },
+  ]
+  const details = new Map<Case, CorpusRun[]>()
+  const pairs = decks.map(({ name, input }) => ({
+    name,
+    cold: corpusCase(name, input, true, details),
+    warm: corpusCase(name, input, false, details),
+  }))
+  const times = measureInTurns(pairs.flatMap(({ cold, warm }) => [cold, warm]))
+  const seconds = (benchCase: Case) => median(times.get(benchCase) as number[])
+  const roundsOf = (benchCase: Case) => {
+    const counts = [...new Set(details.get(benchCase)!.map((run) => run.rounds))].sort((a, b) => a - b)
+    return counts.length === 1 ? String(counts[0]) : `${counts[0]}–${counts.at(-1)}`
+  }
+  const shares = new Map<string, number>()
+  const rows = pairs.map(({ name, cold, warm }) => {
+    const coldRuns = details.get(cold)!
+    const share = median(coldRuns.map((run) => run.fitting / 1000 / run.seconds))
+    shares.set(name, share)
+    const [coldSeconds, warmSeconds] = [seconds(cold), seconds(warm)]
+    process.stderr.write(`${cold.name}: ${coldSeconds.toFixed(3)} s, fitting ${(share * 100).toFixed(1)}%\n`)
+    return [
+      name,
+      String(coldRuns.at(-1)!.slides),
+      coldSeconds.toFixed(3),
+      warmSeconds.toFixed(3),
+      `${roundsOf(cold)} (warm: ${roundsOf(warm)})`,
+      `${(share * 100).toFixed(1)}%`,
+      `${(((coldSeconds - warmSeconds) / coldSeconds) * 100).toFixed(1)}%`,
+    ]
+  })
+  const header = [
+    'deck',
+    'slides',
+    'cold build (s)',
+    'warm build (s)',
+    'fitting rounds',
+    'fitting share of cold build',
+    '(cold − warm) / cold',
+  ]
+  const verdict = (share: number) => `target ≤ ${fittingShareTarget * 100}% ${share <= fittingShareTarget ? 'met' : 'MISSED'}`
+  const whole = shares.get(decks.at(-1)!.name)!
+  const [worstName, worst] = [...shares].slice(0, -1).reduce((most, entry) => (entry[1] > most[1] ? entry : most))
+  return (
+    `\nCorpus (test/corpus/hello-docker), full builds with PDF, median of ${runs} runs; cold: an empty cache each run, ` +
+    `warm: the fits cached by an earlier build. Fitting rounds: loads of the deck after the first (0 when every slide fits ` +
+    `or the cache has its fits). Fitting share: from the first measuring of the slides to the last (every round: fit, ` +
+    `rebuild, reload, measure again), over the same run's whole-process time; (cold − warm) / cold says the same from the ` +
+    `two rows' medians.\n\n${markdownTable(header, rows)}\n\n` +
+    `- fitting, share of a cold full build, the whole corpus in one deck: ${(whole * 100).toFixed(1)}% (${verdict(whole)})\n` +
+    `- fitting, share of a cold full build, the chapter it costs most: ${worstName}, ${(worst * 100).toFixed(1)}% (${verdict(worst)})\n`
+  )
+}
+
+function markdownTable(header: string[], rows: string[][]): string {
+  return [header, header.map(() => '---'), ...rows].map((row) => `| ${row.join(' | ')} |`).join('\n')
+}
+
+/** A ratio of this tree's median over the baseline's above this is a regression: less is within this machine's noise. */
+const regressionTolerance = 1.05
+
+/** A commit of diapo checked out and compiled beside this tree, to be timed against it. */
+interface Baseline {
+  /** The commit, abbreviated. */
+  commit: string
+  /** Its `lib/cli.js`. */
+  cli: string
+  /** Which node_modules it was compiled with, and why: "with …". */
+  note: string
+  /** Delete its worktree. */
+  remove: () => void
+}
+
+/** The output of `git args` in this repository; throws with git's complaint when it fails. */
+function git(args: string[]): string {
+  const result = spawnSync('git', args, { cwd: root, encoding: 'utf8' })
+  if (result.status !== 0) throw new Error(`git ${args.join(' ')} failed: ${result.error?.message ?? result.stderr.trim()}`)
+  return result.stdout.trim()
+}
+
+/**
+ * Check `commit` out in a git worktree in the temporary folder and compile
+ * it. It uses this tree's node_modules (linked) when it compiles with them;
+ * else its own, installed from its own package-lock.json (`npm ci`, from
+ * npm's cache when it can), and the note says why.
+ */
+function setUpBaseline(commit: string): Baseline {
+  const short = git(['rev-parse', '--short', `${commit}^{commit}`])
+  const tree = path.join(os.tmpdir(), `diapo-bench-baseline-${short}`)
+  const remove = () => {
+    spawnSync('git', ['worktree', 'remove', '--force', tree], { cwd: root })
+    rmSync(tree, { recursive: true, force: true })
+    spawnSync('git', ['worktree', 'prune'], { cwd: root })
+  }
+  remove() // What a bench that was killed left.
+  process.stderr.write(`baseline: checking ${short} out in ${tree}\n`)
+  git(['worktree', 'add', '--detach', tree, short])
+  try {
+    const modules = path.join(tree, 'node_modules')
+    symlinkSync(path.join(root, 'node_modules'), modules, 'dir')
+    const compile = () => spawnSync(process.execPath, ['scripts/compile.mjs'], { cwd: tree, encoding: 'utf8' })
+    const shared = compile()
+    if (shared.status === 0) return { commit: short, cli: path.join(tree, 'lib', 'cli.js'), note: "with this tree's node_modules", remove }
+    const reason = /\[ERROR\] (.+)/.exec(shared.stderr)?.[1] ?? shared.stderr.trim().split('\n').at(-1)
+    process.stderr.write(`baseline: ${short} does not compile with this tree's node_modules (${reason}); installing its own (npm ci)\n`)
+    rmSync(modules)
+    const install = spawnSync('npm', ['ci', '--prefer-offline', '--no-audit', '--no-fund'], { cwd: tree, encoding: 'utf8' })
+    if (install.status !== 0)
+      throw new Error(
+        `${short} compiles neither with this tree's node_modules (${reason}) nor with its own: npm ci failed: ${install.stderr.trim()}`,
+      )
+    const own = compile()
+    if (own.status !== 0) throw new Error(`${short} does not compile even with its own node_modules: ${own.stderr.trim()}`)
+    const note = `with its own node_modules, from its package-lock.json (npm ci): with this tree's, esbuild says ${reason}`
+    return { commit: short, cli: path.join(tree, 'lib', 'cli.js'), note, remove }
+  } catch (error) {
+    remove()
+    throw error
+  }
+}
+
+/** This tree as the A/B section times it: its commit, and whether files it tracks have changed since. */
+function thisTree(): string {
+  const changed = git(['status', '--porcelain', '--untracked-files=no']).split('\n').filter(Boolean).length
+  return `${git(['rev-parse', '--short', 'HEAD'])}${changed > 0 ? ` and ${changed} changed files not committed` : ''}`
+}
+
+/**
+ * The A/B section: the talk's full builds (HTML + PDF), cold and warm, by
+ * this tree's lib/ and by the baseline commit's, taking turns in one run.
+ */
+function abSection(): string {
+  if (!selected('ab') || !values.baseline) return ''
+  const baseline = setUpBaseline(values.baseline)
+  try {
+    diapoClis.add(baseline.cli)
+    const talk = (side: string, diapo: string, cold: boolean): Case => ({
+      name: `a/b: the talk (HTML + PDF), ${cold ? 'cold' : 'warm'}, ${side}`,
+      slides: 15,
+      command: [process.execPath, diapo, 'build', path.join(root, 'slides'), '--out', path.join(work, 'out', `ab-${side}`), '--quiet'],
+      cold,
+    })
+    const pairs = [true, false].map((cold) => ({
+      cold,
+      base: talk(baseline.commit, baseline.cli, cold),
+      current: talk('this tree', cli, cold),
+    }))
+    const times = measureInTurns(pairs.flatMap(({ base, current }) => [base, current]))
+    const verdicts: string[] = []
+    const rows = pairs.map(({ cold, base, current }) => {
+      const [before, after] = [times.get(base) as number[], times.get(current) as number[]]
+      const ratio = median(after) / median(before)
+      const rounds = after.map((seconds, round) => seconds / before[round]!)
+      const memory = (benchCase: Case) => median(peaks.get(benchCase) ?? [0]).toFixed(0)
+      const row = cold ? 'cold cache (its 2 diagrams drawn, its slides fitted)' : 'warm cache'
+      const slower = rounds.filter((value) => value > 1).length
+      verdicts.push(`${cold ? 'cold' : 'warm'} ×${ratio.toFixed(3)} (${ratio <= regressionTolerance ? 'no regression' : 'REGRESSED'})`)
+      process.stderr.write(`${current.name}: ×${ratio.toFixed(3)} of ${baseline.commit}\n`)
+      return [
+        row,
+        median(before).toFixed(3),
+        median(after).toFixed(3),
+        `×${ratio.toFixed(3)}`,
+        `×${Math.min(...rounds).toFixed(2)}–${Math.max(...rounds).toFixed(2)}, slower in ${slower} of ${rounds.length}`,
+        `${memory(base)} → ${memory(current)}`,
+      ]
+    })
+    const header = [
+      'build of the talk',
+      `${baseline.commit} (s)`,
+      'this tree (s)',
+      `this tree / ${baseline.commit}`,
+      'round by round: ratio min–max, rounds this tree was slower',
+      `peak MB, ${baseline.commit} → this tree`,
+    ]
+    return (
+      `\nThe talk, this tree (${thisTree()}; its lib/ as compiled) against ${baseline.commit} (compiled ${baseline.note}), ` +
+      `full builds (HTML + PDF) taking turns, median of ${runs} runs:\n\n${markdownTable(header, rows)}\n\n` +
+      `- the talk against ${baseline.commit}: ${verdicts.join(', ')}; a regression is a ratio above ×${regressionTolerance}\n`
+    )
+  } finally {
+    baseline.remove()
+  }
+}
+
 function median(numbers: number[]): number {
   const sorted = [...numbers].sort((a, b) => a - b)
   const middle = Math.floor(sorted.length / 2)
@@ -457,7 +778,8 @@ function median(numbers: number[]): number {
 
 const rows: string[][] = []
 const medians = new Map<string, number>()
-for (const [benchCase, times] of measureInTurns(cases.filter((item) => !values.only || item.name.includes(values.only)))) {
+const selectedCases = cases.filter((item) => selectedCase(item.name))
+for (const [benchCase, times] of selectedCases.length > 0 ? measureInTurns(selectedCases) : []) {
   if (times instanceof Error) {
     rows.push([benchCase.name, String(benchCase.slides), `failed: ${cellReason(times)}`, '', '', '', ''])
     continue
@@ -476,10 +798,9 @@ for (const [benchCase, times] of measureInTurns(cases.filter((item) => !values.o
   ])
   process.stderr.write(`${benchCase.name}: ${value.toFixed(3)} s\n`)
 }
-rmSync(path.join(work, 'out'), { recursive: true, force: true })
 
 const header = ['case', 'slides', 'median s', 'min s', 'max s', 'peak MB (diapo)', 'target']
-const table = [header, header.map(() => '---'), ...rows].map((row) => `| ${row.join(' | ')} |`).join('\n')
+const table = rows.length > 0 ? `\n${markdownTable(header, rows)}\n` : ''
 const ratioLines = ratios.flatMap(({ name, row, over, target }) => {
   const [value, base] = [medians.get(row), medians.get(over)]
   if (value === undefined || base === undefined) return []
@@ -494,8 +815,11 @@ const latencyText =
     ? `\ndiapo dev, file written → the page shows the new text (median of ${edits} edits):\n\n${latencyRows.join('\n')}\n`
     : ''
 const note = values.peers ? `\n${peerNote(work)}\n` : ''
+const corpusText = corpusSection()
+const abText = abSection()
+rmSync(path.join(work, 'out'), { recursive: true, force: true })
 const browser = findBrowser()
 process.stdout.write(
   `\n${runs} runs a case, whole-process wall time, ${new Date().toISOString().slice(0, 10)}; ` +
-    `diapo's browser, unless its row names one: ${browser.executable} (${browser.source})\n\n${table}\n${ratioText}${latencyText}${note}`,
+    `diapo's browser, unless its row names one: ${browser.executable} (${browser.source})\n${table}${ratioText}${latencyText}${note}${corpusText}${abText}`,
 )
