@@ -332,6 +332,7 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
     const next = await fits.afterMeasuring(layout, slideList)
     if (!next) return false
     await remake(next.fits, staging)
+    options.log?.('fit: deck remade')
     return true
   }
   /** Once the diagrams are drawn: the deck written whole, and the markup of its figures for the page that has it loaded. */

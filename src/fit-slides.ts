@@ -375,17 +375,16 @@ export class SlideFits {
 
 /** Add to `fit` what the measuring of one of its parts says; false when nothing more can be done for it. */
 function adjust(fit: Fit, fitting: SlideFitting, origin: PartOrigin, mode: 'split' | 'shrink' | 'none'): boolean {
-  if (fitting.wide.length > 0) {
-    let changed = false
-    for (const wide of fitting.wide) {
-      const block = origin.pieces[wide.block - (origin.heading ? 1 : 0)]?.block
-      if (block === undefined) continue
-      if ((fit.wide[block] ?? Infinity) <= wide.scale) continue
-      fit.wide[block] = wide.scale
-      changed = true
-    }
-    return changed
+  let widened = false
+  for (const wide of fitting.wide) {
+    const block = origin.pieces[wide.block - (origin.heading ? 1 : 0)]?.block
+    if (block === undefined) continue
+    if ((fit.wide[block] ?? Infinity) <= wide.scale) continue
+    fit.wide[block] = wide.scale
+    widened = true
   }
+  // Only too wide: scaled, it fits (or nothing more can be done about its width).
+  if (!fitting.tall) return widened
   // The blocks measured are the blocks of the Markdown, or a cut would fall elsewhere (raw HTML makes its own).
   const matches = fitting.blocks === origin.pieces.length + (origin.heading ? 1 : 0)
   const cuts =
@@ -402,6 +401,8 @@ function adjust(fit: Fit, fitting: SlideFitting, origin: PartOrigin, mode: 'spli
     fit.shrink[origin.start] = fitting.shrink
     return true
   }
+  // Measured too tall with its new widths, but nothing to cut or shrink yet: measured again once they are in.
+  if (widened) return true
   if (fit.clipped.includes(origin.start)) return false
   // It cannot fit: it shows as much as it can, at the smallest legible size, and a mark that it continues.
   fit.clipped.push(origin.start)

@@ -37,9 +37,9 @@ export interface Cut {
 }
 
 /**
- * A code block whose longest line is wider than its box: shown at `scale`,
- * never wrapped (a wrapped line breaks the columns of a shell's output). Past
- * the code floor the check reports its size.
+ * A code block whose longest line is wider than its box, or a table wider
+ * than the slide: shown at `scale`, never wrapped (a wrapped line breaks the
+ * columns of a shell's output). Past the floor the check reports its size.
  */
 export interface WideCode {
   block: number
@@ -59,8 +59,10 @@ export interface SlideFitting {
   shrinkFirst: boolean
   /** The scale that brings its smallest text to the legible minimum: how far a slide that cannot fit is shrunk. */
   floor: number
-  /** Code too wide for its box, to be scaled (this round fits only widths; heights are measured again after). */
+  /** Code or tables too wide, to be scaled; the cuts and shrink above are measured as if they were. */
   wide: WideCode[]
+  /** Whether the slide runs off the bottom (with `wide` scaled): if not, scaling the width is all it takes. */
+  tall: boolean
 }
 
 /** Thresholds of the check: the theme may set them with CSS custom properties. */
@@ -103,7 +105,7 @@ const measureInPage = String.raw`(defaults) => {
   const minText = limit('--diapo-min-text', defaults.minText)
   const minCodeText = limit('--diapo-min-code-text', defaults.minCodeText)
   const minDiagramText = limit('--diapo-min-diagram-text', defaults.minDiagramText)
-  // Characters found drawn or not, by font: each is tried once for the deck.
+  // Characters found drawn or not, by font, then character: each is tried once for the deck.
   const drawn = new Map()
   const findings = []
   const overflowing = []
@@ -181,7 +183,7 @@ const measureInPage = String.raw`(defaults) => {
       } else if (element.closest('pre')) {
         if (!smallestCode || size < smallestCode.size) smallestCode = { size, text: node.textContent }
       } else if (!smallest || size < smallest.size) smallest = { size, text: node.textContent }
-      for (const character of node.textContent) if (!isDrawn(character, style)) undrawn.add(character)
+      for (const character of undrawnIn(node.textContent, style)) undrawn.add(character)
       const ratio = svg ? diagramContrast(node, element, style, page) : contrast(element, page, style)
       if (ratio === undefined) continue
       const bold = Number(style.fontWeight) >= 700
@@ -307,31 +309,49 @@ const measureInPage = String.raw`(defaults) => {
   }
 
   /**
-   * Whether a font of the element's stack draws the character: drawn on a
-   * canvas, it must differ from a character no font has (the empty box).
-   * Spaces, joiners and marks draw nothing of their own, and are skipped.
+   * The characters of a text that no font of the element's stack draws:
+   * drawn on a canvas, such a character looks like one no font has (the
+   * empty box). Spaces, joiners and marks draw nothing of their own, and are
+   * skipped. Each character is tried once a font: a text's calls cost a
+   * lookup for each of its distinct characters.
    */
-  function isDrawn(character, style) {
-    if (/[\s\p{M}\p{Cf}\p{Cc}\u{FE00}-\u{FE0F}]/u.test(character)) return true
+  function undrawnIn(text, style) {
     const font = style.fontStyle + ' ' + style.fontWeight + ' 48px ' + style.fontFamily
-    const key = font + '\u0000' + character
-    if (drawn.has(key)) return drawn.get(key)
+    let known = drawn.get(font)
+    if (!known) drawn.set(font, (known = new Map()))
+    const undrawn = []
+    for (const character of new Set(text.replace(/[\s\p{M}\p{Cf}\p{Cc}\u{FE00}-\u{FE0F}]/gu, ''))) {
+      let result = known.get(character)
+      if (result === undefined) known.set(character, (result = isDrawn(character, font)))
+      if (!result) undrawn.push(character)
+    }
+    return undrawn
+  }
+
+  function isDrawn(character, font) {
     const canvas = (isDrawn.canvas ??= document.createElement('canvas'))
     canvas.width = 64
     canvas.height = 64
     const context = canvas.getContext('2d', { willReadFrequently: true })
+    context.font = font
     const picture = (text) => {
       context.clearRect(0, 0, 64, 64)
-      context.font = font
       context.fillText(text, 4, 48)
-      return context.getImageData(0, 0, 64, 64).data.join(',')
+      return new Uint32Array(context.getImageData(0, 0, 64, 64).data.buffer)
     }
-    // A private-use character of the last plane: no font of a deck has it.
+    const shape = (text) => {
+      const metrics = context.measureText(text)
+      return [metrics.width, metrics.actualBoundingBoxLeft, metrics.actualBoundingBoxRight, metrics.actualBoundingBoxAscent, metrics.actualBoundingBoxDescent]
+    }
+    // A private-use character of the last plane: no font of a deck has it, so it is drawn as missing ones are.
     const missing = (isDrawn.missing ??= new Map())
-    if (!missing.has(font)) missing.set(font, picture('\u{10FFFD}'))
-    const result = picture(character) !== missing.get(font)
-    drawn.set(key, result)
-    return result
+    if (!missing.has(font)) missing.set(font, { shape: shape('\u{10FFFD}'), picture: picture('\u{10FFFD}') })
+    const box = missing.get(font)
+    // Not as wide as the empty box, or its ink not where the box's is: drawn. Nearly every character is told
+    // apart so, without reading pixels back; the rest by its picture.
+    if (shape(character).some((value, index) => Math.abs(value - box.shape[index]) > 0.01)) return true
+    const pixels = picture(character)
+    return pixels.some((pixel, index) => pixel !== box.picture[index])
   }
 
   /**
@@ -350,8 +370,8 @@ const measureInPage = String.raw`(defaults) => {
     const available = height - padding - 4
 
     // Code wider than its box, or a table wider than the slide: scaled to fit, whatever it takes (the text-size
-    // rule reports text under the floor). Heights change with it: this round fits widths only, and the next
-    // measures the slide again.
+    // rule reports text under the floor). Heights change with it: the scale is put in the page as the build
+    // will put it, and the slide is measured for its cuts as it will be (one round, not two).
     const wide = []
     const width = section.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight)
     blocks.forEach((element, index) => {
@@ -367,7 +387,12 @@ const measureInPage = String.raw`(defaults) => {
       const own = zoom / (target.parentElement.currentCSSZoom || 1)
       wide.push({ block: index, scale: Math.floor((room / shown) * own * 1000) / 1000 })
     })
-    if (wide.length > 0) return { slide, blocks: blocks.length, cuts: [], shrink: undefined, shrinkFirst: false, floor: 1, wide }
+    for (const { block, scale } of wide) {
+      const element = blocks[block]
+      const table = element.matches('table')
+      const target = table ? element : element.querySelector('code') || element
+      target.style.setProperty(table ? '--diapo-table-fit' : '--diapo-code-fit', String(scale))
+    }
 
     // Everything inside the section scales with its zoom: margins, and so its scrollHeight, too. A
     // slide already shrunk (--diapo-fit) is measured as it is: the scale given is from its size as written.
@@ -453,7 +478,7 @@ const measureInPage = String.raw`(defaults) => {
     }
     // Runs only a little over: shrunk whole rather than split, if that keeps its text legible.
     const shrinkFirst = shrink !== undefined && needed >= 0.85
-    return { slide, blocks: blocks.length, cuts, shrink, shrinkFirst, floor, wide }
+    return { slide, blocks: blocks.length, cuts, shrink, shrinkFirst, floor, wide, tall: wide.length === 0 || needed < 1 }
   }
 }`
 
