@@ -68,6 +68,35 @@ export function themeNames(): string[] {
   return [...names(themesDir), ...names(revealThemesDir())]
 }
 
+/**
+ * The blocks diapo's fallback fonts are for: emoji (as Twemoji's range in
+ * themes/common/fonts.css), and the scripts and punctuation of Chinese,
+ * Japanese and Korean.
+ */
+const fallbackBlocks: ReadonlyArray<readonly [number, number]> = [
+  [0x1100, 0x11ff], // Hangul Jamo
+  [0x2122, 0x2122], // ™, drawn as an emoji
+  [0x2139, 0x2139],
+  [0x2194, 0x21aa],
+  [0x231a, 0x23ff],
+  [0x24c2, 0x24c2],
+  [0x25aa, 0x27bf],
+  [0x2934, 0x2935],
+  [0x2b05, 0x2b55],
+  [0x2e80, 0x9fff], // CJK radicals, punctuation, kana, Hangul compatibility, ideographs
+  [0xa960, 0xa97f], // Hangul Jamo extended
+  [0xac00, 0xd7ff], // Hangul syllables
+  [0xf900, 0xfaff], // CJK compatibility ideographs
+  [0xfe30, 0xfe4f], // CJK compatibility forms
+  [0xff00, 0xffef], // full- and half-width forms
+  [0x1f000, 0x1faff], // emoji
+  [0x20000, 0x3134f], // CJK extensions
+]
+
+function inFallbackBlocks(code: number): boolean {
+  return fallbackBlocks.some(([low, high]) => code >= low && code <= high)
+}
+
 /** diapo's fallback fonts (emoji, CJK), and its layout rules, added to every theme. */
 const fallbackFonts = path.join(themesDir, 'common', 'fonts.css')
 const layoutRules = path.join(themesDir, 'common', 'layout.css')
@@ -95,16 +124,20 @@ export async function loadTheme(
     characters: options.characters,
   }
   const theme = await inlineCss(source, context)
-  // Latin letters and common punctuation are drawn by every theme's own fonts (or the system's): a
-  // fallback font is copied only for the characters beyond them, not for a digit its emoji set also has.
-  const beyondLatin =
-    options.characters && new Set([...options.characters].filter((code) => code > 0x24f && (code < 0x2000 || code > 0x206f)))
-  const fallback = await inlineCss(fallbackFonts, {
-    ...context,
-    files: new DeckFiles([path.dirname(fallbackFonts)]),
-    characters: beyondLatin,
-    covered: new Set(),
-  })
+  // The fallback fonts are for emoji and for Chinese, Japanese and Korean: their subsets are copied only for
+  // characters of those blocks, not for a digit an emoji set also has or an arrow a CJK font also has (the
+  // theme's own fonts, or the system's, draw those; the glyph check says if none does).
+  const forFallback = options.characters && new Set([...options.characters].filter(inFallbackBlocks))
+  // A deck without any (most) need not even read the fallback fonts' CSS: ~15–40 ms of a build.
+  const fallback =
+    forFallback?.size === 0
+      ? ''
+      : await inlineCss(fallbackFonts, {
+          ...context,
+          files: new DeckFiles([path.dirname(fallbackFonts)]),
+          characters: forFallback,
+          covered: new Set(),
+        })
   const layout = await inlineCss(layoutRules, { ...context, files: new DeckFiles([path.dirname(layoutRules)]) })
   // A theme that does not colour code (reveal.js's own do not) gets highlight.js's GitHub colours, light or dark as it is.
   const codeColours = /\.hljs\b/.test(context.read.join('\n'))
@@ -178,22 +211,38 @@ function fallbackStacks(css: string): string {
  * offers only it (every browser that runs reveal.js reads it).
  */
 function pruneFontFaces(css: string, { characters, covered }: Pick<Context, 'characters' | 'covered'>): string {
+  const sorted = characters && [...characters].sort((a, b) => a - b)
   return css.replace(/@font-face\s*\{[^}]*\}/g, (whole) => {
     const rule = whole.replace(/src\s*:\s*([^;}]+)/i, (src: string, list: string) => {
       const woff2 = list.split(/,(?=\s*url\()/).find((entry) => /format\(\s*['"]woff2/.test(entry))
       return woff2 ? `src: ${woff2.trim()}` : src
     })
     const range = /unicode-range\s*:\s*([^;}]+)/i.exec(rule)?.[1]
-    if (!range || !characters) return rule
-    const spans = range.split(',').map((span) => {
+    if (!range || !sorted) return rule
+    const drawn: number[] = []
+    for (const span of range.split(',')) {
       const [from = '', to = from] = span.trim().replace(/^U\+/i, '').split('-')
       // `U+4??` is the range U+400–U+4FF.
-      return [parseInt(from.replace(/\?/g, '0'), 16), parseInt(to === from ? from.replace(/\?/g, 'f') : to, 16)] as const
-    })
-    const drawn = [...characters].filter((code) => !covered?.has(code) && spans.some(([low, high]) => code >= low && code <= high))
+      const [low, high] = [parseInt(from.replace(/\?/g, '0'), 16), parseInt(to === from ? from.replace(/\?/g, 'f') : to, 16)]
+      // The deck's characters in the span, found by bisection: a CJK font has hundreds of faces of hundreds of spans.
+      for (let index = firstAtLeast(sorted, low); index < sorted.length && sorted[index]! <= high; index++) {
+        if (!covered?.has(sorted[index]!)) drawn.push(sorted[index]!)
+      }
+    }
     for (const code of drawn) covered?.add(code)
     return drawn.length > 0 ? rule : ''
   })
+}
+
+/** The index of the first of `sorted` (ascending) that is `value` or more. */
+function firstAtLeast(sorted: readonly number[], value: number): number {
+  let [low, high] = [0, sorted.length]
+  while (low < high) {
+    const middle = (low + high) >>> 1
+    if (sorted[middle]! < value) low = middle + 1
+    else high = middle
+  }
+  return low
 }
 
 /** What loading a theme gathers as it goes through the theme and its imports. */
