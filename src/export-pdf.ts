@@ -363,6 +363,8 @@ const readyToPrint = `(async () => {
     section.removeAttribute('hidden')
     section.removeAttribute('aria-hidden')
   })
+  // On paper nobody can click a <details> open: what it holds is printed (and measured) open.
+  document.querySelectorAll('.reveal .slides details').forEach((details) => (details.open = true))
 })()`
 
 /** The handout's page margins; the slides are scaled to the width between them (see below). */

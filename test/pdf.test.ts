@@ -134,6 +134,16 @@ describe('PDF layouts', () => {
     assert.deepEqual(await readdir(path.join(dir, 'dist')), ['deck-title.pdf'])
   })
 
+  test('what a <details> holds is printed: on paper nobody can click it open', async () => {
+    const dir = await tempDir()
+    const details = '<details>\n<summary>Why is it faster?</summary>\n\nBecause it streams.\n\n</details>'
+    await writeFile(path.join(dir, 'deck.md'), `## FAQ\n\n${details}\n`)
+    const run = await runCli(['build', path.join(dir, 'deck.md'), '--out', path.join(dir, 'out')])
+    assert.equal(run.code, 0, run.stderr)
+    const [page] = (await readPdf(path.join(dir, 'out', 'faq.pdf'))).pages
+    assert.match(page!.text, /Why is it faster\? Because it streams\./)
+  })
+
   test('a remote image: warned once, at its line, and blocked while printing', async () => {
     const dir = await tempDir()
     await writeFile(path.join(dir, 'deck.md'), '## Remote\n\n![A logo](https://example.com/logo.png)\n')
