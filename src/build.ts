@@ -388,6 +388,17 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
   }
 }
 
+/** Themes of the tools decks come from, by name, for the warning when a deck names one (`default` is everyone's). */
+const otherToolThemes: Record<string, string> = {
+  gaia: 'Marp',
+  uncover: 'Marp',
+  seriph: 'Slidev',
+  'apple-basic': 'Slidev',
+  bricks: 'Slidev',
+  shibainu: 'Slidev',
+  default: 'Marp or Slidev',
+}
+
 /**
  * The folders the deck may read: its own (the input folder, or the input
  * file's), the project's when it holds the input, and those allowed.
@@ -412,8 +423,19 @@ async function deckTheme(
   files: DeckFiles,
   characters: ReadonlySet<number>,
 ): Promise<LoadedTheme | undefined> {
-  const name = flag ?? setting
+  let name = flag ?? setting
   const place = flag ? undefined : first.data.frontmatter?.places.theme
+  // A deck brought from another tool names that tool's theme: it is built in diapo's, and told so.
+  if (!flag && !isThemePath(name) && !builtInTheme(name)) {
+    const tool = otherToolThemes[name.toLowerCase()]
+    warn(
+      first,
+      `Theme \`${name}\` is not one diapo has${tool ? ` (it is ${tool}'s)` : ''}: the deck is built with \`${defaultConfig.theme}\`; choose another with \`--theme\` or \`theme:\` (${themeNames().join(', ')}, or a CSS file)`,
+      place,
+      'unknown-theme',
+    )
+    name = defaultConfig.theme
+  }
   let source = isThemePath(name) ? undefined : builtInTheme(name)
   let readable = files
   if (isThemePath(name) && flag) {
@@ -429,7 +451,10 @@ async function deckTheme(
   }
   if (!source || !existsSync(source)) {
     const names = themeNames().join(', ')
-    fail(first, `Unknown theme \`${name}\`; use one of ${names}, or a path to a CSS file`, place, 'unknown-theme')
+    const reason = isThemePath(name)
+      ? `Theme file \`${name}\` not found; give the path to a CSS file, or one of ${names}`
+      : `Unknown theme \`${name}\`; use one of ${names}, or a path to a CSS file`
+    fail(first, reason, place, 'unknown-theme')
     return undefined
   }
   const theme = await loadTheme(source, readable, { characters })

@@ -4,6 +4,7 @@
  * or throw; only here is an error turned into a message and a status.
  * Commands are imported on demand, so `--help` and `--version` are instant.
  */
+import { existsSync } from 'node:fs'
 import os from 'node:os'
 import { interruptNote, undoAll } from './cleanup.ts'
 import { DiapoError, ExitCode, UsageError } from './errors.ts'
@@ -139,6 +140,7 @@ Chrome, Chromium or Edge.`,
 }
 
 const mainUsage = `Usage: diapo <command> [options]
+       diapo <file.md | folder> [options]   (the same as diapo build <input>)
 
 Markdown in, reveal.js slides out.
 
@@ -164,6 +166,10 @@ async function main(argv: string[]): Promise<number> {
     const { diapoVersion } = await import('./packages.ts')
     process.stdout.write(`${diapoVersion()}\n`)
     return ExitCode.ok
+  }
+  // `diapo deck.md` and `diapo talk/`, as Marp and reveal-md users type them: a build of that input.
+  if (!commands[name] && !name.startsWith('-') && (existsSync(name) || /\.(md|markdown)$/i.test(name))) {
+    return main(['build', name, ...args])
   }
   const command = commands[name]
   if (!command) throw new UsageError(`Unknown command \`${name}\`; run \`diapo --help\` for the list`)

@@ -38,6 +38,22 @@ describe('diapo (no command)', () => {
     assert.match(run.stderr, /Unknown command `bulid`/)
   })
 
+  test('`diapo deck.md` and `diapo folder/` build it, as Marp and reveal-md users type them', async () => {
+    const dir = await tempDir()
+    await mkdir(path.join(dir, 'talk'))
+    await writeFile(path.join(dir, 'talk', 'a.md'), '## Uno\n')
+    await writeFile(path.join(dir, 'deck.md'), '## Hola\n')
+    const file = await runCli(['deck.md', '--no-pdf'], dir)
+    assert.equal(file.code, 0, file.stderr)
+    assert.match(file.stdout, /Built 1 slide → dist\/index\.html/)
+    const folder = await runCli(['talk/', '--no-pdf', '--out', 'folder-out'], dir)
+    assert.equal(folder.code, 0, folder.stderr)
+    assert.ok(existsSync(path.join(dir, 'folder-out', 'index.html')))
+    const missing = await runCli(['nope.md'], dir)
+    assert.equal(missing.code, 2)
+    assert.match(missing.stderr, /Input not found: nope\.md/)
+  })
+
   test('an unknown option is a usage error (exit 2)', async () => {
     const run = await runCli(['build', '--colour'])
     assert.equal(run.code, 2)
@@ -110,15 +126,31 @@ describe('diapo build', () => {
     assert.deepEqual(await snapshot(out), before)
   })
 
-  test('an unknown theme is an error at the frontmatter line; --theme overrides it', async () => {
+  test('a theme diapo does not have (another tool’s) is a warning naming the one used; --strict fails on it; --theme chooses', async () => {
     const dir = await tempDir()
-    await writeFile(path.join(dir, 'talk.md'), '---\ntheme: nonesuch\n---\n\n## Slide\n')
+    await writeFile(path.join(dir, 'talk.md'), '---\ntheme: seriph\n---\n\n## Slide\n')
     const run = await runCli(['build', path.join(dir, 'talk.md'), '--out', path.join(dir, 'out'), '--no-pdf'])
-    assert.equal(run.code, 1)
-    assert.match(run.stderr, /talk\.md:2:1 {2}error {2}Unknown theme `nonesuch`; use one of diapo, .*black/)
+    assert.equal(run.code, 0, run.stderr)
+    assert.match(
+      run.stderr,
+      /talk\.md:2:1 {2}warning {2}Theme `seriph` is not one diapo has \(it is Slidev's\): the deck is built with `diapo`; choose another with `--theme` or `theme:` \(diapo, .*black.*\) {2}diapo:unknown-theme/,
+    )
+    assert.match(await readFile(path.join(dir, 'out', 'index.html'), 'utf8'), /assets\/theme-[0-9a-f]+\.css/)
 
-    const fixed = await runCli(['build', path.join(dir, 'talk.md'), '--out', path.join(dir, 'out'), '--theme', 'white', '--no-pdf'])
-    assert.equal(fixed.code, 0, fixed.stderr)
+    const strict = await runCli(['check', path.join(dir, 'talk.md'), '--strict'], root, { DIAPO_CACHE_DIR: path.join(dir, 'cache') })
+    assert.equal(strict.code, 1, strict.stderr)
+
+    const chosen = await runCli(['build', path.join(dir, 'talk.md'), '--out', path.join(dir, 'out'), '--theme', 'white', '--no-pdf'])
+    assert.equal(chosen.code, 0, chosen.stderr)
+    assert.doesNotMatch(chosen.stderr, /unknown-theme/)
+  })
+
+  test('a theme named on the command line must exist: an error', async () => {
+    const dir = await tempDir()
+    await writeFile(path.join(dir, 'talk.md'), '## Slide\n')
+    const run = await runCli(['build', path.join(dir, 'talk.md'), '--out', path.join(dir, 'out'), '--no-pdf', '--theme', 'nonesuch'])
+    assert.equal(run.code, 1)
+    assert.match(run.stderr, /error {2}Unknown theme `nonesuch`; use one of diapo, .*black/)
   })
 
   test('an output path that is a file is an environment error (exit 3)', async () => {

@@ -43,10 +43,10 @@ const badInputs: BadInput[] = [
     message: /deck\.md:2:\d+ +error +.*frontmatter/i,
   },
   {
-    name: 'an unknown theme',
-    make: file('deck.md', '---\ntheme: nope\n---\n\n' + slide),
+    name: 'a theme file that does not exist',
+    make: file('deck.md', '---\ntheme: ./nope.css\n---\n\n' + slide),
     code: 1,
-    message: /deck\.md:2:1 +error +Unknown theme `nope`/,
+    message: /deck\.md:2:1 +error +Theme file `\.\/nope\.css` not found/,
   },
   {
     name: 'a missing image',
