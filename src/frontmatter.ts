@@ -20,6 +20,7 @@ export function readFrontmatter() {
     const node = tree.children.find((child) => child.type === 'yaml')
     const frontmatter: Frontmatter = { values: {}, places: {}, revealPlaces: {} }
     file.data.frontmatter = frontmatter
+    if (!node) pandocTitleBlock(tree, file, frontmatter)
     if (!node || node.type !== 'yaml' || !node.position) return
 
     // The YAML starts on the line after the opening `---`.
@@ -102,4 +103,33 @@ export function readFrontmatter() {
       }
     }
   }
+}
+
+/**
+ * pandoc's title block: `%` lines at the very top of a file without YAML —
+ * the title, the authors (`;` between them) and the date, each of which may
+ * be left empty — read as the frontmatter's `title`, `author` and `date`,
+ * and taken off the slides (it showed as a slide of its own).
+ */
+function pandocTitleBlock(tree: Root, file: VFile, frontmatter: Frontmatter): void {
+  const first = tree.children[0]
+  const start = first?.position?.start
+  const end = first?.position?.end
+  if (first?.type !== 'paragraph' || start?.offset !== 0 || end?.offset === undefined) return
+  const lines = String(file.value).slice(0, end.offset).split(/\r?\n/)
+  if (!lines.every((line) => line.startsWith('%') || /^\s/.test(line))) return
+  // A line starting with a space goes on the line before it.
+  const fields: Array<{ text: string; line: number }> = []
+  lines.forEach((line, index) => {
+    if (line.startsWith('%')) fields.push({ text: line.slice(1).trim(), line: index + 1 })
+    else if (fields.length > 0) fields.at(-1)!.text += ` ${line.trim()}`
+  })
+  const keys = ['title', 'author', 'date'] as const
+  for (const [index, key] of keys.entries()) {
+    const field = fields[index]
+    if (!field?.text) continue
+    frontmatter.values[key] = key === 'author' ? field.text.split(/\s*;\s*/).join(', ') : field.text
+    frontmatter.places[key] = { line: field.line, column: 1 }
+  }
+  tree.children.shift()
 }

@@ -21,6 +21,7 @@
 import type { Definition, FootnoteDefinition, Root, RootContent } from 'mdast'
 import type { Point, Position } from 'unist'
 import type { VFile } from 'vfile'
+import { pandocFencedDivs } from './pandoc-divs.ts'
 
 /** About how long a part is, in characters: long enough that parsing's fixed cost is small, short enough to stay linear. */
 export const partSize = 512
@@ -71,10 +72,12 @@ export interface ParseOptions {
 /** Parse `file` with `processor`'s parser (no transforms run), part by part. */
 export function parseMarkdown(processor: Parser, file: VFile, options: ParseOptions = {}): Root {
   const { cache } = options
-  const text = String(file.value)
+  // Read as it means, to the same offsets: pandoc's `::: notes` is diapo's `:::notes`.
+  const text = pandocFencedDivs(String(file.value))
+  const whole = () => (cache ? parseCached(processor, text, cache) : processor.parse(text === file.value ? file : text))
   const parts = splitParts(text, options.partSize)
   const elsewhere = (options.labels ?? []).map((label) => `[${label}]: #`)
-  if (parts.length < 2 && elsewhere.length === 0) return cache ? parseCached(processor, text, cache) : processor.parse(file)
+  if (parts.length < 2 && elsewhere.length === 0) return whole()
   // Trees from the cache are shared with later builds: read here, and copied as they are joined.
   const parse = (source: string) => (cache ? parseCached(processor, source, cache) : processor.parse(source))
   let trees = parts.map((part) => parse(part.text))
@@ -98,7 +101,7 @@ export function parseMarkdown(processor: Parser, file: VFile, options: ParseOpti
   const { labels: own, inDirective } = definedLabels(trees)
   // A reference sees a definition inside a container directive only if it comes after it: no
   // stand-in can say that, so such a file is parsed whole.
-  if (inDirective) return cache ? parseCached(processor, text, cache) : processor.parse(file)
+  if (inDirective) return whole()
   const labels = [...new Set([...own, ...elsewhere])]
   if (labels.length > 0) {
     // A blank line after each, or a footnote's text would take the next line in as its own; and a

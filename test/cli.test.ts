@@ -54,6 +54,18 @@ describe('diapo (no command)', () => {
     assert.match(missing.stderr, /Input not found: nope\.md/)
   })
 
+  test('a pandoc title block is the deck’s title, authors and date, not a slide', async () => {
+    const dir = await tempDir()
+    await writeFile(path.join(dir, 'deck.md'), '% Mi charla\n% Ana; Luis\n% 2026\n\n## Hola\n')
+    const run = await runCli(['build', path.join(dir, 'deck.md'), '--out', path.join(dir, 'out'), '--no-pdf'])
+    assert.equal(run.code, 0, run.stderr)
+    const html = await readFile(path.join(dir, 'out', 'index.html'), 'utf8')
+    assert.match(html, /<title>Mi charla<\/title>/)
+    assert.match(html, /<meta name="author" content="Ana, Luis">/)
+    assert.match(run.stdout, /Built 1 slide/)
+    assert.doesNotMatch(html, /% Mi charla/)
+  })
+
   test('an unknown option is a usage error (exit 2)', async () => {
     const run = await runCli(['build', '--colour'])
     assert.equal(run.code, 2)

@@ -3,6 +3,7 @@
  * whole parse gives, positions included, and an edit re-parses one part.
  */
 import assert from 'node:assert/strict'
+import { pandocFencedDivs } from '../src/pandoc-divs.ts'
 import { readdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { describe, test } from 'node:test'
@@ -66,7 +67,7 @@ describe('parsing part by part', () => {
   const processor = parseStages(new DeckFiles([root]))
   /** The parse of `text` in parts as small as they can be, with and without a cache, against the whole parse. */
   const assertSameAsWhole = (text: string, name: string) => {
-    const whole = processor.parse(new VFile({ value: text }))
+    const whole = processor.parse(new VFile({ value: pandocFencedDivs(text) }))
     assert.deepEqual(parseMarkdown(processor, new VFile({ value: text }), { partSize: 1 }), whole, name)
     assert.deepEqual(parseMarkdown(processor, new VFile({ value: text }), { partSize: 1, cache: new ParseCache() }), whole, name)
   }
@@ -82,6 +83,8 @@ describe('parsing part by part', () => {
       '# One',
       '```md',
       ':::notes',
+      '::: notes',
+      ':::: {.columns}',
       '<!--',
       '<div>',
       '# a heading right after it',
@@ -197,4 +200,31 @@ describe('parsing part by part', () => {
     assert.equal(parses, 1)
     assert.deepEqual(edited, processor.parse(new VFile({ value: text.replace('Text 20.', 'Text twenty.') })))
   })
+})
+
+test('pandoc fenced divs read as directives, every line and offset where it was, code fences left alone', () => {
+  const text = '::: notes\r\nNotas\r\n:::\r\n\n:::: {.columns #a}\n::: column :::\n:::\n::::\n\n```\n::: notes\n```\n:::   {key=v}\n:::\n'
+  const read = pandocFencedDivs(text)
+  assert.equal(read.length, text.length)
+  assert.deepEqual(
+    read.split('\n').map((line) => line.trimEnd()),
+    [
+      ':::notes',
+      'Notas',
+      ':::',
+      '',
+      '::::columns{#a}',
+      ':::column',
+      ':::',
+      '::::',
+      '',
+      '```',
+      '::: notes',
+      '```',
+      ':::div{key=v}',
+      ':::',
+      '',
+    ],
+  )
+  assert.equal(pandocFencedDivs('## Nada\n'), '## Nada\n')
 })
