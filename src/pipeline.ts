@@ -3,7 +3,7 @@
  * plugin in a file of its own; this file only lists them.
  *
  *   Markdown ─parse─▶ mdast ─image alt─▶ ─frontmatter─▶ settings ─collect diagrams─▶
- *   mdast ─heading ids─▶ ─split─▶ slides ─attributes─▶ ─notes─▶ ─fit─▶ ─typography─▶ ─fragments─▶ ─directives─▶
+ *   mdast ─heading ids─▶ ─reveal.js comments─▶ ─split─▶ slides ─attributes─▶ ─notes─▶ ─fit─▶ ─typography─▶ ─fragments─▶ ─directives─▶
  *         ─emoji─▶ ─images─▶ ─raw HTML─▶ ─link definitions─▶ ─to HTML─▶ hast ─footnotes─▶ ─highlight─▶
  *         ─contain raw HTML (sanitize)─▶ (per file)
  *   all diagrams ─render (one browser, cached)─▶ SVG
@@ -36,6 +36,7 @@ import { localImages } from './local-images.ts'
 import { DeckBudget, limitTree } from './markdown-limits.ts'
 import { otherDirectives } from './other-directives.ts'
 import { containRawHtml, rawHtmlWarnings } from './raw-html.ts'
+import { revealComments } from './reveal-comments.ts'
 import { revealDocument, type RevealDocumentOptions } from './reveal-document.ts'
 import { slideAttributes } from './slide-attributes.ts'
 import { slideFootnotes } from './slide-footnotes.ts'
@@ -67,6 +68,7 @@ export function slideStages(
 ) {
   return unified()
     .use(headingIds)
+    .use(revealComments)
     .use(splitSlides, config)
     .use(slideAttributes, options)
     .use(speakerNotes)
