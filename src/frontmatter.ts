@@ -8,6 +8,7 @@ import type { Root } from 'mdast'
 import type { VFile } from 'vfile'
 import { LineCounter, isMap, isScalar, parseDocument } from 'yaml'
 import { configSchema, describeKind, matchesKind, suggestKey, type DeckConfig } from './config.ts'
+import { marpDirectives } from './marp-directives.ts'
 import { fail, warn } from './messages.ts'
 import type { Frontmatter, KeyPlace } from './types.ts'
 
@@ -77,10 +78,16 @@ export function readFrontmatter() {
       )
       return
     }
+    // A Marp deck (`marp: true`): its directives are read by the Marp stage, not warned of as unknown keys.
+    const marp: Frontmatter['marp'] = values.marp === true ? (frontmatter.marp = {}) : undefined
     for (const pair of document.contents.items) {
       const keyNode = pair.key
       const key = isScalar(keyNode) ? String(keyNode.value) : String(keyNode)
       const place = placeOf(isScalar(keyNode) ? (keyNode.range?.[0] ?? 0) : 0)
+      if (marp && key !== 'theme' && (key === 'marp' || marpDirectives.has(key))) {
+        marp[key] = { value: values[key], place }
+        continue
+      }
       if (!(key in configSchema)) {
         const suggestion = suggestKey(key)
         const hint = suggestion ? `; did you mean \`${suggestion}\`?` : `; known keys: ${Object.keys(configSchema).join(', ')}`
@@ -101,6 +108,11 @@ export function readFrontmatter() {
           if (isScalar(option.key)) frontmatter.revealPlaces[String(option.key.value)] = placeOf(option.key.range?.[0] ?? 0)
         }
       }
+    }
+    // Marp splits slides at `---` only, or at the headings `headingDivider` names.
+    if (marp && frontmatter.values.slideLevel === undefined) {
+      const divider = marp.headingDivider?.value
+      frontmatter.values.slideLevel = typeof divider === 'number' && divider >= 1 && divider <= 6 ? divider : 0
     }
   }
 }

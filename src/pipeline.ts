@@ -3,7 +3,7 @@
  * plugin in a file of its own; this file only lists them.
  *
  *   Markdown ─parse─▶ mdast ─image alt─▶ ─frontmatter─▶ settings ─collect diagrams─▶
- *   mdast ─heading ids─▶ ─reveal.js comments─▶ ─split─▶ slides ─attributes─▶ ─notes─▶ ─fit─▶ ─typography─▶ ─fragments─▶ ─directives─▶
+ *   mdast ─heading ids─▶ ─reveal.js comments─▶ ─split─▶ slides ─Marp─▶ ─attributes─▶ ─notes─▶ ─fit─▶ ─typography─▶ ─fragments─▶ ─directives─▶
  *         ─emoji─▶ ─images─▶ ─raw HTML─▶ ─link definitions─▶ ─to HTML─▶ hast ─footnotes─▶ ─highlight─▶
  *         ─contain raw HTML (sanitize)─▶ (per file)
  *   all diagrams ─render (one browser, cached)─▶ SVG
@@ -33,6 +33,7 @@ import { highlightCode } from './highlight-code.ts'
 import { imageAlt } from './image-alt.ts'
 import { insertDiagrams, type InsertDiagramsOptions } from './insert-diagrams.ts'
 import { localImages } from './local-images.ts'
+import { marpDirectivesStage } from './marp-directives.ts'
 import { DeckBudget, limitTree } from './markdown-limits.ts'
 import { otherDirectives } from './other-directives.ts'
 import { containRawHtml, rawHtmlWarnings } from './raw-html.ts'
@@ -70,6 +71,7 @@ export function slideStages(
     .use(headingIds)
     .use(revealComments)
     .use(splitSlides, config)
+    .use(marpDirectivesStage)
     .use(slideAttributes, options)
     .use(speakerNotes)
     .use(fitSlides, { fits })

@@ -60,6 +60,8 @@ export interface Frontmatter {
   places: Partial<Record<keyof DeckConfig, KeyPlace>>
   /** Where each key of the `reveal:` map was written. */
   revealPlaces: Record<string, KeyPlace>
+  /** A deck written for Marp (`marp: true`): its global directives, as written (see `marp-directives.ts`). */
+  marp?: Record<string, { value: unknown; place: KeyPlace }>
 }
 
 declare module 'mdast' {

@@ -28,6 +28,10 @@ const decks = [
   'own/tablas.md',
   'own/escrituras.md',
   'own/enlaces.md',
+  // Decks in other tools' syntax (see test/fixtures/*-dialect for what each construct becomes).
+  'own/marp.md',
+  'own/pandoc.md',
+  'own/reveal-md.md',
 ]
 /** What a deck must never do, whoever wrote it. */
 const forbidden = ['overflow', 'empty-slide', 'missing-glyph', 'broken-link']

@@ -1,0 +1,223 @@
+/**
+ * Stage: a deck written for Marp (`marp: true` in its frontmatter) built as
+ * Marp would build it, as far as diapo can — the rest said at its line.
+ *
+ * - Slides are split at `---` only (or at the headings `headingDivider`
+ *   names: see `frontmatter.ts`), so a slide's `#` and `##` stay together.
+ * - Directives, in the frontmatter and in HTML comments (`<!-- class: lead -->`;
+ *   `_class` for one slide only, the others for that slide and the ones
+ *   after it): `class`, `backgroundColor`, `backgroundImage`,
+ *   `backgroundSize`, `backgroundPosition` and `backgroundRepeat` become the
+ *   slide's `::slide{…}` attributes.
+ * - Any other HTML comment is the slide's speaker notes, as in Marp.
+ * - Images: `![bg](photo.jpg)` is the slide's background (`contain`,
+ *   `cover`, `fit`, or a size such as `80%`); `![w:300](…)`,
+ *   `![height:200px](…)` size the image.
+ *
+ * What diapo does not render yet (`paginate`, `header`, `footer`, `color`,
+ * `style`, `size`, `math`, split backgrounds `bg left`) is a warning at its
+ * place, naming Marp's feature, never silently dropped.
+ *
+ * From Marpit's documentation (marpit.marp.app: "Directives", "Image syntax").
+ */
+import type { LeafDirective, ContainerDirective } from 'mdast-util-directive'
+import type { Html, Image, Parent, Root, RootContent } from 'mdast'
+import type { VFile } from 'vfile'
+import { warn } from './messages.ts'
+import { slidesOf } from './slide-attributes.ts'
+import type { Slide } from './types.ts'
+
+/** Marp's directives, global and local: keys of a Marp deck's frontmatter that are not unknown. */
+export const marpDirectives = new Set([
+  'theme',
+  'style',
+  'headingDivider',
+  'lang',
+  'math',
+  'title',
+  'author',
+  'description',
+  'image',
+  'size',
+  'paginate',
+  'header',
+  'footer',
+  'class',
+  'backgroundColor',
+  'backgroundImage',
+  'backgroundPosition',
+  'backgroundRepeat',
+  'backgroundSize',
+  'color',
+])
+
+/** Marp's local directives diapo renders, and the `::slide` attribute each is. */
+const asSlideAttribute: Record<string, string> = {
+  class: 'class',
+  backgroundColor: 'background-color',
+  backgroundImage: 'background-image',
+  backgroundPosition: 'background-position',
+  backgroundRepeat: 'background-repeat',
+  backgroundSize: 'background-size',
+}
+
+/** Global directives diapo reads elsewhere, or that change nothing in its output. */
+const readElsewhere = new Set(['marp', 'theme', 'headingDivider', 'lang', 'title', 'author', 'description', 'image'])
+
+const why: Record<string, string> = {
+  paginate: 'slide numbers',
+  header: 'a header on every slide',
+  footer: 'a footer on every slide',
+  color: 'a text colour for the slide',
+  style: 'CSS for the deck',
+  size: 'a slide size other than 16:9',
+  math: 'math',
+}
+
+type Place = Html['position'] | { line: number; column: number }
+
+/** Build a Marp deck's directives, comment notes and image syntax into diapo's model. */
+export function marpDirectivesStage() {
+  return function (tree: Root, file: VFile): undefined {
+    const global = file.data.frontmatter?.marp
+    if (!global) return
+    const unsupported = (name: string, place: Place | undefined) =>
+      warn(
+        file,
+        `Marp's \`${name}\` (${why[name] ?? 'a directive'}) is not rendered by diapo yet: the deck is built without it`,
+        place,
+        'marp',
+      )
+    // The frontmatter's directives hold for every slide, unless a comment changes them.
+    let inherited: Record<string, string> = {}
+    for (const [name, { value, place }] of Object.entries(global)) {
+      if (readElsewhere.has(name)) continue
+      if (name in asSlideAttribute && value !== undefined && value !== null) inherited[name] = String(value)
+      else if (value !== false && value !== undefined) unsupported(name, place)
+    }
+    for (const slide of slidesOf(tree)) {
+      const spot: Record<string, string> = {}
+      const notes: RootContent[] = []
+      slide.children = slide.children.filter((node) => {
+        if (node.type !== 'html' || !/^\s*<!--[\s\S]*-->\s*$/.test(node.value)) return true
+        const body = node.value.trim().slice(4, -3)
+        const directives = readDirectives(body)
+        if (!directives) {
+          // Marp: a comment that is not a directive is a presenter note.
+          notes.push({
+            type: 'paragraph',
+            children: [{ type: 'text', value: body.trim() }],
+            ...(node.position ? { position: node.position } : {}),
+          })
+          return false
+        }
+        for (const [key, value] of Object.entries(directives)) {
+          const local = key.startsWith('_')
+          const name = local ? key.slice(1) : key
+          if (readElsewhere.has(name)) continue
+          if (!(name in asSlideAttribute)) {
+            unsupported(name, node.position?.start)
+            continue
+          }
+          if (local) spot[name] = value
+          else inherited = { ...inherited, [name]: value }
+        }
+        return false
+      })
+      const attributes = Object.fromEntries(
+        Object.entries({ ...inherited, ...spot }).map(([name, value]) => [asSlideAttribute[name]!, cssUrl(value)]),
+      )
+      backgroundImages(slide, attributes, file)
+      if (Object.keys(attributes).length > 0) {
+        const directive: LeafDirective = { type: 'leafDirective', name: 'slide', attributes, children: [] }
+        slide.children.unshift(directive)
+      }
+      if (notes.length > 0) {
+        const block: ContainerDirective = {
+          type: 'containerDirective',
+          name: 'notes',
+          attributes: {},
+          children: notes as ContainerDirective['children'],
+        }
+        slide.children.push(block)
+      }
+      sizeImages(slide)
+    }
+  }
+}
+
+/**
+ * A comment's `key: value` lines, if every key is a Marp directive (`_` for
+ * one slide); undefined if it is a note. Read line by line, not as YAML:
+ * Marp decks write `backgroundColor: #123456`, a YAML comment.
+ */
+function readDirectives(body: string): Record<string, string> | undefined {
+  const lines = body.split('\n').filter((line) => line.trim() !== '')
+  const directives: Record<string, string> = {}
+  for (const line of lines) {
+    const match = /^\s*(_?[A-Za-z]+)\s*:\s*(.*?)\s*$/.exec(line)
+    if (!match || !marpDirectives.has(match[1]!.replace(/^_/, ''))) return undefined
+    directives[match[1]!] = match[2]!.replace(/^(['"])(.*)\1$/, '$2')
+  }
+  return lines.length > 0 ? directives : undefined
+}
+
+/** `url(photo.jpg)`, as Marp's `backgroundImage` is written: the path. */
+function cssUrl(value: string): string {
+  return /^\s*url\(\s*(['"]?)(.*?)\1\s*\)\s*$/.exec(value)?.[2] ?? value
+}
+
+/** `![bg …](…)`: the slide's background, taken off the slide; a split background stays an image, with a warning. */
+function backgroundImages(slide: Slide, attributes: Record<string, string>, file: VFile) {
+  const images: Array<{ image: Image; parent: Parent }> = []
+  const find = (parent: Parent) => {
+    for (const child of parent.children as RootContent[]) {
+      if (child.type === 'image' && /(^|\s)bg(\s|$)/.test(child.alt ?? '')) images.push({ image: child, parent })
+      else if ('children' in child) find(child)
+    }
+  }
+  find(slide)
+  for (const [index, { image, parent }] of images.entries()) {
+    const words = (image.alt ?? '').split(/\s+/)
+    if (words.some((word) => /^(left|right|vertical)(:|$)/.test(word)) || index > 0) {
+      warn(
+        file,
+        `Marp's ${index > 0 ? 'several backgrounds on a slide' : 'split background (`bg left`/`bg right`)'} is not rendered by diapo yet: the image is shown on the slide instead`,
+        image,
+        'marp',
+      )
+      image.alt = words.filter((word) => word !== 'bg' && !/^(left|right|vertical)(:|$)/.test(word)).join(' ')
+      continue
+    }
+    attributes['background-image'] = image.url
+    const size = words.find((word) => /^(contain|cover|fit|auto|\d+(\.\d+)?%)$/.test(word))
+    if (size) attributes['background-size'] = size === 'fit' ? 'contain' : size
+    parent.children = (parent.children as RootContent[]).filter((child) => child !== image) as Parent['children']
+  }
+  // A paragraph that held only the background is gone with it.
+  slide.children = slide.children.filter(
+    (node) => node.type !== 'paragraph' || node.children.some((child) => child.type !== 'text' || child.value.trim() !== ''),
+  )
+}
+
+/** `![w:300](…)`, `![height:200px](…)`: the image's size, the rest of the words its alt text. */
+function sizeImages(slide: Slide) {
+  const visit = (parent: Parent) => {
+    for (const child of parent.children as RootContent[]) {
+      if (child.type === 'image' && child.alt) {
+        const properties: Record<string, string> = {}
+        const words = child.alt.split(/\s+/).filter((word) => {
+          const size = /^(w|width|h|height):(\d+(?:\.\d+)?)(px)?$/.exec(word)
+          if (!size) return true
+          properties[size[1]!.startsWith('w') ? 'width' : 'height'] = size[2]!
+          return false
+        })
+        if (Object.keys(properties).length > 0) {
+          child.alt = words.join(' ')
+          Object.assign(((child.data ??= {}).hProperties ??= {}) as Record<string, string>, properties)
+        }
+      } else if ('children' in child) visit(child)
+    }
+  }
+  visit(slide)
+}
