@@ -9,6 +9,7 @@ import type { VFile } from 'vfile'
 import { LineCounter, isMap, isScalar, parseDocument } from 'yaml'
 import { configSchema, describeKind, matchesKind, suggestKey, type DeckConfig } from './config.ts'
 import { marpDirectives } from './marp-directives.ts'
+import { revealMdKeys } from './reveal-md.ts'
 import { fail, warn } from './messages.ts'
 import type { Frontmatter, KeyPlace } from './types.ts'
 
@@ -82,8 +83,14 @@ export function readFrontmatter() {
     const marp: Frontmatter['marp'] = values.marp === true ? (frontmatter.marp = {}) : undefined
     for (const pair of document.contents.items) {
       const keyNode = pair.key
-      const key = isScalar(keyNode) ? String(keyNode.value) : String(keyNode)
+      const written = isScalar(keyNode) ? String(keyNode.value) : String(keyNode)
+      // reveal-md's `revealOptions` is diapo's `reveal` (unless the deck has both).
+      const key = written === 'revealOptions' && !('reveal' in values) ? 'reveal' : written
       const place = placeOf(isScalar(keyNode) ? (keyNode.range?.[0] ?? 0) : 0)
+      if (revealMdKeys.has(key)) {
+        ;(frontmatter.revealMd ??= {})[key] = { value: values[key], place }
+        continue
+      }
       if (marp && key !== 'theme' && (key === 'marp' || marpDirectives.has(key))) {
         marp[key] = { value: values[key], place }
         continue
@@ -95,7 +102,7 @@ export function readFrontmatter() {
         continue
       }
       const name = key as keyof DeckConfig
-      const value = values[key]
+      const value = values[written]
       const kind = configSchema[name]
       if (!matchesKind(value, kind)) {
         fail(file, `Frontmatter \`${key}\` must be ${describeKind(kind)}, not ${JSON.stringify(value)}`, place, 'frontmatter-type')

@@ -2,7 +2,7 @@
  * The pipeline: every stage of a build, in order. Each stage is a unified
  * plugin in a file of its own; this file only lists them.
  *
- *   Markdown ─parse─▶ mdast ─image alt─▶ ─frontmatter─▶ settings ─collect diagrams─▶
+ *   Markdown ─parse─▶ mdast ─image alt─▶ ─frontmatter─▶ settings ─reveal.js separators─▶ ─collect diagrams─▶
  *   mdast ─heading ids─▶ ─reveal.js comments─▶ ─split─▶ slides ─Marp─▶ ─attributes─▶ ─notes─▶ ─fit─▶ ─typography─▶ ─fragments─▶ ─directives─▶
  *         ─emoji─▶ ─images─▶ ─raw HTML─▶ ─link definitions─▶ ─to HTML─▶ hast ─footnotes─▶ ─highlight─▶
  *         ─contain raw HTML (sanitize)─▶ (per file)
@@ -38,6 +38,7 @@ import { DeckBudget, limitTree } from './markdown-limits.ts'
 import { otherDirectives } from './other-directives.ts'
 import { containRawHtml, rawHtmlWarnings } from './raw-html.ts'
 import { revealComments } from './reveal-comments.ts'
+import { revealMdSeparators } from './reveal-md.ts'
 import { revealDocument, type RevealDocumentOptions } from './reveal-document.ts'
 import { slideAttributes } from './slide-attributes.ts'
 import { slideFootnotes } from './slide-footnotes.ts'
@@ -58,6 +59,7 @@ export function parseStages(files: DeckFiles, budget = new DeckBudget()) {
     .use(limitTree, budget)
     .use(imageAlt)
     .use(readFrontmatter)
+    .use(revealMdSeparators)
     .use(collectDiagrams, { files })
 }
 

@@ -4,9 +4,12 @@
  * Works on the syntax tree, so a `---` inside a code fence stays code:
  * - a thematic break (`---`) ends the current slide;
  * - a heading of depth `slideLevel` or less starts a new slide (pandoc's slide level);
- * - with `vertical`, each `#` section becomes a vertical stack of its slides.
+ * - with `vertical`, each `#` section becomes a vertical stack of its slides;
+ * - reveal.js's `--` separator (a thematic break marked vertical) starts the
+ *   next slide of the same stack.
  */
 import type { Root, RootContent } from 'mdast'
+import { isVerticalBreak } from './reveal-md.ts'
 import type { Slide, SlideStack } from './types.ts'
 
 /** Options of {@link splitSlides}. */
@@ -25,12 +28,15 @@ export function splitSlides(options: SplitSlidesOptions = {}) {
   return function (tree: Root): undefined {
     const slides: Array<{ slide: Slide; stackStart: boolean }> = []
     let current: Slide | undefined
-    let nextStartsStack = false
+    // reveal.js's `--` (see reveal-md.ts): the slide after it goes in the same stack, the one after `---` starts one.
+    const separated = tree.children.some(isVerticalBreak)
+    let nextStartsStack = separated
 
     for (const node of tree.children) {
       if (node.type === 'yaml') continue
       if (node.type === 'thematicBreak') {
         current = undefined
+        if (separated) nextStartsStack = !isVerticalBreak(node)
         continue
       }
       if (node.type === 'heading' && node.depth <= slideLevel) {
@@ -53,7 +59,7 @@ export function splitSlides(options: SplitSlidesOptions = {}) {
       }
     }
 
-    tree.children = vertical ? stackSlides(slides) : slides.map(({ slide }) => slide)
+    tree.children = vertical || separated ? stackSlides(slides) : slides.map(({ slide }) => slide)
   }
 }
 

@@ -62,6 +62,8 @@ export interface Frontmatter {
   revealPlaces: Record<string, KeyPlace>
   /** A deck written for Marp (`marp: true`): its global directives, as written (see `marp-directives.ts`). */
   marp?: Record<string, { value: unknown; place: KeyPlace }>
+  /** reveal-md's settings (`separator`, `verticalSeparator`, …), as written (see `reveal-md.ts`). */
+  revealMd?: Record<string, { value: unknown; place: KeyPlace }>
 }
 
 declare module 'mdast' {
