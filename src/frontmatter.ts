@@ -10,6 +10,7 @@ import { LineCounter, isMap, isScalar, parseDocument } from 'yaml'
 import { configSchema, describeKind, matchesKind, suggestKey, type DeckConfig } from './config.ts'
 import { marpDirectives } from './marp-directives.ts'
 import { revealMdKeys } from './reveal-md.ts'
+import { slidevKeys } from './slidev.ts'
 import { fail, warn } from './messages.ts'
 import type { Frontmatter, KeyPlace } from './types.ts'
 
@@ -89,6 +90,10 @@ export function readFrontmatter() {
       const place = placeOf(isScalar(keyNode) ? (keyNode.range?.[0] ?? 0) : 0)
       if (revealMdKeys.has(key)) {
         ;(frontmatter.revealMd ??= {})[key] = { value: values[key], place }
+        continue
+      }
+      if (!marp && !(key in configSchema) && slidevKeys.has(key)) {
+        ;(frontmatter.slidev ??= {})[key] = { value: values[key], place }
         continue
       }
       if (marp && key !== 'theme' && (key === 'marp' || marpDirectives.has(key))) {

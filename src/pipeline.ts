@@ -2,8 +2,8 @@
  * The pipeline: every stage of a build, in order. Each stage is a unified
  * plugin in a file of its own; this file only lists them.
  *
- *   Markdown ─parse─▶ mdast ─image alt─▶ ─frontmatter─▶ settings ─reveal.js separators─▶ ─collect diagrams─▶
- *   mdast ─heading ids─▶ ─reveal.js comments─▶ ─split─▶ slides ─Marp─▶ ─attributes─▶ ─notes─▶ ─fit─▶ ─typography─▶ ─fragments─▶ ─directives─▶
+ *   Markdown ─parse─▶ mdast ─image alt─▶ ─frontmatter─▶ settings ─reveal.js separators─▶ ─Slidev─▶ ─collect diagrams─▶
+ *   mdast ─heading ids─▶ ─reveal.js comments─▶ ─split─▶ slides ─Marp─▶ ─Slidev─▶ ─attributes─▶ ─notes─▶ ─fit─▶ ─typography─▶ ─fragments─▶ ─directives─▶
  *         ─emoji─▶ ─images─▶ ─raw HTML─▶ ─link definitions─▶ ─to HTML─▶ hast ─footnotes─▶ ─highlight─▶
  *         ─contain raw HTML (sanitize)─▶ (per file)
  *   all diagrams ─render (one browser, cached)─▶ SVG
@@ -42,6 +42,7 @@ import { revealMdSeparators } from './reveal-md.ts'
 import { revealDocument, type RevealDocumentOptions } from './reveal-document.ts'
 import { slideAttributes } from './slide-attributes.ts'
 import { slideFootnotes } from './slide-footnotes.ts'
+import { slidevFrontmatter, slidevSlides } from './slidev.ts'
 import { speakerNotes } from './speaker-notes.ts'
 import { splitSlides } from './split-slides.ts'
 import { typography } from './typography.ts'
@@ -60,6 +61,7 @@ export function parseStages(files: DeckFiles, budget = new DeckBudget()) {
     .use(imageAlt)
     .use(readFrontmatter)
     .use(revealMdSeparators)
+    .use(slidevFrontmatter)
     .use(collectDiagrams, { files })
 }
 
@@ -74,6 +76,7 @@ export function slideStages(
     .use(revealComments)
     .use(splitSlides, config)
     .use(marpDirectivesStage)
+    .use(slidevSlides)
     .use(slideAttributes, options)
     .use(speakerNotes)
     .use(fitSlides, { fits })

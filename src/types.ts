@@ -64,6 +64,10 @@ export interface Frontmatter {
   marp?: Record<string, { value: unknown; place: KeyPlace }>
   /** reveal-md's settings (`separator`, `verticalSeparator`, …), as written (see `reveal-md.ts`). */
   revealMd?: Record<string, { value: unknown; place: KeyPlace }>
+  /** A Slidev deck's headmatter settings diapo's own frontmatter does not have, as written (see `slidev.ts`). */
+  slidev?: Record<string, { value: unknown; place: KeyPlace }>
+  /** Whether the file is a Slidev deck, as `slidev.ts` found. */
+  slidevDeck?: boolean
 }
 
 declare module 'mdast' {

@@ -32,6 +32,7 @@ const decks = [
   'own/marp.md',
   'own/pandoc.md',
   'own/reveal-md.md',
+  'own/slidev.md',
 ]
 /** What a deck must never do, whoever wrote it. */
 const forbidden = ['overflow', 'empty-slide', 'missing-glyph', 'broken-link']

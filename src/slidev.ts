@@ -1,0 +1,249 @@
+/**
+ * Stages: a deck written for Slidev built as Slidev would build it, as far
+ * as diapo can — the rest said at its line.
+ *
+ * Slidev starts each slide with `---` and may give it a frontmatter block of
+ * its own right after (`layout: center`, `class: …`, `transition: …`),
+ * which CommonMark reads as a setext heading — the settings showed as the
+ * slide's title. Read before the slides are split (`slidevFrontmatter`):
+ *
+ * - each such block is taken off the slide and becomes its `::slide{…}`
+ *   attributes: `class`, `background`, `transition` (Slidev's `fade`,
+ *   `slide-left`, … as reveal.js's nearest), and the centred layouts
+ *   (`cover`, `intro`, `center`, `section`, `end`, `fact`, `statement`)
+ *   as diapo's title slide;
+ * - slides are split at `---` only: a heading does not start one.
+ *
+ * After the split (`slidevSlides`): a slide's last HTML comment is its
+ * speaker notes; `<v-click>` and `v-click` are fragments; the `::right::`
+ * of `two-cols` is taken out (with its layout, a warning: not rendered yet);
+ * a slide's `<style>` is warned of (Slidev scopes it to the slide; diapo
+ * does not yet).
+ *
+ * A deck is read so when its frontmatter has Slidev's own settings
+ * (`layout`, `highlighter`, `drawings`, `transition`, …) or it has a slide
+ * frontmatter block. From Slidev's documentation (sli.dev/guide/syntax,
+ * /builtin/layouts, /guide/animations).
+ */
+import type { LeafDirective, ContainerDirective } from 'mdast-util-directive'
+import type { Heading, Root, RootContent } from 'mdast'
+import type { VFile } from 'vfile'
+import { parse as parseYaml } from 'yaml'
+import { warn } from './messages.ts'
+import { slidesOf } from './slide-attributes.ts'
+
+/** Settings of a Slidev deck's headmatter that diapo's own frontmatter does not have. */
+export const slidevKeys = new Set([
+  'layout',
+  'class',
+  'background',
+  'highlighter',
+  'lineNumbers',
+  'drawings',
+  'transition',
+  'mdc',
+  'info',
+  'colorSchema',
+  'aspectRatio',
+  'canvasWidth',
+  'routerMode',
+  'download',
+  'exportFilename',
+  'fonts',
+  'favicon',
+  'selectable',
+  'record',
+  'presenter',
+  'monaco',
+  'defaults',
+  'addons',
+  'hideInToc',
+  'titleTemplate',
+  'css',
+  'remoteAssets',
+  'contextMenu',
+  'wakeLock',
+  'seoMeta',
+  'htmlAttrs',
+  'twoslash',
+  'export',
+])
+
+/** Slidev's layouts that centre their content, as diapo's title slide does. */
+const centred = new Set(['cover', 'intro', 'center', 'section', 'end', 'fact', 'statement'])
+/** Layouts that are the default one in diapo. */
+const plain = new Set(['default', 'full', 'none'])
+
+/** Slidev's transitions, as the nearest of reveal.js's. */
+const transitions: Record<string, string> = {
+  fade: 'fade',
+  'fade-out': 'fade',
+  'slide-left': 'slide',
+  'slide-right': 'slide',
+  'slide-up': 'slide',
+  'slide-down': 'slide',
+  none: 'none',
+}
+
+/** Whether `file` is a Slidev deck: Slidev's settings in its headmatter, or a slide frontmatter block. */
+function isSlidev(tree: Root, file: VFile): boolean {
+  // `class`, `background`, `css` or `transition` alone could be any tool's: the others are Slidev's own.
+  const ambiguous = new Set(['class', 'background', 'css', 'transition'])
+  if (Object.keys(file.data.frontmatter?.slidev ?? {}).some((key) => !ambiguous.has(key))) return true
+  return tree.children.some((node, index) => slideFrontmatterOf(node, tree.children[index - 1], file) !== undefined)
+}
+
+/** The settings of a slide frontmatter block: a setext heading of `key: value` lines right after `---`. */
+function slideFrontmatterOf(node: RootContent, before: RootContent | undefined, file: VFile): Record<string, unknown> | undefined {
+  if (node.type !== 'heading' || node.depth !== 2 || before?.type !== 'thematicBreak') return undefined
+  const { start, end } = node.position ?? {}
+  if (start?.offset === undefined || end?.offset === undefined) return undefined
+  const lines = String(file.value).slice(start.offset, end.offset).split(/\r?\n/)
+  const body = lines.slice(0, -1)
+  if (
+    !/^-{3,}\s*$/.test(lines.at(-1) ?? '') ||
+    body.length === 0 ||
+    !body.every((line) => /^[A-Za-z][\w-]*\s*:/.test(line) || /^\s/.test(line))
+  ) {
+    return undefined
+  }
+  try {
+    const value: unknown = parseYaml(body.join('\n'))
+    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** Before the split: slide frontmatter blocks into `::slide{…}`; slides at `---` only. */
+export function slidevFrontmatter() {
+  return function (tree: Root, file: VFile): undefined {
+    if (!isSlidev(tree, file)) return
+    const frontmatter = file.data.frontmatter
+    if (frontmatter) {
+      frontmatter.values.slideLevel ??= 0
+      frontmatter.slidevDeck = true
+    }
+    // The headmatter's slide settings hold for the first slide; of its deck settings, those that change what is
+    // shown are warned of, the others (Slidev's app: highlighter, drawings, download…) change nothing here.
+    const headmatter = frontmatter?.slidev ?? {}
+    const slideKeys = new Set(['layout', 'class', 'background', 'transition'])
+    for (const [key, { place }] of Object.entries(headmatter)) {
+      if (['addons', 'fonts', 'aspectRatio', 'canvasWidth', 'lineNumbers', 'css', 'colorSchema', 'defaults'].includes(key)) {
+        warn(file, `Slidev's \`${key}\` is not rendered by diapo yet: the deck is built without it`, place, 'slidev')
+      }
+    }
+    const first = slideDirective(Object.fromEntries(Object.entries(headmatter).filter(([key]) => slideKeys.has(key))), file)
+    const children: RootContent[] = []
+    for (const [index, node] of tree.children.entries()) {
+      const settings = slideFrontmatterOf(node, tree.children[index - 1], file)
+      if (!settings) {
+        children.push(node)
+        continue
+      }
+      const directive = slideDirective(
+        Object.fromEntries(Object.entries(settings).map(([key, value]) => [key, { value, place: (node as Heading).position?.start }])),
+        file,
+      )
+      if (directive) children.push(directive)
+    }
+    const start = children.findIndex((node) => node.type !== 'yaml')
+    if (first) children.splice(start === -1 ? children.length : start, 0, first)
+    tree.children = children
+  }
+}
+
+type Setting = { value: unknown; place: { line: number; column: number } | undefined }
+
+/** A slide's Slidev settings as a `::slide{…}` directive (undefined if none maps), warning of the others. */
+function slideDirective(settings: Record<string, Setting>, file: VFile): LeafDirective | undefined {
+  const attributes: Record<string, string> = {}
+  const classes: string[] = []
+  for (const [key, { value, place }] of Object.entries(settings)) {
+    if (value === undefined || value === null) continue
+    const text = String(value)
+    if (key === 'layout') {
+      if (centred.has(text)) classes.push('title')
+      else if (!plain.has(text)) {
+        warn(file, `Slidev's \`${text}\` layout is not rendered by diapo yet: the slide's content is shown in order`, place, 'slidev')
+      }
+      classes.push(`layout-${text}`)
+    } else if (key === 'class') classes.push(...text.split(/\s+/).filter(Boolean))
+    else if (key === 'background') attributes.background = text
+    else if (key === 'transition') {
+      if (transitions[text]) attributes.transition = transitions[text]
+      else warn(file, `Slidev's \`${text}\` transition is not one diapo has: the deck's is used`, place, 'slidev')
+    } else if (key !== 'hideInToc') {
+      warn(file, `Slidev's \`${key}\` is not rendered by diapo yet: the slide is built without it`, place, 'slidev')
+    }
+  }
+  if (classes.length > 0) attributes.class = classes.join(' ')
+  return Object.keys(attributes).length > 0 ? { type: 'leafDirective', name: 'slide', attributes, children: [] } : undefined
+}
+
+/** After the split: the last comment of a slide is its notes; `v-click` makes fragments; `::right::` goes. */
+export function slidevSlides() {
+  return function (tree: Root, file: VFile): undefined {
+    if (!file.data.frontmatter?.slidevDeck) return
+    for (const slide of slidesOf(tree)) {
+      const comments = slide.children.filter((node) => node.type === 'html' && /^\s*<!--[\s\S]*-->\s*$/.test(node.value))
+      const last = comments.at(-1)
+      if (last?.type === 'html' && slide.children.at(-1) === last) {
+        const text = last.value.trim().slice(4, -3).trim()
+        const notes: ContainerDirective = {
+          type: 'containerDirective',
+          name: 'notes',
+          attributes: {},
+          children: text ? [{ type: 'paragraph', children: [{ type: 'text', value: text }] }] : [],
+          ...(last.position ? { position: last.position } : {}),
+        }
+        slide.children[slide.children.length - 1] = notes
+      }
+      slide.children = slide.children.filter((node) => {
+        if (
+          node.type === 'paragraph' &&
+          node.children.length === 1 &&
+          node.children[0]!.type === 'text' &&
+          /^::\w+::$/.test(node.children[0]!.value.trim())
+        ) {
+          warn(
+            file,
+            `Slidev's slot \`${node.children[0]!.value.trim()}\` is not rendered by diapo yet: what follows it is shown below`,
+            node,
+            'slidev',
+          )
+          return false
+        }
+        return true
+      })
+      vClicks(slide.children)
+      for (const node of slide.children) {
+        if (node.type === 'html' && /<style\b/i.test(node.value)) {
+          warn(
+            file,
+            'A `<style>` in a Slidev slide styles only that slide in Slidev; diapo does not scope it yet: it styles the whole deck',
+            node,
+            'slidev',
+          )
+        }
+      }
+    }
+  }
+}
+
+/** `<v-click>` … `</v-click>`, and a `v-click` attribute: reveal.js fragments. */
+function vClicks(nodes: RootContent[]) {
+  for (const node of nodes) {
+    if (node.type === 'html') {
+      node.value = node.value
+        .replace(/<v-clicks?\b[^>]*>/g, '<div class="fragment">')
+        .replace(/<\/v-clicks?>/g, '</div>')
+        .replace(/<([a-z][\w-]*)([^>]*?)\sv-click\b(?:="[^"]*")?([^>]*)>/g, (_, tag: string, before: string, after: string) => {
+          const attributes = `${before}${after}`
+          return /\sclass="/.test(attributes)
+            ? `<${tag}${attributes.replace(/\sclass="/, ' class="fragment ')}>`
+            : `<${tag} class="fragment"${attributes}>`
+        })
+    } else if ('children' in node) vClicks(node.children as RootContent[])
+  }
+}
