@@ -85,8 +85,13 @@ export function readFrontmatter() {
     for (const pair of document.contents.items) {
       const keyNode = pair.key
       const written = isScalar(keyNode) ? String(keyNode.value) : String(keyNode)
-      // reveal-md's `revealOptions` is diapo's `reveal` (unless the deck has both).
-      const key = written === 'revealOptions' && !('reveal' in values) ? 'reveal' : written
+      // reveal-md's `revealOptions` is diapo's `reveal`, pandoc's `slide-level` its `slideLevel` (unless the deck has both).
+      const key =
+        written === 'revealOptions' && !('reveal' in values)
+          ? 'reveal'
+          : written === 'slide-level' && !('slideLevel' in values)
+            ? 'slideLevel'
+            : written
       const place = placeOf(isScalar(keyNode) ? (keyNode.range?.[0] ?? 0) : 0)
       if (revealMdKeys.has(key)) {
         ;(frontmatter.revealMd ??= {})[key] = { value: values[key], place }
