@@ -12,7 +12,7 @@ import { marpDirectives } from './marp-directives.ts'
 import { revealMdKeys } from './reveal-md.ts'
 import { slidevKeys } from './slidev.ts'
 import { fail, warn } from './messages.ts'
-import type { Frontmatter, KeyPlace } from './types.ts'
+import { dialects, type Dialect, type Frontmatter, type KeyPlace } from './types.ts'
 
 /** Most frontmatter diapo reads, in characters. */
 const maxFrontmatter = 64 * 1024
@@ -80,8 +80,16 @@ export function readFrontmatter() {
       )
       return
     }
+    // `dialect:` names the tool the deck is written for, over what its syntax suggests.
+    const dialectPair = document.contents.items.find((pair) => isScalar(pair.key) && pair.key.value === 'dialect')
+    if (dialectPair) {
+      const place = placeOf(isScalar(dialectPair.key) ? (dialectPair.key.range?.[0] ?? 0) : 0)
+      if ((dialects as readonly unknown[]).includes(values.dialect)) frontmatter.dialect = values.dialect as Dialect
+      else fail(file, `\`dialect\` must be one of ${dialects.join(', ')}, not ${JSON.stringify(values.dialect)}`, place, 'frontmatter-type')
+    }
     // A Marp deck (`marp: true`): its directives are read by the Marp stage, not warned of as unknown keys.
-    const marp: Frontmatter['marp'] = values.marp === true ? (frontmatter.marp = {}) : undefined
+    const isMarp = frontmatter.dialect === 'marp' || (values.marp === true && frontmatter.dialect === undefined)
+    const marp: Frontmatter['marp'] = isMarp ? (frontmatter.marp = {}) : undefined
     for (const pair of document.contents.items) {
       const keyNode = pair.key
       const written = isScalar(keyNode) ? String(keyNode.value) : String(keyNode)
@@ -93,6 +101,7 @@ export function readFrontmatter() {
             ? 'slideLevel'
             : written
       const place = placeOf(isScalar(keyNode) ? (keyNode.range?.[0] ?? 0) : 0)
+      if (key === 'dialect') continue
       if (revealMdKeys.has(key)) {
         ;(frontmatter.revealMd ??= {})[key] = { value: values[key], place }
         continue

@@ -1,5 +1,5 @@
 /**
- * Stage: a deck written for Marp (`marp: true` in its frontmatter) built as
+ * Stage: a deck written for Marp (`marp: true`, or `dialect: marp`) built as
  * Marp would build it, as far as diapo can — the rest said at its line.
  *
  * - Slides are split at `---` only (or at the headings `headingDivider`

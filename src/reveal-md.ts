@@ -8,8 +8,8 @@
  * paragraph (a dash, once typography is done), so such decks came out with
  * dashes on their slides and their stacks merged.
  *
- * A deck is read so when it has a lone `--`, or reveal-md's settings in its
- * frontmatter: `separator` and `verticalSeparator` (reveal.js patterns, such
+ * A deck is read so when it says `dialect: reveal-md`, or says no dialect and
+ * has a lone `--` or reveal-md's settings in its frontmatter: `separator` and `verticalSeparator` (reveal.js patterns, such
  * as `<!--s-->`, matched against whole lines), `revealOptions` (diapo's
  * `reveal:`). Each separator becomes a thematic break, a vertical one marked
  * so (see `split-slides.ts`), and headings no longer start slides unless the
@@ -39,6 +39,8 @@ export function isVerticalBreak(node: RootContent): boolean {
 export function revealMdSeparators() {
   return function (tree: Root, file: VFile): undefined {
     const frontmatter = file.data.frontmatter
+    const dialect = frontmatter?.dialect
+    if (dialect !== undefined && dialect !== 'reveal-md') return
     const settings = frontmatter?.revealMd ?? {}
     const text = String(file.value)
     const pattern = (name: string) => {
@@ -75,7 +77,7 @@ export function revealMdSeparators() {
       if (isVertical) separator.data = { vertical: true } as ThematicBreak['data']
       return separator
     })
-    if (!frontmatter || (!found && Object.keys(settings).length === 0)) return
+    if (!frontmatter || (!found && Object.keys(settings).length === 0 && dialect !== 'reveal-md')) return
     // As in reveal.js, slides are split at separators only.
     frontmatter.values.slideLevel ??= 0
   }

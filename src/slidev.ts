@@ -20,7 +20,8 @@
  * a slide's `<style>` is warned of (Slidev scopes it to the slide; diapo
  * does not yet).
  *
- * A deck is read so when its frontmatter has Slidev's own settings
+ * A deck is read so when it says `dialect: slidev`, or says no dialect and
+ * its frontmatter has Slidev's own settings
  * (`layout`, `highlighter`, `drawings`, `transition`, …) or it has a slide
  * frontmatter block. From Slidev's documentation (sli.dev/guide/syntax,
  * /builtin/layouts, /guide/animations).
@@ -87,6 +88,8 @@ const transitions: Record<string, string> = {
 
 /** Whether `file` is a Slidev deck: Slidev's settings in its headmatter, or a slide frontmatter block. */
 function isSlidev(tree: Root, file: VFile): boolean {
+  const dialect = file.data.frontmatter?.dialect
+  if (dialect !== undefined) return dialect === 'slidev'
   // `class`, `background`, `css` or `transition` alone could be any tool's: the others are Slidev's own.
   const ambiguous = new Set(['class', 'background', 'css', 'transition'])
   if (Object.keys(file.data.frontmatter?.slidev ?? {}).some((key) => !ambiguous.has(key))) return true

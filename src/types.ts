@@ -55,6 +55,10 @@ export interface KeyPlace {
 }
 
 /** What a file's YAML frontmatter said, with where it said it. */
+/** The tools whose decks diapo reads (see `dialect:`). */
+export const dialects = ['diapo', 'marp', 'slidev', 'reveal-md', 'pandoc'] as const
+export type Dialect = (typeof dialects)[number]
+
 export interface Frontmatter {
   values: Partial<DeckConfig>
   places: Partial<Record<keyof DeckConfig, KeyPlace>>
@@ -66,6 +70,8 @@ export interface Frontmatter {
   revealMd?: Record<string, { value: unknown; place: KeyPlace }>
   /** A Slidev deck's headmatter settings diapo's own frontmatter does not have, as written (see `slidev.ts`). */
   slidev?: Record<string, { value: unknown; place: KeyPlace }>
+  /** The tool the deck is written for, as its `dialect:` says; found from its syntax when not given. */
+  dialect?: Dialect
   /** Whether the file is a Slidev deck, as `slidev.ts` found. */
   slidevDeck?: boolean
 }

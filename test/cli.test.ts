@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs'
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { describe, test } from 'node:test'
-import { root, runCli, snapshot, tempDir } from './helpers.ts'
+import { root, runCli, slidesOf, snapshot, tempDir } from './helpers.ts'
 
 const noStackTrace = /^\s+at /m
 
@@ -64,6 +64,27 @@ describe('diapo (no command)', () => {
     assert.match(html, /<meta name="author" content="Ana, Luis">/)
     assert.match(run.stdout, /Built 1 slide/)
     assert.doesNotMatch(html, /% Mi charla/)
+  })
+
+  test('`dialect:` says which tool a deck is written for, over what its syntax suggests', async () => {
+    const dir = await tempDir()
+    const build = async (frontmatter: string, body: string) => {
+      await writeFile(path.join(dir, 'deck.md'), `---\n${frontmatter}\n---\n\n${body}`)
+      const run = await runCli(['build', path.join(dir, 'deck.md'), '--out', path.join(dir, 'out'), '--no-pdf'])
+      return { run, html: run.code === 0 ? slidesOf(await readFile(path.join(dir, 'out', 'index.html'), 'utf8')) : '' }
+    }
+    // A lone `--` is reveal.js's vertical separator, unless the deck says it is diapo's.
+    const stacked = await build('title: t', '## Uno\n\n--\n\n## Dos\n')
+    assert.match(stacked.html, /^\s*<section><section>/)
+    const plain = await build('dialect: diapo', '## Uno\n\n--\n\n## Dos\n')
+    assert.doesNotMatch(plain.html, /<section><section>/)
+    assert.match(plain.html, /<p>–<\/p>/)
+    // Slidev splits at `---` only: its two headings stay on one slide.
+    const slidev = await build('dialect: slidev', '## Uno\n\n## Dos\n')
+    assert.equal(slidev.html.split('<section').length - 1, 1)
+    const wrong = await build('dialect: keynote', '## Uno\n')
+    assert.equal(wrong.run.code, 1)
+    assert.match(wrong.run.stderr, /deck\.md:2:1 +error +`dialect` must be one of diapo, marp, slidev, reveal-md, pandoc, not "keynote"/)
   })
 
   test('an unknown option is a usage error (exit 2)', async () => {
