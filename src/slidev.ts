@@ -27,7 +27,7 @@
  * /builtin/layouts, /guide/animations).
  */
 import type { LeafDirective, ContainerDirective } from 'mdast-util-directive'
-import type { Heading, Root, RootContent } from 'mdast'
+import type { Heading, Html, Root, RootContent } from 'mdast'
 import type { VFile } from 'vfile'
 import { parse as parseYaml } from 'yaml'
 import { warn } from './messages.ts'
@@ -220,6 +220,13 @@ export function slidevSlides() {
         return true
       })
       vClicks(slide.children)
+      for (const node of htmlNodes(slide.children)) {
+        // Vue components (`<Tweet id="…"/>`, `<carbon-logo-github />`): only Slidev's app can draw them.
+        for (const name of new Set([...node.value.matchAll(/<([A-Z][\w-]*|[a-z]+-[\w-]+)[\s/>]/g)].map((match) => match[1]!))) {
+          if (/^v-clicks?$/.test(name)) continue
+          warn(file, `Slidev's Vue component \`<${name}>\` is not rendered by diapo: only its text, if any, is shown`, node, 'slidev')
+        }
+      }
       for (const node of slide.children) {
         if (node.type === 'html' && /<style\b/i.test(node.value)) {
           warn(
@@ -232,6 +239,11 @@ export function slidevSlides() {
       }
     }
   }
+}
+
+/** The raw HTML of `nodes`, at any depth. */
+function htmlNodes(nodes: RootContent[]): Html[] {
+  return nodes.flatMap((node) => (node.type === 'html' ? [node] : 'children' in node ? htmlNodes(node.children as RootContent[]) : []))
 }
 
 /** `<v-click>` … `</v-click>`, and a `v-click` attribute: reveal.js fragments. */
