@@ -3,7 +3,7 @@
  * plugin in a file of its own; this file only lists them.
  *
  *   Markdown ─parse─▶ mdast ─image alt─▶ ─frontmatter─▶ settings ─reveal.js separators─▶ ─Slidev─▶ ─collect diagrams─▶
- *   mdast ─heading ids─▶ ─reveal.js comments─▶ ─split─▶ slides ─Marp─▶ ─Slidev─▶ ─pandoc pauses─▶ ─attributes─▶ ─notes─▶ ─fit─▶ ─typography─▶ ─fragments─▶ ─directives─▶
+ *   mdast ─pandoc heading attributes─▶ ─heading ids─▶ ─reveal.js comments─▶ ─split─▶ slides ─Marp─▶ ─Slidev─▶ ─pandoc pauses, attributes─▶ ─attributes─▶ ─notes─▶ ─fit─▶ ─typography─▶ ─fragments─▶ ─directives─▶
  *         ─emoji─▶ ─images─▶ ─raw HTML─▶ ─link definitions─▶ ─to HTML─▶ hast ─footnotes─▶ ─highlight─▶
  *         ─contain raw HTML (sanitize)─▶ (per file)
  *   all diagrams ─render (one browser, cached)─▶ SVG
@@ -36,6 +36,7 @@ import { localImages } from './local-images.ts'
 import { marpDirectivesStage } from './marp-directives.ts'
 import { DeckBudget, limitTree } from './markdown-limits.ts'
 import { otherDirectives } from './other-directives.ts'
+import { pandocAttributes, pandocHeadingAttributes } from './pandoc-attributes.ts'
 import { pandocPauses } from './pandoc-pauses.ts'
 import { containRawHtml, rawHtmlWarnings } from './raw-html.ts'
 import { revealComments } from './reveal-comments.ts'
@@ -73,12 +74,14 @@ export function slideStages(
   options: { safe?: boolean | undefined; files: DeckFiles; definitions?: readonly Definition[] | undefined },
 ) {
   return unified()
+    .use(pandocHeadingAttributes)
     .use(headingIds)
     .use(revealComments)
     .use(splitSlides, config)
     .use(marpDirectivesStage)
     .use(slidevSlides)
     .use(pandocPauses)
+    .use(pandocAttributes)
     .use(slideAttributes, options)
     .use(speakerNotes)
     .use(fitSlides, { fits })

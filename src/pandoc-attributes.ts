@@ -1,0 +1,124 @@
+/**
+ * Stage: pandoc's attributes in braces, which CommonMark shows as text.
+ *
+ * ```markdown
+ * ## A slide {.center data-background-color="#123"}   the slide's attributes
+ * ### A heading {#here .fragment}                     the heading's
+ * Words, then [these appear later]{.fragment}.        a span's
+ * ```
+ *
+ * On the heading that starts a slide they are the slide's, as pandoc's
+ * reveal.js writer makes them (its `id` stays the heading's); on any other
+ * heading, the heading's; after a bracketed run of text, a `<span>`'s. Only
+ * a whole `{…}` of attributes is read: `{like this}` in prose stays text.
+ * From pandoc's manual, "Heading identifiers" and "Bracketed spans".
+ */
+import type { LeafDirective } from 'mdast-util-directive'
+import type { Heading, Parent, PhrasingContent, Root, RootContent, Text } from 'mdast'
+import { slidesOf } from './slide-attributes.ts'
+
+const trailing = /\s*\{((?:[#.][\w-]+|[\w-]+=(?:"[^"]*"|'[^']*'|[^\s"'{}]+)|\s)+)\}\s*$/
+const span = /\[([^[\]]+)\]\{((?:[#.][\w-]+|[\w-]+=(?:"[^"]*"|'[^']*'|[^\s"'{}]+)|\s)+)\}/g
+
+interface Attributes {
+  id?: string
+  classes: string[]
+  others: Record<string, string>
+}
+
+function parse(text: string): Attributes {
+  const attributes: Attributes = { classes: [], others: {} }
+  for (const match of text.matchAll(/([#.])([\w-]+)|([\w-]+)=(?:"([^"]*)"|'([^']*)'|([^\s"'{}]+))/g)) {
+    if (match[1] === '#') attributes.id = match[2]!
+    else if (match[1] === '.') attributes.classes.push(match[2]!)
+    else attributes.others[match[3]!] = match[4] ?? match[5] ?? match[6] ?? ''
+  }
+  return attributes
+}
+
+/**
+ * Before the headings get their ids: a heading's `{…}` taken off its text
+ * (so its GitHub id is of the words alone), its `#id` its id, the rest kept
+ * for {@link pandocAttributes}.
+ */
+export function pandocHeadingAttributes() {
+  return function (tree: Root): undefined {
+    const visit = (parent: Parent) => {
+      for (const node of parent.children as RootContent[]) {
+        if (node.type === 'heading') readHeading(node)
+        else if ('children' in node && node.type !== 'paragraph') visit(node)
+      }
+    }
+    visit(tree)
+  }
+}
+
+function readHeading(heading: Heading) {
+  const last = heading.children.at(-1)
+  if (last?.type !== 'text') return
+  const match = trailing.exec(last.value)
+  if (!match) return
+  last.value = last.value.slice(0, match.index)
+  const attributes = parse(match[1]!)
+  if (attributes.id) ((heading.data ??= {}).hProperties ??= {}).id = attributes.id
+  ;((heading.data ??= {}) as { pandocAttributes?: Attributes }).pandocAttributes = attributes
+}
+
+/** After the split: each heading's attributes (the slide's, for the heading that starts it), and the spans. */
+export function pandocAttributes() {
+  return function (tree: Root): undefined {
+    for (const slide of slidesOf(tree)) {
+      for (const [index, node] of [...slide.children].entries()) {
+        const attributes =
+          node.type === 'heading' ? (node.data as { pandocAttributes?: Attributes } | undefined)?.pandocAttributes : undefined
+        if (!attributes || node.type !== 'heading') continue
+        const { classes, others } = attributes
+        if (index === 0) {
+          // pandoc's reveal.js writer puts them on the slide; its files checked as `::slide` checks them.
+          const slideAttributes: Record<string, string> = Object.fromEntries(
+            Object.entries(others).map(([name, value]) => [
+              /^data-(background|transition)/.test(name) ? name.slice('data-'.length) : name,
+              value,
+            ]),
+          )
+          if (classes.length > 0) slideAttributes.class = classes.join(' ')
+          if (Object.keys(slideAttributes).length > 0) {
+            const directive: LeafDirective = { type: 'leafDirective', name: 'slide', attributes: slideAttributes, children: [] }
+            slide.children.push(directive)
+          }
+          continue
+        }
+        const properties = ((node.data ??= {}).hProperties ??= {}) as Record<string, unknown>
+        if (classes.length > 0) properties.className = classes
+        Object.assign(properties, others)
+      }
+      spans(slide)
+    }
+  }
+}
+
+/** `[words]{.class}` in the text of `parent`, at any depth: a `<span>` with those attributes. */
+function spans(parent: Parent) {
+  const children: RootContent[] = []
+  for (const child of parent.children as RootContent[]) {
+    if (child.type !== 'text' || !child.value.includes(']{')) {
+      if ('children' in child && child.type !== 'link') spans(child)
+      children.push(child)
+      continue
+    }
+    let at = 0
+    for (const match of child.value.matchAll(span)) {
+      if (match.index > at) children.push({ type: 'text', value: child.value.slice(at, match.index) })
+      const { id, classes, others } = parse(match[2]!)
+      const properties: Record<string, unknown> = { ...others }
+      if (id) properties.id = id
+      if (classes.length > 0) properties.className = classes
+      const text: Text = { type: 'text', value: match[1]! }
+      children.push({ type: 'emphasis', children: [text], data: { hName: 'span', hProperties: properties } } as PhrasingContent)
+      at = match.index + match[0].length
+    }
+    if (at === 0) children.push(child)
+    else if (at < child.value.length) children.push({ type: 'text', value: child.value.slice(at) })
+  }
+  parent.children = children as Parent['children']
+}
