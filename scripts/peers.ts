@@ -58,7 +58,19 @@ export function peerCases(root: string, work: string): Case[] {
       // not in the README) makes that hold for any user, as the other rows pass --no-sandbox.
       env: { CHROME_PATH: browser, CHROME_NO_SANDBOX: '1' },
     })
+  // diapo building the very files the peers build, in their syntax (issue 16: decks brought from those tools).
+  const diapoOf = (flavour: Flavour, file: string, slides: number): Case => ({
+    ...peerCase(places, () => {}, {
+      name: `diapo, PDF of the ${flavour === 'marp' ? 'Marp' : 'reveal-md'} talk, chromium`,
+      slides,
+      output: 'index.html',
+      command: (_, folder) => [process.execPath, path.join(root, 'lib', 'cli.js'), 'build', file, '--out', folder, '--browser', chromium],
+    }),
+    peer: false,
+  })
   return [
+    diapoOf('marp', marp.file, marp.slides),
+    diapoOf('reveal-md', revealMd.file, revealMd.slides),
     peer({
       name: 'Marp CLI, HTML of the talk',
       slides: marp.slides,
