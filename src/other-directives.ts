@@ -2,7 +2,8 @@
  * Stage: directives no other stage claimed.
  *
  * - `:::name` … `:::` becomes `<div class="name">`, like a pandoc fenced div
- *   (`:::columns`), keeping its attributes;
+ *   (`:::columns`), keeping its attributes (a `:::column`'s `width="40%"`
+ *   its share of the row: themes/common/layout.css sets columns side by side);
  * - `::name` (a leaf) is unknown: reported, and left out;
  * - `:name` in running text is put back as the text it was written as, so
  *   prose such as `ratio 16:9` or `hora:tarde` is never eaten.
@@ -47,7 +48,10 @@ function divProperties(name: string, attributes: Record<string, string | null | 
   const classes = [name, ...(attributes.class ?? '').split(/\s+/)].filter(Boolean)
   properties.className = classes
   for (const [key, value] of Object.entries(attributes)) {
-    if (key !== 'class' && value !== null && value !== undefined) properties[key] = value
+    if (key === 'class' || value === null || value === undefined) continue
+    // A column's width, as pandoc writes it (`::: {.column width="40%"}`): its share of the row.
+    if (name === 'column' && key === 'width' && /^\d+(\.\d+)?%$/.test(value)) properties.style = `flex: 0 0 ${value}`
+    else properties[key] = value
   }
   return properties
 }

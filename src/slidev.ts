@@ -15,8 +15,8 @@
  * - slides are split at `---` only: a heading does not start one.
  *
  * After the split (`slidevSlides`): a slide's last HTML comment is its
- * speaker notes; `<v-click>` and `v-click` are fragments; the `::right::`
- * of `two-cols` is taken out (with its layout, a warning: not rendered yet);
+ * speaker notes; `<v-click>` and `v-click` are fragments; `two-cols` (and
+ * `two-cols-header`) with `::right::` are diapo's `:::columns`;
  * a slide's `<style>` is warned of (Slidev scopes it to the slide; diapo
  * does not yet).
  *
@@ -32,6 +32,7 @@ import type { VFile } from 'vfile'
 import { parse as parseYaml } from 'yaml'
 import { warn } from './messages.ts'
 import { slidesOf } from './slide-attributes.ts'
+import type { Slide } from './types.ts'
 
 /** Settings of a Slidev deck's headmatter that diapo's own frontmatter does not have. */
 export const slidevKeys = new Set([
@@ -167,7 +168,7 @@ function slideDirective(settings: Record<string, Setting>, file: VFile): LeafDir
     const text = String(value)
     if (key === 'layout') {
       if (centred.has(text)) classes.push('title')
-      else if (!plain.has(text)) {
+      else if (!plain.has(text) && text !== 'two-cols' && text !== 'two-cols-header') {
         warn(file, `Slidev's \`${text}\` layout is not rendered by diapo yet: the slide's content is shown in order`, place, 'slidev')
       }
       classes.push(`layout-${text}`)
@@ -202,23 +203,7 @@ export function slidevSlides() {
         }
         slide.children[slide.children.length - 1] = notes
       }
-      slide.children = slide.children.filter((node) => {
-        if (
-          node.type === 'paragraph' &&
-          node.children.length === 1 &&
-          node.children[0]!.type === 'text' &&
-          /^::\w+::$/.test(node.children[0]!.value.trim())
-        ) {
-          warn(
-            file,
-            `Slidev's slot \`${node.children[0]!.value.trim()}\` is not rendered by diapo yet: what follows it is shown below`,
-            node,
-            'slidev',
-          )
-          return false
-        }
-        return true
-      })
+      twoColumns(slide, file)
       vClicks(slide.children)
       for (const node of htmlNodes(slide.children)) {
         // Vue components (`<Tweet id="…"/>`, `<carbon-logo-github />`): only Slidev's app can draw them.
@@ -239,6 +224,53 @@ export function slidevSlides() {
       }
     }
   }
+}
+
+/** A paragraph that is only a slot marker, `::right::`: its name. */
+function slotOf(node: RootContent): string | undefined {
+  if (node.type !== 'paragraph' || node.children.length !== 1 || node.children[0]!.type !== 'text') return undefined
+  return /^::(\w+)::$/.exec(node.children[0].value.trim())?.[1]
+}
+
+/**
+ * `two-cols`: what comes before `::right::` on the left, what follows on the
+ * right (`two-cols-header`: before `::left::`, across the top), as diapo's
+ * `:::columns`. Any other slot is a warning, its marker taken out.
+ */
+function twoColumns(slide: Slide, file: VFile) {
+  const slots = slide.children.map(slotOf)
+  const right = slots.indexOf('right')
+  const settings = slide.children.find((node) => node.type === 'leafDirective' && node.name === 'slide')
+  const layout = settings?.type === 'leafDirective' ? String(settings.attributes?.class ?? '') : ''
+  if (right !== -1 && /\blayout-two-cols(-header)?\b/.test(layout)) {
+    const notes = slide.children.filter((node) => node.type === 'containerDirective' && node.name === 'notes')
+    const left = slots.indexOf('left')
+    const isContent = (node: RootContent) => !notes.includes(node) && node !== settings
+    const headed = left !== -1 && left < right
+    const top = headed ? slide.children.slice(0, left).filter(isContent) : []
+    const leftPart = slide.children.slice(headed ? left + 1 : 0, right).filter(isContent)
+    const rightPart = slide.children.slice(right + 1).filter(isContent)
+    const column = (children: RootContent[]): ContainerDirective => ({
+      type: 'containerDirective',
+      name: 'column',
+      attributes: {},
+      children: children as ContainerDirective['children'],
+    })
+    const columns: ContainerDirective = {
+      type: 'containerDirective',
+      name: 'columns',
+      attributes: {},
+      children: [column(leftPart), column(rightPart)],
+    }
+    slide.children = [...(settings ? [settings] : []), ...top, columns, ...notes]
+    return
+  }
+  slide.children = slide.children.filter((node) => {
+    const slot = slotOf(node)
+    if (slot === undefined) return true
+    warn(file, `Slidev's slot \`::${slot}::\` is not rendered by diapo here: what follows it is shown below`, node, 'slidev')
+    return false
+  })
 }
 
 /** The raw HTML of `nodes`, at any depth. */

@@ -126,3 +126,25 @@ describe('a table of contents leads to its slides', () => {
     for (const [index, [, heading]] of links.entries()) assert.ok(titles[targets[index]!]!.startsWith(heading!), heading)
   })
 })
+
+test('columns (pandoc’s, Slidev’s two-cols) are side by side in the PDF', async () => {
+  for (const [deck, left, right] of [
+    ['own/pandoc.md', 'A la izquierda.', 'A la derecha.'],
+    ['own/slidev.md', 'Content on the left', 'Content on the right'],
+  ] as const) {
+    const { run, pdf } = await build(deck)
+    assert.equal(run.code, 0, run.stderr)
+    const document = await getDocument({ data: new Uint8Array(await readFile(pdf!)), verbosity: 0 }).promise
+    let found = false
+    for (let number = 1; number <= document.numPages && !found; number++) {
+      const items = (await (await document.getPage(number)).getTextContent()).items.filter((item) => 'str' in item)
+      const at = (text: string) => items.find((item) => item.str === text)?.transform as number[] | undefined
+      const [a, b] = [at(left), at(right)]
+      if (!a || !b) continue
+      found = true
+      assert.ok(Math.abs(a[5]! - b[5]!) < 1, `${deck}: on one line (y ${a[5]} and ${b[5]})`)
+      assert.ok(b[4]! - a[4]! > 200, `${deck}: the right column to the right (x ${a[4]} and ${b[4]})`)
+    }
+    assert.ok(found, `${deck}: both columns' text found on one page`)
+  }
+})
