@@ -14,8 +14,9 @@
  *   `cover`, `fit`, or a size such as `80%`); `![w:300](…)`,
  *   `![height:200px](…)` size the image.
  *
+ * `![bg left:40%](…)` sets the image beside the content, as two columns.
  * What diapo does not render yet (`paginate`, `header`, `footer`, `color`,
- * `style`, `size`, `math`, split backgrounds `bg left`) is a warning at its
+ * `style`, `size`, `math`, several backgrounds) is a warning at its
  * place, naming Marp's feature, never silently dropped.
  *
  * From Marpit's documentation (marpit.marp.app: "Directives", "Image syntax").
@@ -177,16 +178,27 @@ function backgroundImages(slide: Slide, attributes: Record<string, string>, file
     }
   }
   find(slide)
+  let split: { image: Image; side: string; width: string } | undefined
   for (const [index, { image, parent }] of images.entries()) {
     const words = (image.alt ?? '').split(/\s+/)
-    if (words.some((word) => /^(left|right|vertical)(:|$)/.test(word)) || index > 0) {
+    const side = words.map((word) => /^(left|right)(?::(\d+(?:\.\d+)?%))?$/.exec(word)).find(Boolean)
+    if (index > 0 || words.some((word) => /^vertical$/.test(word))) {
       warn(
         file,
-        `Marp's ${index > 0 ? 'several backgrounds on a slide' : 'split background (`bg left`/`bg right`)'} is not rendered by diapo yet: the image is shown on the slide instead`,
+        "Marp's several backgrounds on a slide are not rendered by diapo yet: the image is shown on the slide instead",
         image,
         'marp',
       )
-      image.alt = words.filter((word) => word !== 'bg' && !/^(left|right|vertical)(:|$)/.test(word)).join(' ')
+      image.alt = words.filter((word) => word !== 'bg' && word !== 'vertical').join(' ')
+      continue
+    }
+    if (side) {
+      // `bg left:40%`: the image takes that share of the slide, beside the content, as two columns.
+      image.alt = words
+        .filter((word) => word !== 'bg' && word !== side[0] && !/^(contain|cover|fit|auto|\d+(\.\d+)?%)$/.test(word))
+        .join(' ')
+      split = { image, side: side[1]!, width: side[2] ?? '50%' }
+      parent.children = (parent.children as RootContent[]).filter((child) => child !== image) as Parent['children']
       continue
     }
     attributes['background-image'] = image.url
@@ -198,6 +210,23 @@ function backgroundImages(slide: Slide, attributes: Record<string, string>, file
   slide.children = slide.children.filter(
     (node) => node.type !== 'paragraph' || node.children.some((child) => child.type !== 'text' || child.value.trim() !== ''),
   )
+  if (split) {
+    const column = (children: RootContent[], width?: string): ContainerDirective => ({
+      type: 'containerDirective',
+      name: 'column',
+      attributes: width ? { width } : {},
+      children: children as ContainerDirective['children'],
+    })
+    const picture = column([{ type: 'paragraph', children: [split.image] }], split.width)
+    const content = column(slide.children)
+    const columns: ContainerDirective = {
+      type: 'containerDirective',
+      name: 'columns',
+      attributes: { class: 'marp-split' },
+      children: split.side === 'left' ? [picture, content] : [content, picture],
+    }
+    slide.children = [columns]
+  }
 }
 
 /** `![w:300](…)`, `![height:200px](…)`: the image's size, the rest of the words its alt text. */
