@@ -15,7 +15,8 @@
  *   `![height:200px](…)` size the image.
  *
  * `![bg left:40%](…)` sets the image beside the content, as two columns.
- * What diapo does not render yet (`paginate`, `header`, `footer`, `color`,
+ * `paginate: true` in the frontmatter is reveal.js's slide numbers. What
+ * diapo does not render yet (`paginate` per slide, `header`, `footer`, `color`,
  * `style`, `size`, `math`, several backgrounds) is a warning at its
  * place, naming Marp's feature, never silently dropped.
  *
@@ -62,11 +63,11 @@ const asSlideAttribute: Record<string, string> = {
   backgroundSize: 'background-size',
 }
 
-/** Global directives diapo reads elsewhere, or that change nothing in its output. */
+/** Global directives diapo reads elsewhere (`paginate: true` is reveal.js's slide numbers: frontmatter.ts), or that change nothing in its output. */
 const readElsewhere = new Set(['marp', 'theme', 'headingDivider', 'lang', 'title', 'author', 'description', 'image'])
 
 const why: Record<string, string> = {
-  paginate: 'slide numbers',
+  paginate: 'slide numbers for some slides only',
   header: 'a header on every slide',
   footer: 'a footer on every slide',
   color: 'a text colour for the slide',
@@ -92,7 +93,7 @@ export function marpDirectivesStage() {
     // The frontmatter's directives hold for every slide, unless a comment changes them.
     let inherited: Record<string, string> = {}
     for (const [name, { value, place }] of Object.entries(global)) {
-      if (readElsewhere.has(name)) continue
+      if (readElsewhere.has(name) || (name === 'paginate' && value === true)) continue
       if (name in asSlideAttribute && value !== undefined && value !== null) inherited[name] = String(value)
       else if (value !== false && value !== undefined) unsupported(name, place)
     }
