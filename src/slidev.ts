@@ -27,7 +27,7 @@
  * /builtin/layouts, /guide/animations).
  */
 import type { LeafDirective, ContainerDirective } from 'mdast-util-directive'
-import type { Heading, Html, Root, RootContent } from 'mdast'
+import type { Heading, Html, PhrasingContent, Root, RootContent } from 'mdast'
 import type { VFile } from 'vfile'
 import { parse as parseYaml } from 'yaml'
 import { warn } from './messages.ts'
@@ -149,6 +149,7 @@ export function slidevFrontmatter() {
         Object.fromEntries(Object.entries(settings).map(([key, value]) => [key, { value, place: (node as Heading).position?.start }])),
         file,
       )
+      if (directive && node.position) directive.position = node.position
       if (directive) children.push(directive)
     }
     const start = children.findIndex((node) => node.type !== 'yaml')
@@ -168,11 +169,13 @@ function slideDirective(settings: Record<string, Setting>, file: VFile): LeafDir
     const text = String(value)
     if (key === 'layout') {
       if (centred.has(text)) classes.push('title')
-      else if (!plain.has(text) && text !== 'two-cols' && text !== 'two-cols-header') {
+      else if (!plain.has(text) && !['two-cols', 'two-cols-header', 'image', 'image-left', 'image-right'].includes(text)) {
         warn(file, `Slidev's \`${text}\` layout is not rendered by diapo yet: the slide's content is shown in order`, place, 'slidev')
       }
       classes.push(`layout-${text}`)
     } else if (key === 'class') classes.push(...text.split(/\s+/).filter(Boolean))
+    // The image of `image`, `image-left` and `image-right`: placed after the split (see slidevImage).
+    else if (key === 'image') attributes['slidev-image'] = text
     else if (key === 'background') attributes.background = text
     else if (key === 'transition') {
       if (transitions[text]) attributes.transition = transitions[text]
@@ -204,6 +207,7 @@ export function slidevSlides() {
         slide.children[slide.children.length - 1] = notes
       }
       twoColumns(slide, file)
+      slidevImage(slide)
       vClicks(slide.children)
       for (const node of htmlNodes(slide.children)) {
         // Vue components (`<Tweet id="…"/>`, `<carbon-logo-github />`): only Slidev's app can draw them.
@@ -271,6 +275,41 @@ function twoColumns(slide: Slide, file: VFile) {
     warn(file, `Slidev's slot \`::${slot}::\` is not rendered by diapo here: what follows it is shown below`, node, 'slidev')
     return false
   })
+}
+
+/**
+ * `layout: image-left` / `image-right` with `image: photo.jpg`: the image
+ * beside the content, as two columns; `layout: image` (or an `image` with
+ * another layout): the slide's background.
+ */
+function slidevImage(slide: Slide) {
+  const settings = slide.children.find((node) => node.type === 'leafDirective' && node.name === 'slide')
+  if (settings?.type !== 'leafDirective' || !settings.attributes?.['slidev-image']) return
+  const url = settings.attributes['slidev-image']
+  delete settings.attributes['slidev-image']
+  const side = /\blayout-image-(left|right)\b/.exec(settings.attributes.class ?? '')?.[1]
+  if (!side) {
+    settings.attributes.background = url
+    return
+  }
+  const notes = slide.children.filter((node) => node.type === 'containerDirective' && node.name === 'notes')
+  const content = slide.children.filter((node) => node !== settings && !notes.includes(node))
+  const column = (children: RootContent[], width?: string): ContainerDirective => ({
+    type: 'containerDirective',
+    name: 'column',
+    attributes: width ? { width } : {},
+    children: children as ContainerDirective['children'],
+  })
+  // No alt text in Slidev's syntax: the image-alt check says so, at the slide's frontmatter.
+  const image: RootContent = { type: 'image', url, alt: '', ...(settings.position ? { position: settings.position } : {}) }
+  const picture = column([{ type: 'paragraph', children: [image] as PhrasingContent[] }], '50%')
+  const columns: ContainerDirective = {
+    type: 'containerDirective',
+    name: 'columns',
+    attributes: { class: 'slidev-image' },
+    children: side === 'left' ? [picture, column(content)] : [column(content), picture],
+  }
+  slide.children = [settings, columns, ...notes]
 }
 
 /** The raw HTML of `nodes`, at any depth. */
