@@ -17,8 +17,7 @@
  * After the split (`slidevSlides`): a slide's last HTML comment is its
  * speaker notes; `<v-click>` and `v-click` are fragments; `two-cols` (and
  * `two-cols-header`) with `::right::` are diapo's `:::columns`;
- * a slide's `<style>` is warned of (Slidev scopes it to the slide; diapo
- * does not yet).
+ * a slide's `<style>` styles that slide only, as in Slidev.
  *
  * A deck is read so when it says `dialect: slidev`, or says no dialect and
  * its frontmatter has Slidev's own settings
@@ -28,6 +27,7 @@
  */
 import type { LeafDirective, ContainerDirective } from 'mdast-util-directive'
 import type { Heading, Html, PhrasingContent, Root, RootContent } from 'mdast'
+import { createHash } from 'node:crypto'
 import type { VFile } from 'vfile'
 import { parse as parseYaml } from 'yaml'
 import { warn } from './messages.ts'
@@ -216,15 +216,9 @@ export function slidevSlides() {
           warn(file, `Slidev's Vue component \`<${name}>\` is not rendered by diapo: only its text, if any, is shown`, node, 'slidev')
         }
       }
-      for (const node of slide.children) {
-        if (node.type === 'html' && /<style\b/i.test(node.value)) {
-          warn(
-            file,
-            'A `<style>` in a Slidev slide styles only that slide in Slidev; diapo does not scope it yet: it styles the whole deck',
-            node,
-            'slidev',
-          )
-        }
+      // A copy: scoping may put a `::slide` in front of the slide's children.
+      for (const node of [...slide.children]) {
+        if (node.type === 'html' && /<style\b/i.test(node.value)) scopeStyle(slide, node, file)
       }
     }
   }
@@ -310,6 +304,36 @@ function slidevImage(slide: Slide) {
     children: side === 'left' ? [picture, column(content)] : [column(content), picture],
   }
   slide.children = [settings, columns, ...notes]
+}
+
+/**
+ * A slide's `<style>` styles that slide only, as in Slidev: its rules are
+ * nested (CSS nesting) in the slide's own rule, as specific as a theme's,
+ * the slide named by a class of its own (from the file and
+ * the slide's place, so the same deck gives the same bytes). CSS that
+ * cannot be nested (`@import`, `@font-face`, `@keyframes`…) is left as
+ * written, with a warning that it styles the whole deck.
+ */
+function scopeStyle(slide: Slide, node: Html, file: VFile) {
+  if (/@(import|font-face|keyframes|page|namespace|property|layer|charset)\b/i.test(node.value)) {
+    warn(file, 'This `<style>` in a Slidev slide holds rules diapo cannot scope to the slide: it styles the whole deck', node, 'slidev')
+    return
+  }
+  const name = `slidev-scope-${createHash('sha256')
+    .update(`${file.basename ?? ''}:${node.position?.start.offset ?? ''}:${node.value}`)
+    .digest('hex')
+    .slice(0, 8)}`
+  node.value = node.value.replace(
+    /(<style\b[^>]*>)([\s\S]*?)(<\/style>)/gi,
+    (_, open: string, css: string, close: string) => `${open}.reveal .slides section.${name} {${css}}${close}`,
+  )
+  let settings = slide.children.find((child) => child.type === 'leafDirective' && child.name === 'slide')
+  if (settings?.type !== 'leafDirective') {
+    settings = { type: 'leafDirective', name: 'slide', attributes: {}, children: [] }
+    slide.children.unshift(settings)
+  }
+  const attributes = (settings.attributes ??= {})
+  attributes.class = [attributes.class, name].filter(Boolean).join(' ')
 }
 
 /** The raw HTML of `nodes`, at any depth. */

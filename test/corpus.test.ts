@@ -148,3 +148,23 @@ test('columns (pandoc’s, Slidev’s two-cols) are side by side in the PDF', as
     assert.ok(found, `${deck}: both columns' text found on one page`)
   }
 })
+
+test('a Slidev slide’s <style> styles that slide only, in the browser', async () => {
+  const { run, out } = await build('own/slidev.md')
+  assert.equal(run.code, 0, run.stderr)
+  const running = await launchBrowser(findBrowser())
+  try {
+    const page = await running.browser.newPage()
+    await page.goto(pathToFileURL(path.join(out, 'index.html')).href, { waitUntil: 'load' })
+    await page.waitForFunction(() => typeof Reveal !== 'undefined' && Reveal.isReady())
+    const colours = await page.evaluate(() =>
+      [...document.querySelectorAll('.reveal .slides section h1')].map((h1) => [h1.textContent, getComputedStyle(h1).color]),
+    )
+    assert.deepEqual(
+      colours.filter(([, colour]) => colour === 'rgb(255, 99, 71)').map(([text]) => text),
+      ['Learn More'],
+    )
+  } finally {
+    await running.close()
+  }
+})
