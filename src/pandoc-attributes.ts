@@ -15,6 +15,8 @@
  */
 import type { LeafDirective } from 'mdast-util-directive'
 import type { Heading, Parent, PhrasingContent, Root, RootContent, Text } from 'mdast'
+import type { VFile } from 'vfile'
+import { warn } from './messages.ts'
 import { slidesOf } from './slide-attributes.ts'
 
 const trailing = /\s*\{((?:[#.][\w-]+|[\w-]+=(?:"[^"]*"|'[^']*'|[^\s"'{}]+)|\s)+)\}\s*$/
@@ -66,8 +68,20 @@ function readHeading(heading: Heading) {
 
 /** After the split: each heading's attributes (the slide's, for the heading that starts it), and the spans. */
 export function pandocAttributes() {
-  return function (tree: Root): undefined {
+  return function (tree: Root, file: VFile): undefined {
     for (const slide of slidesOf(tree)) {
+      // A fenced div with attributes but no class (`::: {#id}`) cannot be read as a directive (see pandoc-divs.ts).
+      for (const node of slide.children) {
+        const first = node.type === 'paragraph' && node.children[0]?.type === 'text' ? node.children[0].value.split('\n')[0]! : ''
+        if (/^:{3,}\s*\{[^{}]*\}\s*:*\s*$/.test(first)) {
+          warn(
+            file,
+            'This pandoc fenced div has no class, and diapo reads only those with one: write it as `::: {.box #id}`, or `:::box{#id}`',
+            node,
+            'pandoc',
+          )
+        }
+      }
       for (const [index, node] of [...slide.children].entries()) {
         const attributes =
           node.type === 'heading' ? (node.data as { pandocAttributes?: Attributes } | undefined)?.pandocAttributes : undefined
