@@ -25,6 +25,7 @@
 import type { LeafDirective, ContainerDirective } from 'mdast-util-directive'
 import type { Html, Image, Parent, Root, RootContent } from 'mdast'
 import type { VFile } from 'vfile'
+import { columnsOf } from './columns.ts'
 import { warn } from './messages.ts'
 import { slidesOf } from './slide-attributes.ts'
 import type { Slide } from './types.ts'
@@ -212,21 +213,9 @@ function backgroundImages(slide: Slide, attributes: Record<string, string>, file
     (node) => node.type !== 'paragraph' || node.children.some((child) => child.type !== 'text' || child.value.trim() !== ''),
   )
   if (split) {
-    const column = (children: RootContent[], width?: string): ContainerDirective => ({
-      type: 'containerDirective',
-      name: 'column',
-      attributes: width ? { width } : {},
-      children: children as ContainerDirective['children'],
-    })
-    const picture = column([{ type: 'paragraph', children: [split.image] }], split.width)
-    const content = column(slide.children)
-    const columns: ContainerDirective = {
-      type: 'containerDirective',
-      name: 'columns',
-      attributes: { class: 'marp-split' },
-      children: split.side === 'left' ? [picture, content] : [content, picture],
-    }
-    slide.children = [columns]
+    const picture = { children: [{ type: 'paragraph', children: [split.image] } as RootContent], width: split.width }
+    const content = { children: slide.children }
+    slide.children = [columnsOf(split.side === 'left' ? [picture, content] : [content, picture], 'marp-split')]
   }
 }
 

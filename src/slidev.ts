@@ -30,6 +30,7 @@ import type { Heading, Html, PhrasingContent, Root, RootContent } from 'mdast'
 import { createHash } from 'node:crypto'
 import type { VFile } from 'vfile'
 import { parse as parseYaml } from 'yaml'
+import { columnsOf } from './columns.ts'
 import { warn } from './messages.ts'
 import { slidesOf } from './slide-attributes.ts'
 import type { Slide } from './types.ts'
@@ -248,19 +249,7 @@ function twoColumns(slide: Slide, file: VFile) {
     const top = headed ? slide.children.slice(0, left).filter(isContent) : []
     const leftPart = slide.children.slice(headed ? left + 1 : 0, right).filter(isContent)
     const rightPart = slide.children.slice(right + 1).filter(isContent)
-    const column = (children: RootContent[]): ContainerDirective => ({
-      type: 'containerDirective',
-      name: 'column',
-      attributes: {},
-      children: children as ContainerDirective['children'],
-    })
-    const columns: ContainerDirective = {
-      type: 'containerDirective',
-      name: 'columns',
-      attributes: {},
-      children: [column(leftPart), column(rightPart)],
-    }
-    slide.children = [...(settings ? [settings] : []), ...top, columns, ...notes]
+    slide.children = [...(settings ? [settings] : []), ...top, columnsOf([{ children: leftPart }, { children: rightPart }]), ...notes]
     return
   }
   slide.children = slide.children.filter((node) => {
@@ -288,22 +277,11 @@ function slidevImage(slide: Slide) {
   }
   const notes = slide.children.filter((node) => node.type === 'containerDirective' && node.name === 'notes')
   const content = slide.children.filter((node) => node !== settings && !notes.includes(node))
-  const column = (children: RootContent[], width?: string): ContainerDirective => ({
-    type: 'containerDirective',
-    name: 'column',
-    attributes: width ? { width } : {},
-    children: children as ContainerDirective['children'],
-  })
   // No alt text in Slidev's syntax: the image-alt check says so, at the slide's frontmatter.
   const image: RootContent = { type: 'image', url, alt: '', ...(settings.position ? { position: settings.position } : {}) }
-  const picture = column([{ type: 'paragraph', children: [image] as PhrasingContent[] }], '50%')
-  const columns: ContainerDirective = {
-    type: 'containerDirective',
-    name: 'columns',
-    attributes: { class: 'slidev-image' },
-    children: side === 'left' ? [picture, column(content)] : [column(content), picture],
-  }
-  slide.children = [settings, columns, ...notes]
+  const picture = { children: [{ type: 'paragraph', children: [image] as PhrasingContent[] } as RootContent], width: '50%' }
+  const text = { children: content }
+  slide.children = [settings, columnsOf(side === 'left' ? [picture, text] : [text, picture], 'slidev-image'), ...notes]
 }
 
 /**
