@@ -40,7 +40,18 @@ export function revealMdSeparators() {
   return function (tree: Root, file: VFile): undefined {
     const frontmatter = file.data.frontmatter
     const dialect = frontmatter?.dialect
-    if (dialect !== undefined && dialect !== 'reveal-md') return
+    if (dialect !== undefined && dialect !== 'reveal-md') {
+      // Another dialect, said so: reveal-md's settings are unknown keys, as any other.
+      for (const [key, { place }] of Object.entries(frontmatter?.revealMd ?? {})) {
+        warn(
+          file,
+          `Unknown frontmatter key \`${key}\`, ignored (reveal-md has it; the deck says \`dialect: ${dialect}\`)`,
+          place,
+          'frontmatter-key',
+        )
+      }
+      return
+    }
     const settings = frontmatter?.revealMd ?? {}
     const text = String(file.value)
     const pattern = (name: string) => {

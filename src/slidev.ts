@@ -123,7 +123,18 @@ function slideFrontmatterOf(node: RootContent, before: RootContent | undefined, 
 /** Before the split: slide frontmatter blocks into `::slide{…}`; slides at `---` only. */
 export function slidevFrontmatter() {
   return function (tree: Root, file: VFile): undefined {
-    if (!isSlidev(tree, file)) return
+    if (!isSlidev(tree, file)) {
+      // Not a Slidev deck: Slidev's settings in its frontmatter are unknown keys, as any other.
+      for (const [key, { place }] of Object.entries(file.data.frontmatter?.slidev ?? {})) {
+        warn(
+          file,
+          `Unknown frontmatter key \`${key}\`, ignored (Slidev has it: add \`dialect: slidev\` if the deck is written for Slidev)`,
+          place,
+          'frontmatter-key',
+        )
+      }
+      return
+    }
     const frontmatter = file.data.frontmatter
     if (frontmatter) {
       frontmatter.values.slideLevel ??= 0

@@ -82,6 +82,11 @@ describe('diapo (no command)', () => {
     // Slidev splits at `---` only: its two headings stay on one slide.
     const slidev = await build('dialect: slidev', '## Uno\n\n## Dos\n')
     assert.equal(slidev.html.split('<section').length - 1, 1)
+    // Another tool's setting in a deck that is not written for it: an unknown key, as any other.
+    const stray = await build('dialect: diapo\nclass: x\nseparator: <!--s-->', '## Uno\n')
+    assert.equal(stray.run.code, 0, stray.run.stderr)
+    assert.match(stray.run.stderr, /deck\.md:3:1 +warning +Unknown frontmatter key `class`, ignored/)
+    assert.match(stray.run.stderr, /deck\.md:4:1 +warning +Unknown frontmatter key `separator`, ignored/)
     const wrong = await build('dialect: keynote', '## Uno\n')
     assert.equal(wrong.run.code, 1)
     assert.match(wrong.run.stderr, /deck\.md:2:1 +error +`dialect` must be one of diapo, marp, slidev, reveal-md, pandoc, not "keynote"/)
