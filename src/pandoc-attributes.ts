@@ -89,12 +89,7 @@ export function pandocAttributes() {
         const { classes, others } = attributes
         if (index === 0) {
           // pandoc's reveal.js writer puts them on the slide; its files checked as `::slide` checks them.
-          const slideAttributes: Record<string, string> = Object.fromEntries(
-            Object.entries(others).map(([name, value]) => [
-              /^data-(background|transition)/.test(name) ? name.slice('data-'.length) : name,
-              value,
-            ]),
-          )
+          const slideAttributes: Record<string, string> = { ...others }
           if (classes.length > 0) slideAttributes.class = classes.join(' ')
           if (Object.keys(slideAttributes).length > 0) {
             const directive: LeafDirective = { type: 'leafDirective', name: 'slide', attributes: slideAttributes, children: [] }

@@ -7,7 +7,7 @@
  * ```
  *
  * `.slide:` sets attributes of its slide: it becomes the `::slide{…}` it
- * means (`data-background-image` as `background-image`, and so on), checked
+ * means (which reads reveal.js's `data-background…` as its own), checked
  * and confined like one. `.element:` sets attributes of the element before
  * it in the same parent (text does not count), or else of its parent — the
  * list item for `- A point <!-- .element: … -->` — as reveal.js does. The
@@ -41,7 +41,7 @@ export function revealComments() {
         if (!slide && !element) continue
         const attributes = parse(slide ? slide[1]! : element![1]!)
         if (slide) {
-          const directive: LeafDirective = { type: 'leafDirective', name: 'slide', attributes: asSlideAttributes(attributes), children: [] }
+          const directive: LeafDirective = { type: 'leafDirective', name: 'slide', attributes, children: [] }
           if (child.position) directive.position = child.position
           children[index] = directive
           continue
@@ -72,16 +72,6 @@ function parse(text: string): Record<string, string> {
   const attributes: Record<string, string> = {}
   for (const match of text.matchAll(attribute)) attributes[match[1]!] = match[2] ?? match[3] ?? match[4] ?? ''
   return attributes
-}
-
-/** reveal.js's `data-background-*` is diapo's `background-*` on `::slide`, which also checks and copies the file it names. */
-function asSlideAttributes(attributes: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(attributes).map(([name, value]) => [
-      /^data-(background|transition)/.test(name) ? name.slice('data-'.length) : name,
-      value,
-    ]),
-  )
 }
 
 /** The element before `index` among `children`, as the browser counts elements: text is none. */

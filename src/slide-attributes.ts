@@ -93,18 +93,22 @@ function applyAttributes(slide: Slide, directive: LeafDirective, file: VFile, sa
   }
   const properties: Properties = ((slide.data ??= {}).hProperties ??= {})
   if (directive.position) slide.data.attributesAt = directive.position
-  for (const [key, value] of Object.entries(directive.attributes ?? {})) {
+  for (const [written, value] of Object.entries(directive.attributes ?? {})) {
     if (value === null || value === undefined) continue
+    // reveal.js's own spelling (`data-background`, `data-transition`…, from its attribute comments and pandoc's
+    // decks) is the same setting: read as diapo's, so the file it names is checked and copied.
+    const alias = written.startsWith('data-') ? written.slice('data-'.length) : undefined
+    const key = alias !== undefined && (alias === 'background' || alias in sectionAttributes) ? alias : written
     const name = key === 'background' ? 'background' : (sectionAttributes[key] ?? key)
     const image = name === 'background' || name === 'data-background-image'
     if (isScriptUrl(value, { image }) || (name === 'data-background-iframe' && /^\s*data:/i.test(value))) {
       const fate = safe ? 'dropped, as --safe asks' : 'build with --safe to drop it'
-      warn(file, `\`${key}\` on \`::slide\` is a URL that runs code in the deck's page; ${fate}`, directive, 'raw-script')
+      warn(file, `\`${written}\` on \`::slide\` is a URL that runs code in the deck's page; ${fate}`, directive, 'raw-script')
       if (safe) continue
     }
     if (safe && name.startsWith('data-') && !safeData.has(name)) {
       const why = name === 'data-background-iframe' ? 'it runs another page inside the deck' : 'it is not one of the settings --safe keeps'
-      warn(file, `\`${key}\` on \`::slide\` is dropped with --safe: ${why}`, directive, 'safe')
+      warn(file, `\`${written}\` on \`::slide\` is dropped with --safe: ${why}`, directive, 'safe')
       continue
     }
     if (key === 'class') {
@@ -122,7 +126,7 @@ function applyAttributes(slide: Slide, directive: LeafDirective, file: VFile, sa
       const known = ['class', 'background', ...Object.keys(sectionAttributes)].join(', ')
       warn(
         file,
-        `Unknown attribute \`${key}\` on \`::slide\`, ignored; expected one of: ${known}, or a \`data-*\` attribute`,
+        `Unknown attribute \`${written}\` on \`::slide\`, ignored; expected one of: ${known}, or a \`data-*\` attribute`,
         directive,
         'slide-attribute',
       )
