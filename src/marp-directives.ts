@@ -22,11 +22,13 @@
  *
  * From Marpit's documentation (marpit.marp.app: "Directives", "Image syntax").
  */
-import type { LeafDirective, ContainerDirective } from 'mdast-util-directive'
+import type { LeafDirective } from 'mdast-util-directive'
 import type { Html, Image, Parent, Root, RootContent } from 'mdast'
+import { visit } from 'unist-util-visit'
 import type { VFile } from 'vfile'
 import { columnsOf } from './columns.ts'
 import { warn } from './messages.ts'
+import { commentText, notesOf } from './speaker-notes.ts'
 import { slidesOf } from './slide-attributes.ts'
 import type { Slide } from './types.ts'
 
@@ -100,18 +102,14 @@ export function marpDirectivesStage() {
     }
     for (const slide of slidesOf(tree)) {
       const spot: Record<string, string> = {}
-      const notes: RootContent[] = []
+      const notes: Parameters<typeof notesOf>[0] = []
       slide.children = slide.children.filter((node) => {
-        if (node.type !== 'html' || !/^\s*<!--[\s\S]*-->\s*$/.test(node.value)) return true
-        const body = node.value.trim().slice(4, -3)
+        const body = commentText(node)
+        if (body === undefined) return true
         const directives = readDirectives(body)
         if (!directives) {
           // Marp: a comment that is not a directive is a presenter note.
-          notes.push({
-            type: 'paragraph',
-            children: [{ type: 'text', value: body.trim() }],
-            ...(node.position ? { position: node.position } : {}),
-          })
+          notes.push({ text: body.trim(), position: node.position })
           return false
         }
         for (const [key, value] of Object.entries(directives)) {
@@ -135,15 +133,7 @@ export function marpDirectivesStage() {
         const directive: LeafDirective = { type: 'leafDirective', name: 'slide', attributes, children: [] }
         slide.children.unshift(directive)
       }
-      if (notes.length > 0) {
-        const block: ContainerDirective = {
-          type: 'containerDirective',
-          name: 'notes',
-          attributes: {},
-          children: notes as ContainerDirective['children'],
-        }
-        slide.children.push(block)
-      }
+      if (notes.length > 0) slide.children.push(notesOf(notes))
       sizeImages(slide)
     }
   }
@@ -173,13 +163,9 @@ function cssUrl(value: string): string {
 /** `![bg …](…)`: the slide's background, taken off the slide; a split background stays an image, with a warning. */
 function backgroundImages(slide: Slide, attributes: Record<string, string>, file: VFile) {
   const images: Array<{ image: Image; parent: Parent }> = []
-  const find = (parent: Parent) => {
-    for (const child of parent.children as RootContent[]) {
-      if (child.type === 'image' && /(^|\s)bg(\s|$)/.test(child.alt ?? '')) images.push({ image: child, parent })
-      else if ('children' in child) find(child)
-    }
-  }
-  find(slide)
+  visit(slide, 'image', (image, _, parent) => {
+    if (parent && /(^|\s)bg(\s|$)/.test(image.alt ?? '')) images.push({ image, parent })
+  })
   let split: { image: Image; side: string; width: string } | undefined
   for (const [index, { image, parent }] of images.entries()) {
     const words = (image.alt ?? '').split(/\s+/)
@@ -221,22 +207,18 @@ function backgroundImages(slide: Slide, attributes: Record<string, string>, file
 
 /** `![w:300](…)`, `![height:200px](…)`: the image's size, the rest of the words its alt text. */
 function sizeImages(slide: Slide) {
-  const visit = (parent: Parent) => {
-    for (const child of parent.children as RootContent[]) {
-      if (child.type === 'image' && child.alt) {
-        const properties: Record<string, string> = {}
-        const words = child.alt.split(/\s+/).filter((word) => {
-          const size = /^(w|width|h|height):(\d+(?:\.\d+)?)(px)?$/.exec(word)
-          if (!size) return true
-          properties[size[1]!.startsWith('w') ? 'width' : 'height'] = size[2]!
-          return false
-        })
-        if (Object.keys(properties).length > 0) {
-          child.alt = words.join(' ')
-          Object.assign(((child.data ??= {}).hProperties ??= {}) as Record<string, string>, properties)
-        }
-      } else if ('children' in child) visit(child)
+  visit(slide, 'image', (image) => {
+    if (!image.alt) return
+    const properties: Record<string, string> = {}
+    const words = image.alt.split(/\s+/).filter((word) => {
+      const size = /^(w|width|h|height):(\d+(?:\.\d+)?)(px)?$/.exec(word)
+      if (!size) return true
+      properties[size[1]!.startsWith('w') ? 'width' : 'height'] = size[2]!
+      return false
+    })
+    if (Object.keys(properties).length > 0) {
+      image.alt = words.join(' ')
+      Object.assign(((image.data ??= {}).hProperties ??= {}) as Record<string, string>, properties)
     }
-  }
-  visit(slide)
+  })
 }

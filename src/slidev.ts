@@ -25,13 +25,15 @@
  * frontmatter block. From Slidev's documentation (sli.dev/guide/syntax,
  * /builtin/layouts, /guide/animations).
  */
-import type { LeafDirective, ContainerDirective } from 'mdast-util-directive'
+import type { LeafDirective } from 'mdast-util-directive'
 import type { Heading, Html, PhrasingContent, Root, RootContent } from 'mdast'
 import { createHash } from 'node:crypto'
 import type { VFile } from 'vfile'
+import { visit } from 'unist-util-visit'
 import { parse as parseYaml } from 'yaml'
 import { columnsOf } from './columns.ts'
 import { warn } from './messages.ts'
+import { commentText, notesOf } from './speaker-notes.ts'
 import { slidesOf } from './slide-attributes.ts'
 import type { Slide } from './types.ts'
 
@@ -205,29 +207,18 @@ export function slidevSlides() {
   return function (tree: Root, file: VFile): undefined {
     if (!file.data.frontmatter?.slidevDeck) return
     for (const slide of slidesOf(tree)) {
-      const comments = slide.children.filter((node) => node.type === 'html' && /^\s*<!--[\s\S]*-->\s*$/.test(node.value))
-      const last = comments.at(-1)
-      if (last?.type === 'html' && slide.children.at(-1) === last) {
-        const text = last.value.trim().slice(4, -3).trim()
-        const notes: ContainerDirective = {
-          type: 'containerDirective',
-          name: 'notes',
-          attributes: {},
-          children: text ? [{ type: 'paragraph', children: [{ type: 'text', value: text }] }] : [],
-          ...(last.position ? { position: last.position } : {}),
-        }
-        slide.children[slide.children.length - 1] = notes
-      }
+      const last = slide.children.at(-1)
+      const text = commentText(last)?.trim()
+      if (text !== undefined) slide.children[slide.children.length - 1] = notesOf(text ? [{ text, position: last!.position }] : [])
       twoColumns(slide, file)
       slidevImage(slide)
-      vClicks(slide.children)
-      for (const node of htmlNodes(slide.children)) {
+      visit(slide, 'html', (node) => {
+        vClicks(node)
         // Vue components (`<Tweet id="…"/>`, `<carbon-logo-github />`): only Slidev's app can draw them.
         for (const name of new Set([...node.value.matchAll(/<([A-Z][\w-]*|[a-z]+-[\w-]+)[\s/>]/g)].map((match) => match[1]!))) {
-          if (/^v-clicks?$/.test(name)) continue
           warn(file, `Slidev's Vue component \`<${name}>\` is not rendered by diapo: only its text, if any, is shown`, node, 'slidev')
         }
-      }
+      })
       // A copy: scoping may put a `::slide` in front of the slide's children.
       for (const node of [...slide.children]) {
         if (node.type === 'html' && /<style\b/i.test(node.value)) scopeStyle(slide, node, file)
@@ -250,10 +241,9 @@ function slotOf(node: RootContent): string | undefined {
 function twoColumns(slide: Slide, file: VFile) {
   const slots = slide.children.map(slotOf)
   const right = slots.indexOf('right')
-  const settings = slide.children.find((node) => node.type === 'leafDirective' && node.name === 'slide')
-  const layout = settings?.type === 'leafDirective' ? String(settings.attributes?.class ?? '') : ''
-  if (right !== -1 && /\blayout-two-cols(-header)?\b/.test(layout)) {
-    const notes = slide.children.filter((node) => node.type === 'containerDirective' && node.name === 'notes')
+  const settings = settingsOf(slide)
+  if (right !== -1 && /\blayout-two-cols(-header)?\b/.test(settings?.attributes?.class ?? '')) {
+    const notes = notesIn(slide)
     const left = slots.indexOf('left')
     const isContent = (node: RootContent) => !notes.includes(node) && node !== settings
     const headed = left !== -1 && left < right
@@ -277,8 +267,8 @@ function twoColumns(slide: Slide, file: VFile) {
  * another layout): the slide's background.
  */
 function slidevImage(slide: Slide) {
-  const settings = slide.children.find((node) => node.type === 'leafDirective' && node.name === 'slide')
-  if (settings?.type !== 'leafDirective' || !settings.attributes?.['slidev-image']) return
+  const settings = settingsOf(slide)
+  if (!settings?.attributes?.['slidev-image']) return
   const url = settings.attributes['slidev-image']
   delete settings.attributes['slidev-image']
   const side = /\blayout-image-(left|right)\b/.exec(settings.attributes.class ?? '')?.[1]
@@ -286,7 +276,7 @@ function slidevImage(slide: Slide) {
     settings.attributes.background = url
     return
   }
-  const notes = slide.children.filter((node) => node.type === 'containerDirective' && node.name === 'notes')
+  const notes = notesIn(slide)
   const content = slide.children.filter((node) => node !== settings && !notes.includes(node))
   // No alt text in Slidev's syntax: the image-alt check says so, at the slide's frontmatter.
   const image: RootContent = { type: 'image', url, alt: '', ...(settings.position ? { position: settings.position } : {}) }
@@ -298,8 +288,8 @@ function slidevImage(slide: Slide) {
 /**
  * A slide's `<style>` styles that slide only, as in Slidev: its rules are
  * nested (CSS nesting) in the slide's own rule, as specific as a theme's,
- * the slide named by a class of its own (from the file and
- * the slide's place, so the same deck gives the same bytes). CSS that
+ * the slide named by a class of its own (from the file's name, the style's
+ * place and text: the same deck gives the same bytes, wherever it is built). CSS that
  * cannot be nested (`@import`, `@font-face`, `@keyframes`…) is left as
  * written, with a warning that it styles the whole deck.
  */
@@ -316,33 +306,33 @@ function scopeStyle(slide: Slide, node: Html, file: VFile) {
     /(<style\b[^>]*>)([\s\S]*?)(<\/style>)/gi,
     (_, open: string, css: string, close: string) => `${open}.reveal .slides section.${name} {${css}}${close}`,
   )
-  let settings = slide.children.find((child) => child.type === 'leafDirective' && child.name === 'slide')
-  if (settings?.type !== 'leafDirective') {
-    settings = { type: 'leafDirective', name: 'slide', attributes: {}, children: [] }
-    slide.children.unshift(settings)
-  }
-  const attributes = (settings.attributes ??= {})
+  const attributes = (settingsOf(slide, true)!.attributes ??= {})
   attributes.class = [attributes.class, name].filter(Boolean).join(' ')
 }
 
-/** The raw HTML of `nodes`, at any depth. */
-function htmlNodes(nodes: RootContent[]): Html[] {
-  return nodes.flatMap((node) => (node.type === 'html' ? [node] : 'children' in node ? htmlNodes(node.children as RootContent[]) : []))
+/** `<v-click>` … `</v-click>`, and a `v-click` attribute: reveal.js fragments. */
+function vClicks(node: Html) {
+  node.value = node.value
+    .replace(/<v-clicks?\b[^>]*>/g, '<div class="fragment">')
+    .replace(/<\/v-clicks?>/g, '</div>')
+    .replace(/<([a-z][\w-]*)([^>]*?)\sv-click\b(?:="[^"]*")?([^>]*)>/g, (_, tag: string, before: string, after: string) => {
+      const attributes = `${before}${after}`
+      return /\sclass="/.test(attributes)
+        ? `<${tag}${attributes.replace(/\sclass="/, ' class="fragment ')}>`
+        : `<${tag} class="fragment"${attributes}>`
+    })
 }
 
-/** `<v-click>` … `</v-click>`, and a `v-click` attribute: reveal.js fragments. */
-function vClicks(nodes: RootContent[]) {
-  for (const node of nodes) {
-    if (node.type === 'html') {
-      node.value = node.value
-        .replace(/<v-clicks?\b[^>]*>/g, '<div class="fragment">')
-        .replace(/<\/v-clicks?>/g, '</div>')
-        .replace(/<([a-z][\w-]*)([^>]*?)\sv-click\b(?:="[^"]*")?([^>]*)>/g, (_, tag: string, before: string, after: string) => {
-          const attributes = `${before}${after}`
-          return /\sclass="/.test(attributes)
-            ? `<${tag}${attributes.replace(/\sclass="/, ' class="fragment ')}>`
-            : `<${tag} class="fragment"${attributes}>`
-        })
-    } else if ('children' in node) vClicks(node.children as RootContent[])
-  }
+/** The slide's `::slide` settings (made, first in the slide, when it has none and `make` asks). */
+function settingsOf(slide: Slide, make = false): LeafDirective | undefined {
+  const found = slide.children.find((node): node is LeafDirective => node.type === 'leafDirective' && node.name === 'slide')
+  if (found || !make) return found
+  const made: LeafDirective = { type: 'leafDirective', name: 'slide', attributes: {}, children: [] }
+  slide.children.unshift(made)
+  return made
+}
+
+/** The slide's notes blocks. */
+function notesIn(slide: Slide): RootContent[] {
+  return slide.children.filter((node) => node.type === 'containerDirective' && node.name === 'notes')
 }

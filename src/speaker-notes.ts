@@ -6,12 +6,33 @@
  * - a paragraph starting with `Note:` (reveal-md's convention): it and
  *   everything after it on the slide are notes.
  */
+import type { ContainerDirective } from 'mdast-util-directive'
 import type { Root, RootContent, Text } from 'mdast'
 import type { VFile } from 'vfile'
 import { warn } from './messages.ts'
 import { slidesOf } from './slide-attributes.ts'
 
 const notePrefix = /^notes?:[ \t]*/i
+
+/** The text of an HTML comment standing alone as a block (Marp's and Slidev's notes); undefined for anything else. */
+export function commentText(node: RootContent | undefined): string | undefined {
+  if (node?.type !== 'html') return undefined
+  return /^\s*<!--([\s\S]*)-->\s*$/.exec(node.value)?.[1]
+}
+
+/** A `:::notes` block of these paragraphs of text, for the stage below to gather. */
+export function notesOf(texts: Array<{ text: string; position?: RootContent['position'] }>): ContainerDirective {
+  return {
+    type: 'containerDirective',
+    name: 'notes',
+    attributes: {},
+    children: texts.map(({ text, position }) => ({
+      type: 'paragraph',
+      children: [{ type: 'text', value: text }],
+      ...(position ? { position } : {}),
+    })),
+  }
+}
 
 /** Gather each slide's notes into one `<aside class="notes">`, last in the slide. */
 export function speakerNotes() {
