@@ -329,10 +329,8 @@ const measureInPage = String.raw`(defaults) => {
   }
 
   function isDrawn(character, font) {
-    const canvas = (isDrawn.canvas ??= document.createElement('canvas'))
-    canvas.width = 64
-    canvas.height = 64
-    const context = canvas.getContext('2d', { willReadFrequently: true })
+    // One canvas for the deck (sizing it again for each character cleared it and its state each time).
+    const context = (isDrawn.context ??= Object.assign(document.createElement('canvas'), { width: 64, height: 64 }).getContext('2d', { willReadFrequently: true }))
     context.font = font
     const picture = (text) => {
       context.clearRect(0, 0, 64, 64)
