@@ -11,6 +11,7 @@ import { EXIT, visit } from 'unist-util-visit'
 import type { Root as MdastRoot } from 'mdast'
 import { toString } from 'mdast-util-to-string'
 import { VFile } from 'vfile'
+import { location } from 'vfile-location'
 import { BrowserSession, type Log } from './browser.ts'
 import { checkInternalLinks } from './check-links.ts'
 import { defaultConfig, type DeckConfig } from './config.ts'
@@ -23,6 +24,7 @@ import { revealOptions } from './reveal-options.ts'
 import { fail, warn } from './messages.ts'
 import { diapoVersion, packageDir } from './packages.ts'
 import { linkDefinitions } from './deck-definitions.ts'
+import { shortcodeEmoji } from './emoji-shortcodes.ts'
 import { parseMarkdown, type ParseCache } from './parse-markdown.ts'
 import { deckStages, parseStages, slideStages } from './pipeline.ts'
 import { drawDiagrams, planDiagrams } from './render-diagrams.ts'
@@ -475,10 +477,7 @@ async function charactersOf(files: readonly VFile[]): Promise<Set<number>> {
   for (const file of withDiagramFiles([...files])) {
     const text = String(file.value)
     add(text)
-    const shortcodes = [...text.matchAll(/:([a-z0-9_+-]+):/g)]
-    if (shortcodes.length === 0) continue
-    const { nameToEmoji } = await import('gemoji')
-    for (const [, name] of shortcodes) add(nameToEmoji[name!] ?? '')
+    for (const emoji of await shortcodeEmoji(text)) add(emoji)
   }
   return characters
 }
@@ -576,9 +575,8 @@ function placeOf({ file, slide }: SlideSource, character: string): { line: numbe
   if (start === undefined || end === undefined) return undefined
   const at = String(file.value).indexOf(character, start)
   if (at === -1 || at >= end) return undefined
-  const before = String(file.value).slice(0, at)
-  const lineStart = before.lastIndexOf('\n') + 1
-  return { line: before.split('\n').length, column: at - lineStart + 1 }
+  const { line, column } = location(file).toPoint(at) ?? {}
+  return line === undefined || column === undefined ? undefined : { line, column }
 }
 
 /** A file name from the deck's title: lower case, ASCII, dashes. */

@@ -36,6 +36,14 @@ const pictures = new Set([
   'trollface',
 ])
 
+/** The emoji of the shortcodes in `text` (the fonts a deck needs depend on them); gemoji is loaded only if it has any. */
+export async function shortcodeEmoji(text: string): Promise<string[]> {
+  const names = [...text.matchAll(shortcode)].map((match) => match[1]!)
+  if (names.length === 0) return []
+  const { nameToEmoji } = await import('gemoji')
+  return names.flatMap((name) => nameToEmoji[name] ?? [])
+}
+
 /** Put the emoji in place of each shortcode of the text. */
 export function emojiShortcodes() {
   return async function (tree: Root, file: VFile): Promise<undefined> {
