@@ -350,6 +350,7 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
     figures?.catch(() => {}) // Awaited by the export; this only keeps an early failure from being "unhandled".
     printed = await exportPdf(session, {
       html: path.join(staging, 'index.html'),
+      finalFolder: outDir,
       ...(pdf ? pdfFiles(staging) : {}),
       fragments: pdf?.fragments ?? 'final',
       paper: pdf?.paper ?? 'a4',
@@ -368,10 +369,12 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
   try {
     await writeDeck(outDir, [...outputs.values()], { beforeSwap: measure ? browserPass : undefined })
   } catch (error) {
+    await fits.stored()
     // A diagram drawn during the browser pass failed: it is reported on its file, and nothing was written.
     if (error instanceof ContentError) return failed()
     throw error
   }
+  await fits.stored()
   const drawn = await drawing
   reportPrinting(printed, slideList, files)
 

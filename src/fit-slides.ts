@@ -297,6 +297,7 @@ export class SlideFits {
   /** The fits of this build, by slide as written ({@link slideKey}). */
   readonly #plan = new Map<string, { fit: Fit; file: VFile; slide: Slide }>()
   #fromCache = false
+  #storing = Promise.resolve()
 
   /** `context`: what besides its Markdown shapes a slide's fit (the theme, the canvas). */
   constructor(cache: DiskCache, context: unknown[]) {
@@ -322,7 +323,7 @@ export class SlideFits {
 
   /**
    * After the slides were measured: the fits to build them again with, or
-   * undefined when they fit or nothing more can be done. Fits are stored.
+   * undefined when they fit or nothing more can be done. Fits are stored (see {@link stored}).
    */
   async afterMeasuring(layout: Layout, slides: SlideSource[]): Promise<{ fits: FitLookup | undefined } | undefined> {
     // A part already marked as continuing past its slide runs off it still: nothing more can be done for it.
@@ -353,9 +354,16 @@ export class SlideFits {
     if (!changed) return undefined
     this.rounds++
     this.#count()
-    await Promise.all([...this.#plan.values()].map(({ fit, file, slide }) => this.#cache.set(this.#key(file, slide), JSON.stringify(fit))))
+    // Stored while the deck is loaded again, not before: the build waits for it at its end ({@link stored}).
+    const writes = [...this.#plan.values()].map(({ fit, file, slide }) => this.#cache.set(this.#key(file, slide), JSON.stringify(fit)))
+    this.#storing = Promise.all([this.#storing, ...writes]).then(() => {})
     const plan = new Map([...this.#plan].map(([key, { fit }]) => [key, fit]))
     return { fits: (file, slide) => plan.get(slideKey(file, slide)) }
+  }
+
+  /** Once the fits measured are in the cache (which never fails: a cache it cannot write is its `problem`). */
+  stored(): Promise<void> {
+    return this.#storing
   }
 
   #count() {

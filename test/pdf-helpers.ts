@@ -28,7 +28,10 @@ export async function readPdf(file: string): Promise<PdfSummary> {
       .map((item) => ('str' in item ? item.str : ''))
       .join(' ')
       .replace(/\s+/g, ' ')
-    const links = (await page.getAnnotations()).filter((note) => note.subtype === 'Link' && note.url).map((note) => String(note.url))
+    // pdf.js gives file: links as `unsafeUrl` only (it would not open them): a reader's viewer may.
+    const links = (await page.getAnnotations())
+      .filter((note) => note.subtype === 'Link' && (note.url || note.unsafeUrl))
+      .map((note) => String(note.url ?? note.unsafeUrl))
     const operators = await page.getOperatorList()
     const images = operators.fnArray.filter(
       (operation) => operation === OPS.paintImageXObject || operation === OPS.paintInlineImageXObject,

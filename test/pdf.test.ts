@@ -4,8 +4,9 @@
  */
 import assert from 'node:assert/strict'
 import { existsSync } from 'node:fs'
-import { mkdir, readdir, writeFile } from 'node:fs/promises'
+import { copyFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { before, describe, test } from 'node:test'
 import { assertEndedCleanly, browsersUnder, killBrowsersUnder, startBuild } from './faults.ts'
 import { readPdf, type PdfSummary } from './pdf-helpers.ts'
@@ -161,6 +162,40 @@ describe('PDF layouts', () => {
     const run = await runCli(['build', path.join(dir, 'deck.md'), '--out', path.join(dir, 'out')])
     assert.equal(run.code, 0, run.stderr)
     assert.match(run.stderr, /The deck asks for https:\/\/example\.com\/bg\.png, outside its folder: blocked while printing/)
+  })
+})
+
+describe('PDF links', () => {
+  test('links to the deck’s own files lead where the deck is written, the same bytes each build; #anchors are pages', async () => {
+    const dir = await tempDir()
+    await copyFile(path.join(root, 'test', 'fixtures', 'images', 'pixel.png'), path.join(dir, 'pic.png'))
+    await writeFile(
+      path.join(dir, 'deck.md'),
+      '## Links\n\n[Other](other.html), [the picture](pic.png), [a site](https://example.com/) and [the end](#end)\n\n## End\n\n![Picture](pic.png)\n',
+    )
+    const out = path.join(dir, 'out')
+    const first = await runCli(['build', path.join(dir, 'deck.md'), '--out', out])
+    assert.equal(first.code, 0, first.stderr)
+    const pdf = path.join(out, 'links.pdf')
+    const bytes = await readFile(pdf)
+    const [page] = (await readPdf(pdf)).pages
+    // The deck is printed from a folder of its own before it is put in place: no link leads there, or to the tab's address.
+    assert.deepEqual(page!.links, [
+      pathToFileURL(path.join(out, 'other.html')).href,
+      pathToFileURL(path.join(out, 'pic.png')).href,
+      'https://example.com/',
+    ])
+    const second = await runCli(['build', path.join(dir, 'deck.md'), '--out', out])
+    assert.equal(second.code, 0, second.stderr)
+    assert.ok(bytes.equals(await readFile(pdf)), 'two builds of the same deck print the same bytes')
+  })
+
+  test('a CSS url() that climbs out of the deck is blocked while printing, and named as a path', async () => {
+    const dir = await tempDir()
+    await writeFile(path.join(dir, 'deck.md'), '## Up\n\n<div style="background-image: url(../../secret.png)">Fondo</div>\n')
+    const run = await runCli(['build', path.join(dir, 'deck.md'), '--out', path.join(dir, 'out')])
+    assert.equal(run.code, 0, run.stderr)
+    assert.match(run.stderr, /The deck asks for \.\.\/secret\.png, outside its folder: blocked while printing/)
   })
 })
 
