@@ -176,15 +176,17 @@ function answer(request: HTTPRequest, folder: string, relative: string): void {
     if (!file.startsWith(folder + path.sep)) throw new Error(`${file} is outside ${folder}`)
     return readFile(file)
   })
-  found.then(
-    (body) => {
-      const contentType = mime.getType(file) ?? 'application/octet-stream'
-      // The page is rewritten when its slides are made to fit: never kept. The rest is, for the build.
-      const headers = { 'cache-control': contentType === 'text/html' ? 'no-store' : 'max-age=3600' }
-      return request.respond({ status: 200, contentType, headers, body })
-    },
-    () => request.respond({ status: 404, contentType: 'text/plain', body: 'not found' }),
-  ).catch(() => {}) // The page went away meanwhile.
+  found
+    .then(
+      (body) => {
+        const contentType = mime.getType(file) ?? 'application/octet-stream'
+        // The page is rewritten when its slides are made to fit: never kept. The rest is, for the build.
+        const headers = { 'cache-control': contentType === 'text/html' ? 'no-store' : 'max-age=3600' }
+        return request.respond({ status: 200, contentType, headers, body })
+      },
+      () => request.respond({ status: 404, contentType: 'text/plain', body: 'not found' }),
+    )
+    .catch(() => {}) // The page went away meanwhile.
 }
 
 /** Print the deck at `options.html` into the PDFs asked for. */
@@ -245,7 +247,9 @@ export async function exportPdf(session: BrowserSession, options: PdfOptions): P
     const screenshots = options.screenshots ? await screenshotSlides(page, options.screenshots, timeout) : []
     options.log?.('pdf: printing')
     const folder = pathToFileURL((options.finalFolder ?? path.dirname(options.html)) + path.sep).href
-    await withTimeout('the links to be pointed at the deck', timeout, () => page!.evaluate(`(${pointLinksAt})(${JSON.stringify(root)}, ${JSON.stringify(folder)})`))
+    await withTimeout('the links to be pointed at the deck', timeout, () =>
+      page!.evaluate(`(${pointLinksAt})(${JSON.stringify(root)}, ${JSON.stringify(folder)})`),
+    )
     const result: PdfResult = { pages: {}, layout, screenshots, blocked }
     const slidesPdf = options.slides
       ? await withTimeout(
