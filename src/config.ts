@@ -23,6 +23,12 @@ export interface DeckConfig {
   vertical: boolean
   /** Lists are revealed item by item. Default: `false`. */
   incremental: boolean
+  /** Text (Markdown, one line) along the top of every slide; `::slide{header=…}` changes it for one. Default: none. */
+  header: string | undefined
+  /** Text (Markdown, one line) along the bottom of every slide; `::slide{footer=…}` changes it for one. Default: none. */
+  footer: string | undefined
+  /** Each slide's number in its bottom corner; `::slide{slide-number=false}` leaves it off one. Default: `false`. */
+  slideNumber: boolean
   /** Options passed to `Reveal.initialize`, over diapo's own defaults. Default: `{}`. */
   reveal: Record<string, unknown>
 }
@@ -38,6 +44,9 @@ export const defaultConfig: DeckConfig = {
   slideLevel: 2,
   vertical: false,
   incremental: false,
+  header: undefined,
+  footer: undefined,
+  slideNumber: false,
   reveal: {},
 }
 
@@ -55,6 +64,9 @@ export const configSchema: Record<keyof DeckConfig, ValueKind> = {
   slideLevel: 'slide level',
   vertical: 'boolean',
   incremental: 'boolean',
+  header: 'string',
+  footer: 'string',
+  slideNumber: 'boolean',
   reveal: 'map',
 }
 

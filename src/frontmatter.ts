@@ -135,10 +135,6 @@ export function readFrontmatter() {
         }
       }
     }
-    // Marp's `paginate: true`: reveal.js's slide numbers, on screen and in the PDF.
-    if (marp?.paginate?.value === true) {
-      frontmatter.values.reveal = { slideNumber: true, showSlideNumber: 'all', ...frontmatter.values.reveal }
-    }
     // Marp splits slides at `---` only, or at the headings `headingDivider` names.
     if (marp && frontmatter.values.slideLevel === undefined) {
       const divider = marp.headingDivider?.value

@@ -7,17 +7,17 @@
  * - Directives, in the frontmatter and in HTML comments (`<!-- class: lead -->`;
  *   `_class` for one slide only, the others for that slide and the ones
  *   after it): `class`, `backgroundColor`, `backgroundImage`,
- *   `backgroundSize`, `backgroundPosition` and `backgroundRepeat` become the
- *   slide's `::slide{…}` attributes.
+ *   `backgroundSize`, `backgroundPosition`, `backgroundRepeat`, `header`,
+ *   `footer` and `paginate` become the slide's `::slide{…}` attributes
+ *   (the last three diapo's header, footer and slide number: slide-bands.ts).
  * - Any other HTML comment is the slide's speaker notes, as in Marp.
  * - Images: `![bg](photo.jpg)` is the slide's background (`contain`,
  *   `cover`, `fit`, or a size such as `80%`); `![w:300](…)`,
  *   `![height:200px](…)` size the image.
  *
  * `![bg left:40%](…)` sets the image beside the content, as two columns.
- * `paginate: true` in the frontmatter is reveal.js's slide numbers. What
- * diapo does not render yet (`paginate` per slide, `header`, `footer`, `color`,
- * `style`, `size`, `math`, several backgrounds) is a warning at its
+ * What diapo does not render yet (`color`, `style`, `size`, `math`,
+ * several backgrounds) is a warning at its
  * place, naming Marp's feature, never silently dropped.
  *
  * From Marpit's documentation (marpit.marp.app: "Directives", "Image syntax").
@@ -64,15 +64,15 @@ const asSlideAttribute: Record<string, string> = {
   backgroundPosition: 'background-position',
   backgroundRepeat: 'background-repeat',
   backgroundSize: 'background-size',
+  header: 'header',
+  footer: 'footer',
+  paginate: 'slide-number',
 }
 
-/** Global directives diapo reads elsewhere (`paginate: true` is reveal.js's slide numbers: frontmatter.ts), or that change nothing in its output. */
+/** Global directives diapo reads elsewhere, or that change nothing in its output. */
 const readElsewhere = new Set(['marp', 'theme', 'headingDivider', 'lang', 'title', 'author', 'description', 'image'])
 
 const why: Record<string, string> = {
-  paginate: 'slide numbers for some slides only',
-  header: 'a header on every slide',
-  footer: 'a footer on every slide',
   color: 'a text colour for the slide',
   style: 'CSS for the deck',
   size: 'a slide size other than 16:9',
@@ -96,7 +96,7 @@ export function marpDirectivesStage() {
     // The frontmatter's directives hold for every slide, unless a comment changes them.
     let inherited: Record<string, string> = {}
     for (const [name, { value, place }] of Object.entries(global)) {
-      if (readElsewhere.has(name) || (name === 'paginate' && value === true)) continue
+      if (readElsewhere.has(name)) continue
       if (name in asSlideAttribute && value !== undefined && value !== null) inherited[name] = String(value)
       else if (value !== false && value !== undefined) unsupported(name, place)
     }

@@ -109,6 +109,7 @@ const measureInPage = String.raw`(defaults) => {
   const drawn = new Map()
   const findings = []
   const overflowing = []
+  const bands = '.diapo-header, .diapo-footer, .diapo-slide-number'
   const snippet = (text) => {
     const words = text.replace(/\s+/g, ' ').trim()
     return words.length > 40 ? words.slice(0, 39) + '…' : words
@@ -128,15 +129,26 @@ const measureInPage = String.raw`(defaults) => {
     const top = canvas.top
     const inNotes = (element) => element.closest('aside.notes') !== null
     const content = [...section.querySelectorAll('*')].filter((element) => !inNotes(element) && element.tagName !== 'ASIDE')
+    // The header, footer and number (slide-bands.ts) sit at the canvas's edges, whatever the content: measured for
+    // their text, not as content that runs off or that makes the slide not empty.
+    const inBand = (element) => element.closest(bands) !== null
 
     // Overflow: any box past an edge of the canvas, or content cut off inside a scrolling box.
     let worst = undefined
     for (const element of content) {
-      if (element.closest('svg') && element.tagName !== 'svg') continue
+      if ((element.closest('svg') && element.tagName !== 'svg') || inBand(element)) continue
       const box = element.getBoundingClientRect()
       if (box.width === 0 && box.height === 0) continue
       const past = Math.max(box.bottom - (top + height), box.right - (left + width), left - box.left, top - box.top)
       if (past > 1 && (!worst || past > worst.past)) worst = { past, element, box }
+    }
+    // A slide with a header or footer is the canvas's height, and grows with content that takes the room kept
+    // for them: its own box past the canvas is content running into the footer.
+    if (section.matches('.diapo-banded')) {
+      const box = section.getBoundingClientRect()
+      const past = box.bottom - (top + height)
+      const last = [...section.children].filter((element) => !element.matches('aside.notes, ' + bands)).at(-1)
+      if (past > 1 && (!worst || past > worst.past)) worst = { past, element: last || section, box }
     }
     let wideCode = false
     for (const element of content) {
@@ -166,6 +178,7 @@ const measureInPage = String.raw`(defaults) => {
     // and every character drawn by some font.
     let smallest = undefined
     let smallestCode = undefined
+    let smallestShrunk = undefined
     let smallestInDiagram = undefined
     let faintest = undefined
     const undrawn = new Set()
@@ -182,7 +195,11 @@ const measureInPage = String.raw`(defaults) => {
         if (!smallestInDiagram || size < smallestInDiagram.size) smallestInDiagram = { size, text: node.textContent }
       } else if (element.closest('pre')) {
         if (!smallestCode || size < smallestCode.size) smallestCode = { size, text: node.textContent }
-      } else if (!smallest || size < smallest.size) smallest = { size, text: node.textContent }
+      } else {
+        if (!smallest || size < smallest.size) smallest = { size, text: node.textContent }
+        // The bands keep their size when the slide is shrunk: what shrinking must keep legible is the rest.
+        if (!inBand(element) && (!smallestShrunk || size < smallestShrunk)) smallestShrunk = size
+      }
       for (const character of undrawnIn(node.textContent, style)) undrawn.add(character)
       const ratio = svg ? diagramContrast(node, element, style, page) : contrast(element, page, style)
       if (ratio === undefined) continue
@@ -190,7 +207,7 @@ const measureInPage = String.raw`(defaults) => {
       const needed = size >= 24 || (bold && size >= 18.66) ? 3 : 4.5
       if (ratio < needed && (!faintest || ratio < faintest.ratio)) faintest = { ratio, needed, text: node.textContent, color: style.color }
     }
-    if (needsFit) overflowing.push(fitting(slide, section, smallest ? smallest.size : Infinity, smallestCode ? smallestCode.size : Infinity))
+    if (needsFit) overflowing.push(fitting(slide, section, smallestShrunk || Infinity, smallestCode ? smallestCode.size : Infinity))
     if (smallest && smallest.size < minText - 0.01) {
       report('text-size', 'Text at ' + round(smallest.size) + ' px is smaller than the ' + minText + ' px minimum: “' + snippet(smallest.text) + '”')
     }
@@ -220,7 +237,7 @@ const measureInPage = String.raw`(defaults) => {
     }
 
     // Empty: no text, no picture, no background of its own.
-    const shows = content.some((element) => element.matches('img, svg, video, iframe, canvas, object, embed')) || section.textContent.replace(section.querySelector('aside.notes')?.textContent || '', '').trim() !== ''
+    const shows = content.some((element) => !inBand(element) && element.matches('img, svg, video, iframe, canvas, object, embed')) || [...section.childNodes].some((node) => !(node.matches && node.matches('aside.notes, ' + bands)) && node.textContent.trim() !== '')
     const background = ['data-background-color', 'data-background-image', 'data-background-video', 'data-background-iframe', 'data-background-gradient'].some((name) => section.hasAttribute(name))
     if (!shows && !background) report('empty-slide', 'The slide is empty')
   }
@@ -361,7 +378,7 @@ const measureInPage = String.raw`(defaults) => {
    * smallest, smallestCode: its smallest text and code, which shrinking must keep legible.
    */
   function fitting(slide, section, smallest, smallestCode) {
-    const blocks = [...section.children].filter((element) => !element.matches('aside.notes, .footnotes'))
+    const blocks = [...section.children].filter((element) => !element.matches('aside.notes, .footnotes, ' + bands))
     const style = getComputedStyle(section)
     const padding = parseFloat(style.paddingTop) + parseFloat(style.paddingBottom)
     const box = (element) => element.getBoundingClientRect()

@@ -3,11 +3,11 @@
  * plugin in a file of its own; this file only lists them.
  *
  *   Markdown ─parse─▶ mdast ─image alt─▶ ─frontmatter─▶ settings ─reveal.js separators─▶ ─Slidev─▶ ─collect diagrams─▶
- *   mdast ─pandoc heading attributes─▶ ─heading ids─▶ ─reveal.js comments─▶ ─split─▶ slides ─Marp─▶ ─Slidev─▶ ─pandoc pauses, attributes─▶ ─attributes─▶ ─notes─▶ ─fit─▶ ─typography─▶ ─fragments─▶ ─directives─▶
+ *   mdast ─pandoc heading attributes─▶ ─heading ids─▶ ─reveal.js comments─▶ ─split─▶ slides ─Marp─▶ ─Slidev─▶ ─pandoc pauses, attributes─▶ ─attributes─▶ ─notes─▶ ─fit─▶ ─header, footer─▶ ─typography─▶ ─fragments─▶ ─directives─▶
  *         ─emoji─▶ ─images─▶ ─raw HTML─▶ ─link definitions─▶ ─to HTML─▶ hast ─footnotes─▶ ─highlight─▶
  *         ─contain raw HTML (sanitize)─▶ (per file)
  *   all diagrams ─render (one browser, cached)─▶ SVG
- *   all slides ─insert SVG─▶ ─reveal document─▶ ─stringify─▶ HTML ─write─▶ dist/
+ *   all slides ─insert SVG─▶ ─slide numbers─▶ ─reveal document─▶ ─stringify─▶ HTML ─write─▶ dist/
  *   HTML ─measure in the browser─▶ (slides that run off: ─fit─▶ again) ─print─▶ PDF
  *
  * The rendering and writing steps are called by `build.ts` between these.
@@ -43,6 +43,7 @@ import { revealComments } from './reveal-comments.ts'
 import { revealMdSeparators } from './reveal-md.ts'
 import { revealDocument, type RevealDocumentOptions } from './reveal-document.ts'
 import { slideAttributes } from './slide-attributes.ts'
+import { numberSlides, slideBands } from './slide-bands.ts'
 import { slideFootnotes } from './slide-footnotes.ts'
 import { slidevFrontmatter, slidevSlides } from './slidev.ts'
 import { speakerNotes } from './speaker-notes.ts'
@@ -85,6 +86,7 @@ export function slideStages(
     .use(slideAttributes, options)
     .use(speakerNotes)
     .use(fitSlides, { fits })
+    .use(slideBands, config)
     .use(typography, config)
     .use(fragments, config)
     .use(otherDirectives)
@@ -100,5 +102,9 @@ export function slideStages(
 
 /** Stage 3, whole deck: every file's slides and the drawn diagrams → one reveal.js HTML document. */
 export function deckStages(options: RevealDocumentOptions & InsertDiagramsOptions) {
-  return unified().use(insertDiagrams, options).use(revealDocument, options).use(rehypeStringify, { allowDangerousHtml: true })
+  return unified()
+    .use(insertDiagrams, options)
+    .use(numberSlides)
+    .use(revealDocument, options)
+    .use(rehypeStringify, { allowDangerousHtml: true })
 }

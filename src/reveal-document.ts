@@ -40,7 +40,8 @@ export function revealDocument(options: RevealDocumentOptions) {
       ...options.stylesheets.map((href) => h('link', { rel: 'stylesheet', href })),
     ])
     const body: RootContent[] = lines([
-      h('div.reveal', [h('div.slides', lines(slides))]),
+      // The canvas's height, for what is placed at its edges whatever the slide's (the header and footer: slide-bands.ts).
+      h('div.reveal', { style: `--diapo-canvas-height: ${Number(revealOptions.height) || 720}px` }, [h('div.slides', lines(slides))]),
       h('script', { src: options.scripts.reveal }),
       h('script', { src: options.scripts.notes }),
       h('script', `Reveal.initialize(Object.assign(${scriptJson(revealOptions)}, { plugins: [RevealNotes] }))`),

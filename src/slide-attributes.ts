@@ -38,6 +38,9 @@ const sectionAttributes: Record<string, string> = {
   fit: 'data-fit',
 }
 
+/** The `::slide` attributes of the header, footer and slide number, kept on the slide for their stage (`slide-bands.ts`). */
+export const bandAttributes = { header: 'data-diapo-header', footer: 'data-diapo-footer', 'slide-number': 'data-diapo-slide-number' }
+
 /** What `fit` may say (see `fit-slides.ts`). */
 const fitValues = ['split', 'shrink', 'none']
 
@@ -118,12 +121,15 @@ function applyAttributes(slide: Slide, directive: LeafDirective, file: VFile, sa
       properties[isImagePath(value) ? 'data-background-image' : 'data-background-color'] = value
     } else if (key === 'fit' && !fitValues.includes(value)) {
       warn(file, `Unknown fit \`${value}\` on \`::slide\`, ignored; expected one of: ${fitValues.join(', ')}`, directive, 'slide-attribute')
+    } else if (key in bandAttributes) {
+      // Read by the bands' stage, after the slide is fitted (see slide-bands.ts).
+      properties[bandAttributes[key as keyof typeof bandAttributes]] = value
     } else if (key in sectionAttributes) {
       properties[sectionAttributes[key]!] = value
     } else if (key.startsWith('data-')) {
       properties[key] = value
     } else {
-      const known = ['class', 'background', ...Object.keys(sectionAttributes)].join(', ')
+      const known = ['class', 'background', ...Object.keys(bandAttributes), ...Object.keys(sectionAttributes)].join(', ')
       warn(
         file,
         `Unknown attribute \`${written}\` on \`::slide\`, ignored; expected one of: ${known}, or a \`data-*\` attribute`,

@@ -199,6 +199,33 @@ describe('PDF links', () => {
   })
 })
 
+describe('header, footer and slide numbers', () => {
+  test('on every page that has them, as text; off where a slide says so; a slide that needs their room is fitted', async () => {
+    const dir = await tempDir()
+    const fixture = path.join(root, 'test', 'fixtures', 'slide-bands', 'input.md')
+    const code = Array.from({ length: 16 }, (_, line) => `$ echo ${line + 1}`).join('\n')
+    await writeFile(path.join(dir, 'deck.md'), `${await readFile(fixture, 'utf8')}\n## Long\n\n\`\`\`sh\n${code}\n\`\`\`\n`)
+    const run = await runCli(['build', path.join(dir, 'deck.md'), '--out', path.join(dir, 'out')])
+    assert.equal(run.code, 0, run.stderr)
+    // Sixteen lines fit on a slide without bands: with them, the slide is made to fit, not cut.
+    assert.match(run.stdout, /Built 6 slides \(1 made to fit\)/)
+    assert.doesNotMatch(run.stderr, /overflow/)
+    const pages = (await readPdf(path.join(dir, 'out', 'bands.pdf'))).pages.map((page) => normalize(page.text))
+    assert.equal(pages.length, 6)
+    assert.doesNotMatch(pages[0]!, /Introducción a Docker|hello-docker|\d/)
+    for (const index of [1, 3, 4, 5]) assert.match(pages[index]!, /Introducción a Docker/)
+    for (const index of [1, 3, 4, 5]) assert.match(pages[index]!, /diapo · hello-docker/)
+    assert.match(pages[2]!, /Just here/)
+    assert.doesNotMatch(pages[2]!, /hello-docker/)
+    // Numbers count the slides reveal.js counts: the fourth slide is not, and has none.
+    assert.match(pages[1]!, /\b2$/)
+    assert.match(pages[2]!, /\b3$/)
+    assert.doesNotMatch(pages[3]!, /\b[0-9]$/)
+    assert.match(pages[4]!, /\b4$/)
+    assert.match(pages[5]!, /\b5$/)
+  })
+})
+
 describe('PDF faults', () => {
   test('no browser: exit 3 with what to install', async () => {
     const dir = await tempDir()
