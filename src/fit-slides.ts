@@ -168,7 +168,8 @@ function split(slide: Slide, fit: Fit, key: string, file: VFile): Slide[] {
       if (!first) delete properties.id // ids stay unique: only the first part keeps it
       const scale = fit.shrink[draft.start]
       if (scale !== undefined) {
-        properties.style = `--diapo-fit: ${scale}`
+        // After the slide's own style (a text colour), not in its place.
+        properties.style = [properties.style, `--diapo-fit: ${scale}`].filter(Boolean).join('; ')
         // The theme shows a shrunk slide's code whole, without its box's height limit.
         properties['data-fit'] = 'shrink'
       }

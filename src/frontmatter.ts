@@ -8,7 +8,7 @@ import type { Root } from 'mdast'
 import type { VFile } from 'vfile'
 import { LineCounter, isMap, isScalar, parseDocument } from 'yaml'
 import { configSchema, describeKind, matchesKind, suggestKey, type DeckConfig } from './config.ts'
-import { marpDirectives } from './marp-directives.ts'
+import { marpDirectives, marpSizes } from './marp-directives.ts'
 import { revealMdKeys } from './reveal-md.ts'
 import { slidevKeys } from './slidev.ts'
 import { fail, warn } from './messages.ts'
@@ -135,6 +135,9 @@ export function readFrontmatter() {
         }
       }
     }
+    // Marp's `size: 4:3`: a canvas of that shape (unless the deck's `reveal:` says otherwise).
+    const size = marp && marpSizes.get(String(marp.size?.value))
+    if (size) frontmatter.values.reveal = { ...size, ...frontmatter.values.reveal }
     // Marp splits slides at `---` only, or at the headings `headingDivider` names.
     if (marp && frontmatter.values.slideLevel === undefined) {
       const divider = marp.headingDivider?.value

@@ -9,14 +9,16 @@
  *   after it): `class`, `backgroundColor`, `backgroundImage`,
  *   `backgroundSize`, `backgroundPosition`, `backgroundRepeat`, `header`,
  *   `footer` and `paginate` become the slide's `::slide{…}` attributes
- *   (the last three diapo's header, footer and slide number: slide-bands.ts).
+ *   (`header`, `footer` and `paginate` diapo's header, footer and slide
+ *   number: slide-bands.ts; `color` the slide's text colour). `size: 4:3`
+ *   is a 960×720 canvas (frontmatter.ts).
  * - Any other HTML comment is the slide's speaker notes, as in Marp.
  * - Images: `![bg](photo.jpg)` is the slide's background (`contain`,
  *   `cover`, `fit`, or a size such as `80%`); `![w:300](…)`,
  *   `![height:200px](…)` size the image.
  *
  * `![bg left:40%](…)` sets the image beside the content, as two columns.
- * What diapo does not render yet (`color`, `style`, `size`, `math`,
+ * What diapo does not render yet (`style`, other sizes, `math`,
  * several backgrounds) is a warning at its
  * place, naming Marp's feature, never silently dropped.
  *
@@ -67,15 +69,21 @@ const asSlideAttribute: Record<string, string> = {
   header: 'header',
   footer: 'footer',
   paginate: 'slide-number',
+  color: 'color',
 }
+
+/** The sizes of Marp's built-in themes, as canvases of reveal.js (read in frontmatter.ts). */
+export const marpSizes = new Map([
+  ['16:9', { width: 1280, height: 720 }],
+  ['4:3', { width: 960, height: 720 }],
+])
 
 /** Global directives diapo reads elsewhere, or that change nothing in its output. */
 const readElsewhere = new Set(['marp', 'theme', 'headingDivider', 'lang', 'title', 'author', 'description', 'image'])
 
 const why: Record<string, string> = {
-  color: 'a text colour for the slide',
   style: 'CSS for the deck',
-  size: 'a slide size other than 16:9',
+  size: 'a slide size other than 16:9 and 4:3',
   math: 'math',
 }
 
@@ -96,7 +104,7 @@ export function marpDirectivesStage() {
     // The frontmatter's directives hold for every slide, unless a comment changes them.
     let inherited: Record<string, string> = {}
     for (const [name, { value, place }] of Object.entries(global)) {
-      if (readElsewhere.has(name)) continue
+      if (readElsewhere.has(name) || (name === 'size' && marpSizes.has(String(value)))) continue
       if (name in asSlideAttribute && value !== undefined && value !== null) inherited[name] = String(value)
       else if (value !== false && value !== undefined) unsupported(name, place)
     }

@@ -121,6 +121,12 @@ function applyAttributes(slide: Slide, directive: LeafDirective, file: VFile, sa
       properties[isImagePath(value) ? 'data-background-image' : 'data-background-color'] = value
     } else if (key === 'fit' && !fitValues.includes(value)) {
       warn(file, `Unknown fit \`${value}\` on \`::slide\`, ignored; expected one of: ${fitValues.join(', ')}`, directive, 'slide-attribute')
+    } else if (key === 'color') {
+      // A colour, nothing else: the value goes into the section's style.
+      if (/^[#\w\s(),.%-]+$/.test(value) && !/url\s*\(/i.test(value)) {
+        const style = typeof properties.style === 'string' ? `${properties.style}; ` : ''
+        properties.style = `${style}color: ${value}; --r-heading-color: ${value}`
+      } else warn(file, `\`color\` on \`::slide\` must be a CSS colour (\`#fff\`, \`white\`, \`rgb(…)\`), not \`${value}\`; ignored`, directive, 'slide-attribute')
     } else if (key in bandAttributes) {
       // Read by the bands' stage, after the slide is fitted (see slide-bands.ts).
       properties[bandAttributes[key as keyof typeof bandAttributes]] = value
@@ -129,7 +135,7 @@ function applyAttributes(slide: Slide, directive: LeafDirective, file: VFile, sa
     } else if (key.startsWith('data-')) {
       properties[key] = value
     } else {
-      const known = ['class', 'background', ...Object.keys(bandAttributes), ...Object.keys(sectionAttributes)].join(', ')
+      const known = ['class', 'background', 'color', ...Object.keys(bandAttributes), ...Object.keys(sectionAttributes)].join(', ')
       warn(
         file,
         `Unknown attribute \`${written}\` on \`::slide\`, ignored; expected one of: ${known}, or a \`data-*\` attribute`,

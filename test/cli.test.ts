@@ -92,6 +92,24 @@ describe('diapo (no command)', () => {
     assert.match(wrong.run.stderr, /deck\.md:2:1 +error +`dialect` must be one of diapo, marp, slidev, reveal-md, pandoc, not "keynote"/)
   })
 
+  test('Marp’s `size: 4:3` is a 960×720 canvas; other sizes are a warning at the key', async () => {
+    const dir = await tempDir()
+    const build = async (size: string) => {
+      await writeFile(path.join(dir, 'deck.md'), `---\nmarp: true\nsize: ${size}\n---\n\n# Uno\n`)
+      const run = await runCli(['build', path.join(dir, 'deck.md'), '--out', path.join(dir, 'out'), '--no-pdf'])
+      assert.equal(run.code, 0, run.stderr)
+      return { run, html: await readFile(path.join(dir, 'out', 'index.html'), 'utf8') }
+    }
+    const square = await build('4:3')
+    assert.match(square.html, /"width":960,"height":720/)
+    assert.match(square.html, /--diapo-canvas-height: 720px/)
+    assert.doesNotMatch(square.run.stderr, /size/)
+    const wide = await build('16:9')
+    assert.match(wide.html, /"width":1280,"height":720/)
+    const other = await build('A4')
+    assert.match(other.run.stderr, /deck\.md:3:1 +warning +Marp's `size` \(a slide size other than 16:9 and 4:3\) is not rendered/)
+  })
+
   test('an unknown option is a usage error (exit 2)', async () => {
     const run = await runCli(['build', '--colour'])
     assert.equal(run.code, 2)
