@@ -126,7 +126,13 @@ function applyAttributes(slide: Slide, directive: LeafDirective, file: VFile, sa
       if (/^[#\w\s(),.%-]+$/.test(value) && !/url\s*\(/i.test(value)) {
         const style = typeof properties.style === 'string' ? `${properties.style}; ` : ''
         properties.style = `${style}color: ${value}; --r-heading-color: ${value}`
-      } else warn(file, `\`color\` on \`::slide\` must be a CSS colour (\`#fff\`, \`white\`, \`rgb(…)\`), not \`${value}\`; ignored`, directive, 'slide-attribute')
+      } else
+        warn(
+          file,
+          `\`color\` on \`::slide\` must be a CSS colour (\`#fff\`, \`white\`, \`rgb(…)\`), not \`${value}\`; ignored`,
+          directive,
+          'slide-attribute',
+        )
     } else if (key in bandAttributes) {
       // Read by the bands' stage, after the slide is fitted (see slide-bands.ts).
       properties[bandAttributes[key as keyof typeof bandAttributes]] = value
