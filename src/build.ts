@@ -28,6 +28,7 @@ import { shortcodeEmoji } from './emoji-shortcodes.ts'
 import { parseMarkdown, type ParseCache } from './parse-markdown.ts'
 import { deckStages, parseStages, slideStages } from './pipeline.ts'
 import { drawDiagrams, planDiagrams } from './render-diagrams.ts'
+import { mathAssets } from './render-math.ts'
 import { exportPdf, openPrintTab, type HandoutPerPage, type PdfResult } from './export-pdf.ts'
 import { isClipped, SlideFits, type FitLookup, type SlideSource } from './fit-slides.ts'
 import type { Layout } from './measure-slides.ts'
@@ -254,11 +255,13 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
     { path: 'assets/reveal/reveal.js', source: path.join(revealDir, 'reveal.js') },
     { path: 'assets/reveal/plugin/notes.js', source: path.join(revealDir, 'plugin', 'notes.js') },
   ]
+  // KaTeX's stylesheet and fonts, for a deck with math: before the theme, which may restyle it.
+  const math = files.some((file) => file.data.math) ? await mathAssets() : undefined
   const deckOptions = {
     config,
     title,
     generator: `diapo ${diapoVersion()}`,
-    stylesheets: [revealFiles[0]!.path, revealFiles[1]!.path, theme.output],
+    stylesheets: [revealFiles[0]!.path, revealFiles[1]!.path, ...(math ? [math.stylesheet] : []), theme.output],
     scripts: { reveal: revealFiles[2]!.path, notes: revealFiles[3]!.path },
   }
   // The plan's SVGs are complete once the drawing is done; `filled` gets each figure's markup, by number.
@@ -280,6 +283,7 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
   for (const file of [
     { path: 'index.html', content: html },
     ...revealFiles,
+    ...(math?.files ?? []),
     { path: theme.output, content: theme.css },
     ...theme.assets.map((asset) => ({ path: asset.output, source: asset.source })),
     ...files.flatMap((file) => file.data.assets ?? []).map((asset) => ({ path: asset.output, source: asset.source })),

@@ -17,7 +17,8 @@ import { aliases, grammars } from './highlight-languages.ts'
 import { warn } from './messages.ts'
 
 /** Languages kept as plain text: they are not code to colour. */
-const plainText = new Set(['text', 'txt', 'plain', 'mermaid', 'no-highlight', 'nohighlight'])
+// Diagrams and math are drawn by their own stages (mermaid: render-diagrams.ts; math: render-math.ts).
+const plainText = new Set(['text', 'txt', 'plain', 'mermaid', 'math', 'no-highlight', 'nohighlight'])
 
 type Highlighter = ReturnType<typeof createLowlight>
 

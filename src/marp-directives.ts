@@ -18,7 +18,8 @@
  *   `![height:200px](…)` size the image.
  *
  * `![bg left:40%](…)` sets the image beside the content, as two columns.
- * What diapo does not render yet (`style`, other sizes, `math`,
+ * `math` needs nothing: `$…$` is rendered in every deck (render-math.ts).
+ * What diapo does not render yet (`style`, other sizes,
  * several backgrounds) is a warning at its
  * place, naming Marp's feature, never silently dropped.
  *
@@ -79,12 +80,11 @@ export const marpSizes = new Map([
 ])
 
 /** Global directives diapo reads elsewhere, or that change nothing in its output. */
-const readElsewhere = new Set(['marp', 'theme', 'headingDivider', 'lang', 'title', 'author', 'description', 'image'])
+const readElsewhere = new Set(['marp', 'theme', 'headingDivider', 'lang', 'title', 'author', 'description', 'image', 'math'])
 
 const why: Record<string, string> = {
   style: 'CSS for the deck',
   size: 'a slide size other than 16:9 and 4:3',
-  math: 'math',
 }
 
 type Place = Html['position'] | { line: number; column: number }

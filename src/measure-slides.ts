@@ -128,7 +128,8 @@ const measureInPage = String.raw`(defaults) => {
     const left = canvas.left
     const top = canvas.top
     const inNotes = (element) => element.closest('aside.notes') !== null
-    const content = [...section.querySelectorAll('*')].filter((element) => !inNotes(element) && element.tagName !== 'ASIDE')
+    // KaTeX's MathML is for screen readers, clipped to a pixel on purpose: never shown, so never cut off.
+    const content = [...section.querySelectorAll('*')].filter((element) => !inNotes(element) && element.tagName !== 'ASIDE' && !element.closest('.katex-mathml'))
     // The header, footer and number (slide-bands.ts) sit at the canvas's edges, whatever the content: measured for
     // their text, not as content that runs off or that makes the slide not empty.
     const inBand = (element) => element.closest(bands) !== null
@@ -185,7 +186,8 @@ const measureInPage = String.raw`(defaults) => {
     const walker = document.createTreeWalker(section, NodeFilter.SHOW_TEXT)
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
       const element = node.parentElement
-      if (!node.textContent.trim() || !element || inNotes(element) || element.closest('sup, sub, .footnotes, title, style, script')) continue
+      // KaTeX's MathML is for screen readers, never drawn.
+      if (!node.textContent.replace(/[\u200b-\u200d\u2060\ufeff]/g, '').trim() || !element || inNotes(element) || element.closest('sup, sub, .footnotes, title, style, script, .katex-mathml')) continue
       const style = getComputedStyle(element)
       if (style.visibility === 'hidden' || style.display === 'none') continue
       const svg = element.closest('svg')
@@ -195,6 +197,8 @@ const measureInPage = String.raw`(defaults) => {
         if (!smallestInDiagram || size < smallestInDiagram.size) smallestInDiagram = { size, text: node.textContent }
       } else if (element.closest('pre')) {
         if (!smallestCode || size < smallestCode.size) smallestCode = { size, text: node.textContent }
+      } else if (element.closest('.katex .msupsub, .katex .mfrac, .katex .sqrt > .root, .katex .op-limits')) {
+        // Scripts, fractions and limits of math are set smaller, as on paper: read with what they are attached to.
       } else {
         if (!smallest || size < smallest.size) smallest = { size, text: node.textContent }
         // The bands keep their size when the slide is shrunk: what shrinking must keep legible is the rest.

@@ -132,7 +132,7 @@ export function parseMarkdown(processor: Parser, file: VFile, options: ParseOpti
 
 /**
  * Whether the last block of a part's tree (or the last block inside it, at
- * any depth) is a code fence, HTML block or container directive that the
+ * any depth) is a code fence, math block, HTML block or container directive that the
  * part's end cut off rather than its own closing line.
  */
 function endsOpen(tree: Root, text: string): boolean {
@@ -158,6 +158,11 @@ function endsOpen(tree: Root, text: string): boolean {
       // The others end at a blank line: a part cut at a heading or a thematic break has none before it.
       const endsAtBlank = !raw && !unclosed.some(([start]) => start.test(value))
       if (endsAtBlank && node === top && !/\n[ \t]*\n$/.test(text)) return true
+    } else if (node.type === 'math') {
+      // `$$` math is fenced as code is: by a line of as many dollars or more.
+      const opening = /^\$+/.exec(source(node))?.[0].length ?? 2
+      const closing = /^(\$+)\s*$/.exec(lastLine(source(node)))
+      if (!source(node).includes('\n') || !closing || closing[1]!.length < opening) return true
     } else if (node.type === 'containerDirective') {
       const opening = /^:{3,}/.exec(source(node))?.[0].length ?? 3
       const closing = /^(:{3,})\s*$/.exec(lastLine(source(node)))

@@ -2,10 +2,10 @@
  * The pipeline: every stage of a build, in order. Each stage is a unified
  * plugin in a file of its own; this file only lists them.
  *
- *   Markdown ─parse─▶ mdast ─image alt─▶ ─frontmatter─▶ settings ─reveal.js separators─▶ ─Slidev─▶ ─collect diagrams─▶
+ *   Markdown ─parse (math too)─▶ mdast ─$ as pandoc reads it─▶ ─image alt─▶ ─frontmatter─▶ settings ─reveal.js separators─▶ ─Slidev─▶ ─collect diagrams─▶
  *   mdast ─pandoc heading attributes─▶ ─heading ids─▶ ─reveal.js comments─▶ ─split─▶ slides ─Marp─▶ ─Slidev─▶ ─pandoc pauses, attributes─▶ ─attributes─▶ ─notes─▶ ─fit─▶ ─header, footer─▶ ─typography─▶ ─fragments─▶ ─directives─▶
  *         ─emoji─▶ ─images─▶ ─raw HTML─▶ ─link definitions─▶ ─to HTML─▶ hast ─footnotes─▶ ─highlight─▶
- *         ─contain raw HTML (sanitize)─▶ (per file)
+ *         ─contain raw HTML (sanitize)─▶ ─math (KaTeX, loaded only for math)─▶ (per file)
  *   all diagrams ─render (one browser, cached)─▶ SVG
  *   all slides ─insert SVG─▶ ─slide numbers─▶ ─reveal document─▶ ─stringify─▶ HTML ─write─▶ dist/
  *   HTML ─measure in the browser─▶ (slides that run off: ─fit─▶ again) ─print─▶ PDF
@@ -16,6 +16,7 @@ import rehypeStringify from 'rehype-stringify'
 import remarkDirective from 'remark-directive'
 import remarkFrontmatter from 'remark-frontmatter'
 import remarkGfm from 'remark-gfm'
+import remarkMath from 'remark-math'
 import remarkParse from 'remark-parse'
 import remarkRehype from 'remark-rehype'
 import { unified } from 'unified'
@@ -39,6 +40,7 @@ import { otherDirectives } from './other-directives.ts'
 import { pandocAttributes, pandocHeadingAttributes } from './pandoc-attributes.ts'
 import { pandocPauses } from './pandoc-pauses.ts'
 import { containRawHtml, rawHtmlWarnings } from './raw-html.ts'
+import { mathDollars, renderMath } from './render-math.ts'
 import { revealComments } from './reveal-comments.ts'
 import { revealMdSeparators } from './reveal-md.ts'
 import { revealDocument, type RevealDocumentOptions } from './reveal-document.ts'
@@ -58,9 +60,11 @@ export function parseStages(files: DeckFiles, budget = new DeckBudget()) {
   return unified()
     .use(remarkParse)
     .use(remarkGfm)
+    .use(remarkMath)
     .use(remarkFrontmatter, ['yaml'])
     .use(remarkDirective)
     .use(limitTree, budget)
+    .use(mathDollars)
     .use(imageAlt)
     .use(readFrontmatter)
     .use(revealMdSeparators)
@@ -98,6 +102,7 @@ export function slideStages(
     .use(slideFootnotes)
     .use(highlightCode)
     .use(containRawHtml, options)
+    .use(renderMath)
 }
 
 /** Stage 3, whole deck: every file's slides and the drawn diagrams → one reveal.js HTML document. */

@@ -97,6 +97,8 @@ declare module 'vfile' {
     frontmatter: Frontmatter
     /** Files this Markdown file refers to, to copy into the output. */
     assets: Asset[]
+    /** The file has math, rendered by KaTeX: the deck needs KaTeX's stylesheet and fonts (see `render-math.ts`). */
+    math: boolean
     /** Mermaid diagrams of this Markdown file, in order. */
     diagrams: DiagramSource[]
     /** Size of the file as read, in bytes. */

@@ -1,0 +1,107 @@
+/**
+ * Stages: math, written as TeX between `$…$` (in a line) or `$$…$$` (a
+ * block of its own), or in a ` ```math ` fence, rendered at build time by
+ * KaTeX to HTML (drawn with KaTeX's fonts, copied into the deck: see
+ * `mathAssets`) and MathML (for screen readers). Nothing of it runs in the
+ * browser, so it works offline and prints as text in the PDF. A deck
+ * without math loads nothing of KaTeX.
+ *
+ * `$` reads as pandoc reads it, so that prices stay prices: an opening `$`
+ * has a character other than a space right after it, a closing one a
+ * character other than a space right before it and no digit right after it
+ * (`$5 and $10` is text).
+ *
+ * A TeX error is an error at its line and column, with KaTeX's message.
+ */
+import { readdir, readFile } from 'node:fs/promises'
+import path from 'node:path'
+import type { Element, Root as HastRoot } from 'hast'
+import type { InlineMath } from 'mdast-util-math'
+import type { Root, Text } from 'mdast'
+import { SKIP, visit } from 'unist-util-visit'
+import type { VFile } from 'vfile'
+import { packageDir } from './packages.ts'
+import type { OutputFile } from './write.ts'
+
+/** Stage, after parsing: `$…$` that pandoc would not read as math is the text it was written as. */
+export function mathDollars() {
+  return function (tree: Root, file: VFile): undefined {
+    const source = String(file.value)
+    visit(tree, 'inlineMath', (node: InlineMath, index, parent) => {
+      const start = node.position?.start.offset
+      const end = node.position?.end.offset
+      if (start === undefined || end === undefined || !parent || index === undefined) return
+      const written = source.slice(start, end)
+      // `$$x$$` inside a line is math too (display math written inline): only single dollars are checked.
+      const dollars = /^\$+/.exec(written)?.[0].length ?? 1
+      if (dollars > 1) return
+      const opensOnText = !/^\s/.test(node.value)
+      const closesOnText = !/\s$/.test(node.value)
+      const digitAfter = /\d/.test(source.charAt(end))
+      if (opensOnText && closesOnText && !digitAfter && node.value !== '') return
+      const text: Text = { type: 'text', value: written, position: node.position }
+      parent.children.splice(index, 1, text)
+      return [SKIP, index]
+    })
+  }
+}
+
+/** Stage, on the HTML tree: the math KaTeX renders; `file.data.math` says the deck has some. */
+export function renderMath() {
+  return async function (tree: HastRoot, file: VFile): Promise<undefined> {
+    let found = false
+    visit(tree, 'element', (node: Element) => {
+      const classes = node.properties.className
+      if (
+        Array.isArray(classes) &&
+        (classes.includes('language-math') || classes.includes('math-inline') || classes.includes('math-display'))
+      ) {
+        found = true
+        return false
+      }
+    })
+    if (!found) return
+    file.data.math = true
+    // Loaded only for a deck with math (~40 ms).
+    const { default: rehypeKatex } = await import('rehype-katex')
+    const before = file.messages.length
+    // `trust: false` (KaTeX's default): no \href to a script, no \htmlClass; the output is KaTeX's own markup.
+    rehypeKatex({ output: 'htmlAndMathml', strict: 'ignore' })(tree, file)
+    // rehype-katex says "Could not render math": the message KaTeX gave says what is wrong.
+    for (const message of file.messages.slice(before)) {
+      if (message.source !== 'rehype-katex') continue
+      // KaTeX underlines where it stopped with combining low lines (\̲f̲o̲o̲): the text as written reads better in a terminal.
+      const cause =
+        message.cause instanceof Error
+          ? message.cause.message.replace(/^KaTeX parse error: /, '').replace(/\u0332/g, '')
+          : 'KaTeX could not read it'
+      message.reason = `TeX cannot be rendered: ${cause}`
+      message.message = message.reason
+      message.ruleId = 'math'
+      message.source = 'diapo'
+      message.fatal = true
+    }
+  }
+}
+
+/**
+ * KaTeX's stylesheet and the fonts it draws math with, for a deck that has
+ * math: the fonts as WOFF2 only (every browser that runs reveal.js reads
+ * it), so the stylesheet names no file the deck does not have.
+ */
+export async function mathAssets(): Promise<{ stylesheet: string; files: OutputFile[] }> {
+  const dist = path.join(packageDir('katex'), 'dist')
+  const css = (await readFile(path.join(dist, 'katex.min.css'), 'utf8')).replace(
+    /,\s*url\(fonts\/[\w-]+\.woff\) format\("woff"\)|,\s*url\(fonts\/[\w-]+\.ttf\) format\("truetype"\)/g,
+    '',
+  )
+  const fonts = (await readdir(path.join(dist, 'fonts'))).filter((name) => name.endsWith('.woff2')).sort()
+  const stylesheet = 'assets/katex/katex.css'
+  return {
+    stylesheet,
+    files: [
+      { path: stylesheet, content: css },
+      ...fonts.map((name) => ({ path: `assets/katex/fonts/${name}`, source: path.join(dist, 'fonts', name) })),
+    ],
+  }
+}

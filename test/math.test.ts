@@ -1,0 +1,94 @@
+/**
+ * Math: TeX between dollars rendered at build time by KaTeX, its stylesheet
+ * and fonts copied into the deck, printed as text; a TeX error placed at
+ * its line; a deck without math given nothing of KaTeX.
+ */
+import assert from 'node:assert/strict'
+import { existsSync } from 'node:fs'
+import { readdir, readFile, writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import { describe, test } from 'node:test'
+import { readPdf } from './pdf-helpers.ts'
+import { runCli, slidesOf, tempDir } from './helpers.ts'
+
+const deck = `---
+title: Math
+---
+
+## Inline
+
+Energy: $E = mc^2$; a price between $5 and $10 stays text.
+
+## Display
+
+$$
+\\int_0^\\infty e^{-x^2}\\,dx = \\frac{\\sqrt{\\pi}}{2}
+$$
+
+\`\`\`math
+\\sum_{i=1}^{n} i = \\frac{n(n+1)}{2}
+\`\`\`
+`
+
+describe('math', () => {
+  test('rendered at build time as HTML and MathML, its stylesheet and fonts in the deck, printed as text with KaTeX’s fonts', async () => {
+    const dir = await tempDir()
+    await writeFile(path.join(dir, 'deck.md'), deck)
+    const out = path.join(dir, 'out')
+    const run = await runCli(['build', path.join(dir, 'deck.md'), '--out', out])
+    assert.equal(run.code, 0, run.stderr)
+    // Laid out and checked like any slide: nothing cut off, nothing too small, every glyph drawn.
+    assert.equal(run.stderr, '')
+    const html = await readFile(path.join(out, 'index.html'), 'utf8')
+    const slides = slidesOf(html)
+    assert.equal(slides.match(/class="katex"/g)?.length, 3)
+    assert.equal(slides.match(/class="katex-display"/g)?.length, 2)
+    assert.match(slides, /<math xmlns="http:\/\/www\.w3\.org\/1998\/Math\/MathML"/)
+    assert.match(slides, /a price between \$5 and \$10 stays text/)
+    assert.doesNotMatch(slides, /<script/)
+    assert.match(html, /<link rel="stylesheet" href="assets\/katex\/katex\.css">/)
+    // Every font the stylesheet names is in the deck: it works from file://, offline.
+    const css = await readFile(path.join(out, 'assets', 'katex', 'katex.css'), 'utf8')
+    const urls = [...css.matchAll(/url\(([^)]+)\)/g)].map((match) => match[1]!)
+    assert.ok(urls.length >= 15)
+    for (const url of urls) assert.ok(existsSync(path.join(out, 'assets', 'katex', url)), url)
+    assert.ok(urls.every((url) => url.endsWith('.woff2')))
+
+    const pdf = await readPdf(path.join(out, 'math.pdf'))
+    const [inline, display] = pdf.pages.map((page) => page.text.replace(/\s+/g, ''))
+    assert.match(inline!, /E=mc2/)
+    assert.match(display!, /∫0∞/)
+    assert.ok(
+      pdf.fonts.some((font) => /KaTeX_Main/.test(font.name) && font.embedded),
+      JSON.stringify(pdf.fonts),
+    )
+    assert.ok(pdf.fonts.some((font) => /KaTeX_Math/.test(font.name) && font.embedded))
+  })
+
+  test('a TeX error: exit 1 at its line and column with KaTeX’s message, nothing written', async () => {
+    const dir = await tempDir()
+    await writeFile(path.join(dir, 'deck.md'), '## Broken\n\nA fraction $\\frac{1}{$ and $\\foo{x}$.\n')
+    const run = await runCli(['build', path.join(dir, 'deck.md'), '--out', path.join(dir, 'out'), '--no-pdf'])
+    assert.equal(run.code, 1)
+    assert.match(
+      run.stderr,
+      /deck\.md:3:12 +error +TeX cannot be rendered: Unexpected end of input in a macro argument, expected '\}'.* {2}diapo:math/,
+    )
+    assert.match(
+      run.stderr,
+      /deck\.md:3:28 +error +TeX cannot be rendered: Undefined control sequence: \\foo at position 1: \\foo\{x\} {2}diapo:math/,
+    )
+    assert.equal(existsSync(path.join(dir, 'out')), false)
+  })
+
+  test('a deck without math has nothing of KaTeX', async () => {
+    const dir = await tempDir()
+    await writeFile(path.join(dir, 'deck.md'), '## Prices\n\nFrom $5 to $10, and `$x$` in code.\n')
+    const run = await runCli(['build', path.join(dir, 'deck.md'), '--out', path.join(dir, 'out'), '--no-pdf'])
+    assert.equal(run.code, 0, run.stderr)
+    const html = await readFile(path.join(dir, 'out', 'index.html'), 'utf8')
+    assert.doesNotMatch(html, /katex/i)
+    assert.match(slidesOf(html), /From \$5 to \$10, and <code>\$x\$<\/code> in code\./)
+    assert.deepEqual((await readdir(path.join(dir, 'out', 'assets'))).includes('katex'), false)
+  })
+})
