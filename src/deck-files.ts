@@ -85,7 +85,7 @@ export class DeckFiles {
   }
 }
 
-/** A local reference as a path: without query or fragment, decoded, relative to `fromDir`. */
+/** A local reference as a path: without query or fragment, decoded, `\` read as `/`, relative to `fromDir`. */
 export function localPath(url: string, fromDir: string): string {
   if (/^file:/i.test(url)) {
     try {
@@ -94,7 +94,8 @@ export function localPath(url: string, fromDir: string): string {
       return path.resolve(fromDir, url)
     }
   }
-  return path.resolve(fromDir, safeDecode(url.split(/[?#]/)[0] ?? ''))
+  // `\` is `/` in a URL, as browsers read it: a deck written on Windows (`.\assets\photo.png`) finds its files.
+  return path.resolve(fromDir, safeDecode(url.split(/[?#]/)[0] ?? '').replaceAll('\\', '/'))
 }
 
 function safeDecode(value: string): string {

@@ -17,6 +17,17 @@ import { dialects, type Dialect, type Frontmatter, type KeyPlace } from './types
 /** Most frontmatter diapo reads, in characters. */
 const maxFrontmatter = 64 * 1024
 
+/** Marp's directives no other tool has in its frontmatter: a deck that has one is Marp's. */
+const marpOnlyDirectives = new Set([
+  'paginate',
+  'headingDivider',
+  'backgroundColor',
+  'backgroundImage',
+  'backgroundPosition',
+  'backgroundRepeat',
+  'backgroundSize',
+])
+
 /** Parse the frontmatter into `file.data.frontmatter`. */
 export function readFrontmatter() {
   return function (tree: Root, file: VFile): undefined {
@@ -88,7 +99,11 @@ export function readFrontmatter() {
       else fail(file, `\`dialect\` must be one of ${dialects.join(', ')}, not ${JSON.stringify(values.dialect)}`, place, 'frontmatter-type')
     }
     // A Marp deck (`marp: true`): its directives are read by the Marp stage, not warned of as unknown keys.
-    const isMarp = frontmatter.dialect === 'marp' || (values.marp === true && frontmatter.dialect === undefined)
+    // Marp CLI reads any Markdown as Marp (`marp: true` is for Marp's editor extension): a directive only Marp has says so too.
+    const marpOnly = Object.keys(values).some(
+      (key) => marpOnlyDirectives.has(key) || (key.startsWith('_') && marpDirectives.has(key.slice(1))),
+    )
+    const isMarp = frontmatter.dialect === 'marp' || (frontmatter.dialect === undefined && (values.marp === true || marpOnly))
     const marp: Frontmatter['marp'] = isMarp ? (frontmatter.marp = {}) : undefined
     for (const pair of document.contents.items) {
       const keyNode = pair.key
@@ -110,7 +125,9 @@ export function readFrontmatter() {
         ;(frontmatter.slidev ??= {})[key] = { value: values[key], place }
         continue
       }
-      if (marp && key !== 'theme' && (key === 'marp' || marpDirectives.has(key))) {
+      // Marp's spot directives in the frontmatter (`_paginate: false`) hold for the first slide (see marp-directives.ts).
+      const marpKey = marpDirectives.has(key) || (key.startsWith('_') && marpDirectives.has(key.slice(1)))
+      if (marp && key !== 'theme' && (key === 'marp' || marpKey)) {
         marp[key] = { value: values[key], place }
         continue
       }
@@ -121,7 +138,9 @@ export function readFrontmatter() {
         continue
       }
       const name = key as keyof DeckConfig
-      const value = values[written]
+      const given = values[written]
+      // Several authors as a list, as pandoc and Quarto decks write them: one line, as the `%` block's `Ana; Luis` is.
+      const value = name === 'author' && Array.isArray(given) && given.every((item) => typeof item === 'string') ? given.join(', ') : given
       const kind = configSchema[name]
       if (!matchesKind(value, kind)) {
         fail(file, `Frontmatter \`${key}\` must be ${describeKind(kind)}, not ${JSON.stringify(value)}`, place, 'frontmatter-type')

@@ -102,7 +102,8 @@ export function localImages(options: LocalImagesOptions) {
     }
 
     visit(tree, 'image', (node) => {
-      if (!node.alt?.trim()) {
+      // A picture that only decorates (a Slidev layout's) says nothing, on purpose.
+      if (!node.alt?.trim() && node.data?.hProperties?.role !== 'presentation') {
         warn(file, `Image \`${node.url}\` has no alt text: say what it shows, as in \`![what it shows](${node.url})\``, node, 'image-alt')
       }
       register(node.url, 'Image', node, (output) => (node.url = output))

@@ -103,13 +103,21 @@ export function marpDirectivesStage() {
       )
     // The frontmatter's directives hold for every slide, unless a comment changes them.
     let inherited: Record<string, string> = {}
-    for (const [name, { value, place }] of Object.entries(global)) {
+    // `_name` in the frontmatter: for the first slide only.
+    const firstSpot: Record<string, string> = {}
+    for (const [key, { value, place }] of Object.entries(global)) {
+      const name = key.replace(/^_/, '')
       if (readElsewhere.has(name) || (name === 'size' && marpSizes.has(String(value)))) continue
+      if (key.startsWith('_')) {
+        if (name in asSlideAttribute && value !== undefined && value !== null) firstSpot[name] = String(value)
+        else if (value !== false && value !== undefined) unsupported(name, place)
+        continue
+      }
       if (name in asSlideAttribute && value !== undefined && value !== null) inherited[name] = String(value)
       else if (value !== false && value !== undefined) unsupported(name, place)
     }
-    for (const slide of slidesOf(tree)) {
-      const spot: Record<string, string> = {}
+    for (const [index, slide] of slidesOf(tree).entries()) {
+      const spot: Record<string, string> = index === 0 ? { ...firstSpot } : {}
       const notes: Parameters<typeof notesOf>[0] = []
       slide.children = slide.children.filter((node) => {
         const body = commentText(node)
@@ -143,6 +151,7 @@ export function marpDirectivesStage() {
       }
       if (notes.length > 0) slide.children.push(notesOf(notes))
       sizeImages(slide)
+      fittingHeadings(slide, file)
     }
   }
 }
@@ -211,6 +220,22 @@ function backgroundImages(slide: Slide, attributes: Record<string, string>, file
     const content = { children: slide.children }
     slide.children = [columnsOf(split.side === 'left' ? [picture, content] : [content, picture], 'marp-split')]
   }
+}
+
+/** `# <!--fit--> Title`, Marp's heading scaled to the slide's width: not done by diapo, said at its place (the comment shows nothing). */
+function fittingHeadings(slide: Slide, file: VFile) {
+  visit(slide, 'heading', (heading) => {
+    heading.children = heading.children.filter((node) => {
+      if (node.type !== 'html' || !/^<!--\s*fit\s*-->$/.test(node.value)) return true
+      warn(
+        file,
+        "Marp's `<!--fit-->` heading (scaled to the slide's width) is not rendered by diapo yet: the heading keeps the theme's size",
+        node,
+        'marp',
+      )
+      return false
+    })
+  })
 }
 
 /** `![w:300](…)`, `![height:200px](…)`: the image's size, the rest of the words its alt text. */

@@ -278,8 +278,14 @@ function slidevImage(slide: Slide) {
   }
   const notes = notesIn(slide)
   const content = slide.children.filter((node) => node !== settings && !notes.includes(node))
-  // No alt text in Slidev's syntax: the image-alt check says so, at the slide's frontmatter.
-  const image: RootContent = { type: 'image', url, alt: '', ...(settings.position ? { position: settings.position } : {}) }
+  // Slidev shows it as a CSS background, which has no alt text and says nothing to a screen reader: so does diapo.
+  const image: RootContent = {
+    type: 'image',
+    url,
+    alt: '',
+    data: { hProperties: { role: 'presentation' } },
+    ...(settings.position ? { position: settings.position } : {}),
+  }
   const picture = { children: [{ type: 'paragraph', children: [image] as PhrasingContent[] } as RootContent], width: '50%' }
   const text = { children: content }
   slide.children = [settings, columnsOf(side === 'left' ? [picture, text] : [text, picture], 'slidev-image'), ...notes]

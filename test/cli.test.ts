@@ -3,7 +3,7 @@
  */
 import assert from 'node:assert/strict'
 import { existsSync } from 'node:fs'
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
+import { copyFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { describe, test } from 'node:test'
 import { root, runCli, slidesOf, snapshot, tempDir } from './helpers.ts'
@@ -108,6 +108,30 @@ describe('diapo (no command)', () => {
     assert.match(wide.html, /"width":1280,"height":720/)
     const other = await build('A4')
     assert.match(other.run.stderr, /deck\.md:3:1 +warning +Marp's `size` \(a slide size other than 16:9 and 4:3\) is not rendered/)
+  })
+
+  test('decks as people write them: Marp directives without `marp: true`, authors as a list, Windows paths', async () => {
+    const dir = await tempDir()
+    await mkdir(path.join(dir, 'img'))
+    await copyFile(path.join(root, 'test', 'fixtures', 'images', 'pixel.png'), path.join(dir, 'img', 'pixel.png'))
+    // Marp CLI reads any Markdown as Marp: `paginate` says the deck is one; `_paginate` is for the first slide.
+    await writeFile(path.join(dir, 'deck.md'), '---\npaginate: true\n_paginate: false\n---\n\n# <!--fit--> Big\n\n---\n\n# Two\n')
+    const marp = await runCli(['build', path.join(dir, 'deck.md'), '--out', path.join(dir, 'out'), '--no-pdf'])
+    assert.equal(marp.code, 0, marp.stderr)
+    assert.doesNotMatch(marp.stderr, /Unknown frontmatter key/)
+    assert.match(marp.stderr, /deck\.md:6:3 +warning +Marp's `<!--fit-->` heading .* {2}diapo:marp/)
+    const sections = slidesOf(await readFile(path.join(dir, 'out', 'index.html'), 'utf8'))
+      .split('<section')
+      .slice(1)
+    assert.doesNotMatch(sections[0]!, /diapo-slide-number/)
+    assert.match(sections[1]!, /<div class="diapo-slide-number">2<\/div>/)
+    // pandoc's and Quarto's list of authors; a path written with backslashes.
+    await writeFile(path.join(dir, 'deck.md'), '---\nauthor:\n  - Ana\n  - Luis\n---\n\n## Uno\n\n![A pixel](.\\img\\pixel.png)\n')
+    const listed = await runCli(['build', path.join(dir, 'deck.md'), '--out', path.join(dir, 'out'), '--no-pdf'])
+    assert.equal(listed.code, 0, listed.stderr)
+    const html = await readFile(path.join(dir, 'out', 'index.html'), 'utf8')
+    assert.match(html, /<meta name="author" content="Ana, Luis">/)
+    assert.match(html, /<img src="assets\/pixel-[0-9a-f]{10}\.png" alt="A pixel">/)
   })
 
   test('an unknown option is a usage error (exit 2)', async () => {
