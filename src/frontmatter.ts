@@ -10,6 +10,7 @@ import { LineCounter, isMap, isScalar, parseDocument } from 'yaml'
 import { configSchema, describeKind, matchesKind, suggestKey, type DeckConfig } from './config.ts'
 import { marpDirectives, marpSizes } from './marp-directives.ts'
 import { revealMdKeys } from './reveal-md.ts'
+import { pandocKeys, revealValue, revealVariables } from './pandoc-title.ts'
 import { slidevKeys } from './slidev.ts'
 import { fail, warn } from './messages.ts'
 import { dialects, type Dialect, type Frontmatter, type KeyPlace } from './types.ts'
@@ -105,6 +106,9 @@ export function readFrontmatter() {
     )
     const isMarp = frontmatter.dialect === 'marp' || (frontmatter.dialect === undefined && (values.marp === true || marpOnly))
     const marp: Frontmatter['marp'] = isMarp ? (frontmatter.marp = {}) : undefined
+    // A pandoc deck: `dialect: pandoc`, or metadata only pandoc reads; its reveal.js variables are options.
+    const pandocOnly = Object.keys(values).some((key) => pandocKeys.has(key))
+    frontmatter.pandocDeck = frontmatter.dialect === 'pandoc' || (frontmatter.dialect === undefined && !isMarp && pandocOnly)
     for (const pair of document.contents.items) {
       const keyNode = pair.key
       const written = isScalar(keyNode) ? String(keyNode.value) : String(keyNode)
@@ -119,6 +123,16 @@ export function readFrontmatter() {
       if (key === 'dialect') continue
       if (revealMdKeys.has(key)) {
         ;(frontmatter.revealMd ??= {})[key] = { value: values[key], place }
+        continue
+      }
+      if (frontmatter.pandocDeck && pandocKeys.has(key)) {
+        ;(frontmatter.pandoc ??= {})[key] = { value: values[key], place }
+        if (key === 'pagetitle' && values.title === undefined && typeof values[key] === 'string') frontmatter.values.title = values[key]
+        continue
+      }
+      if (frontmatter.pandocDeck && !(key in configSchema) && revealVariables.has(key)) {
+        frontmatter.values.reveal = { ...frontmatter.values.reveal, [key]: revealValue(values[key]) }
+        frontmatter.revealPlaces[key] = place
         continue
       }
       if (!marp && !(key in configSchema) && slidevKeys.has(key)) {
@@ -192,4 +206,5 @@ function pandocTitleBlock(tree: Root, file: VFile, frontmatter: Frontmatter): vo
     frontmatter.places[key] = { line: field.line, column: 1 }
   }
   tree.children.shift()
+  frontmatter.pandocDeck = true
 }

@@ -5,6 +5,7 @@
  * ## A slide {.center data-background-color="#123"}   the slide's attributes
  * ### A heading {#here .fragment}                     the heading's
  * Words, then [these appear later]{.fragment}.        a span's
+ * ![A chart](chart.png){width=50%}                      an image's
  * ```
  *
  * On the heading that starts a slide they are the slide's, as pandoc's
@@ -20,6 +21,7 @@ import { warn } from './messages.ts'
 import { slidesOf } from './slide-attributes.ts'
 
 const trailing = /\s*\{((?:[#.][\w-]+|[\w-]+=(?:"[^"]*"|'[^']*'|[^\s"'{}]+)|\s)+)\}\s*$/
+const leading = /^\{((?:[#.][\w-]+|[\w-]+=(?:"[^"]*"|'[^']*'|[^\s"'{}]+)|\s)+)\}/
 const span = /\[([^[\]]+)\]\{((?:[#.][\w-]+|[\w-]+=(?:"[^"]*"|'[^']*'|[^\s"'{}]+)|\s)+)\}/g
 
 interface Attributes {
@@ -102,8 +104,58 @@ export function pandocAttributes() {
         Object.assign(properties, others)
       }
       spans(slide)
+      imageAttributes(slide, file)
     }
   }
+}
+
+/**
+ * `![alt](photo.png){width=50%}`: the image's size (`width`, `height`: a
+ * length, or a number of pixels), `#id`, `.class` and `style`, as pandoc's
+ * `link_attributes` reads them; anything else is said and left out.
+ */
+function imageAttributes(parent: Parent, file: VFile) {
+  const source = String(file.value)
+  let children = parent.children as RootContent[]
+  for (let index = 0; index < children.length; index++) {
+    const child = children[index]!
+    if ('children' in child) imageAttributes(child, file)
+    const end = child.position?.end.offset
+    if (child.type !== 'image' || end === undefined || source[end] !== '{') continue
+    // Read from the source: `{style="top:15px"}` is not one text node (`:15px` reads as a directive).
+    const match = leading.exec(source.slice(end, end + 1000))
+    if (!match) continue
+    const stop = end + match[0].length
+    const after = children.slice(index + 1)
+    const covered = after.findIndex((node) => (node.position?.end.offset ?? Infinity) > stop)
+    const rest = covered === -1 ? [] : after.slice(covered)
+    const partial = rest[0]
+    const start = partial?.position?.start.offset
+    // The text the braces end in keeps what follows them (a text node is its source, but for escapes).
+    if (partial?.type === 'text' && start !== undefined && start < stop) {
+      if (source.slice(start, partial.position!.end.offset) !== partial.value) continue
+      partial.value = partial.value.slice(stop - start)
+    } else if (start !== undefined && start < stop) continue
+    children = [...children.slice(0, index + 1), ...rest.filter((node) => node.type !== 'text' || node.value !== '')]
+    const { id, classes, others } = parse(match[1]!)
+    const properties = ((child.data ??= {}).hProperties ??= {}) as Record<string, unknown>
+    const style: string[] = []
+    for (const [name, value] of Object.entries(others)) {
+      if (name === 'width' || name === 'height') style.push(`${name}: ${/^\d+(\.\d+)?$/.test(value) ? `${value}px` : value}`)
+      else if (name === 'style' && !/url\s*\(|expression\s*\(|[<>]/i.test(value)) style.push(value.replace(/;\s*$/, ''))
+      else
+        warn(
+          file,
+          `\`${name}\` on an image is not one diapo applies (width, height, style, #id, .class): left out`,
+          child,
+          'image-attribute',
+        )
+    }
+    if (style.length > 0) properties.style = style.join('; ')
+    if (id) properties.id = id
+    if (classes.length > 0) properties.className = classes
+  }
+  parent.children = children as Parent['children']
 }
 
 /** `[words]{.class}` in the text of `parent`, at any depth: a `<span>` with those attributes. */

@@ -3,7 +3,7 @@
  * plugin in a file of its own; this file only lists them.
  *
  *   Markdown ─parse (math too)─▶ mdast ─$ as pandoc reads it─▶ ─image alt─▶ ─frontmatter─▶ settings ─reveal.js separators─▶ ─Slidev─▶ ─collect diagrams─▶
- *   mdast ─pandoc heading attributes─▶ ─heading ids─▶ ─reveal.js comments─▶ ─split─▶ slides ─Marp─▶ ─Slidev─▶ ─pandoc pauses, attributes─▶ ─attributes─▶ ─notes─▶ ─fit─▶ ─header, footer─▶ ─typography─▶ ─fragments─▶ ─directives─▶
+ *   mdast ─pandoc title slide─▶ ─pandoc heading attributes─▶ ─heading ids─▶ ─reveal.js comments─▶ ─split─▶ slides ─Marp─▶ ─Slidev─▶ ─pandoc pauses, attributes─▶ ─attributes─▶ ─notes─▶ ─fit─▶ ─header, footer─▶ ─typography─▶ ─fragments─▶ ─directives─▶
  *         ─emoji─▶ ─images─▶ ─raw HTML─▶ ─link definitions─▶ ─to HTML─▶ hast ─footnotes─▶ ─highlight─▶
  *         ─contain raw HTML (sanitize)─▶ ─math (KaTeX, loaded only for math)─▶ (per file)
  *   all diagrams ─render (one browser, cached)─▶ SVG
@@ -39,6 +39,7 @@ import { DeckBudget, limitTree } from './markdown-limits.ts'
 import { otherDirectives } from './other-directives.ts'
 import { pandocAttributes, pandocHeadingAttributes } from './pandoc-attributes.ts'
 import { pandocPauses } from './pandoc-pauses.ts'
+import { pandocTitle } from './pandoc-title.ts'
 import { containRawHtml, rawHtmlWarnings } from './raw-html.ts'
 import { mathDollars, renderMath } from './render-math.ts'
 import { revealComments } from './reveal-comments.ts'
@@ -79,6 +80,7 @@ export function slideStages(
   options: { safe?: boolean | undefined; files: DeckFiles; definitions?: readonly Definition[] | undefined },
 ) {
   return unified()
+    .use(pandocTitle)
     .use(pandocHeadingAttributes)
     .use(headingIds)
     .use(revealComments)

@@ -20,12 +20,31 @@ import type { InlineMath } from 'mdast-util-math'
 import type { Root, Text } from 'mdast'
 import { SKIP, visit } from 'unist-util-visit'
 import type { VFile } from 'vfile'
+import { warn } from './messages.ts'
 import { packageDir } from './packages.ts'
 import type { OutputFile } from './write.ts'
 
-/** Stage, after parsing: `$…$` that pandoc would not read as math is the text it was written as. */
+/**
+ * Stage, after parsing: `$…$` that pandoc would not read as math is the
+ * text it was written as; a LaTeX environment written in the text
+ * (`\begin{equation}`, which pandoc passes to MathJax) is said at its place.
+ */
 export function mathDollars() {
   return function (tree: Root, file: VFile): undefined {
+    visit(tree, 'text', (node: Text) => {
+      const environment = /\\begin\{(equation|align|alignat|gather|multline|eqnarray|displaymath|split|array|matrix)\*?\}/.exec(
+        node.value,
+      )?.[1]
+      if (environment) {
+        const how = `write it between \`$$\` lines to have it rendered`
+        warn(
+          file,
+          `A LaTeX \`${environment}\` environment in the text is not rendered by diapo (pandoc passes it to MathJax): ${how}`,
+          node,
+          'math',
+        )
+      }
+    })
     const source = String(file.value)
     visit(tree, 'inlineMath', (node: InlineMath, index, parent) => {
       const start = node.position?.start.offset

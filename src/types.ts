@@ -70,6 +70,10 @@ export interface Frontmatter {
   revealMd?: Record<string, { value: unknown; place: KeyPlace }>
   /** A Slidev deck's headmatter settings diapo's own frontmatter does not have, as written (see `slidev.ts`). */
   slidev?: Record<string, { value: unknown; place: KeyPlace }>
+  /** A deck written for pandoc (see `pandoc-title.ts`): its metadata diapo's frontmatter does not have, as written. */
+  pandoc?: Record<string, { value: unknown; place: KeyPlace }>
+  /** Whether the file is written for pandoc: `dialect: pandoc`, a `%` title block, or a key only pandoc reads. */
+  pandocDeck?: boolean
   /** The tool the deck is written for, as its `dialect:` says; found from its syntax when not given. */
   dialect?: Dialect
   /** Whether the file is a Slidev deck, as `slidev.ts` found. */

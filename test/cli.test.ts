@@ -54,7 +54,7 @@ describe('diapo (no command)', () => {
     assert.match(missing.stderr, /Input not found: nope\.md/)
   })
 
-  test('a pandoc title block is the deck’s title, authors and date, not a slide', async () => {
+  test('a pandoc title block is the deck’s title, authors and date, and the title slide pandoc makes of them', async () => {
     const dir = await tempDir()
     await writeFile(path.join(dir, 'deck.md'), '% Mi charla\n% Ana; Luis\n% 2026\n\n## Hola\n')
     const run = await runCli(['build', path.join(dir, 'deck.md'), '--out', path.join(dir, 'out'), '--no-pdf'])
@@ -62,8 +62,47 @@ describe('diapo (no command)', () => {
     const html = await readFile(path.join(dir, 'out', 'index.html'), 'utf8')
     assert.match(html, /<title>Mi charla<\/title>/)
     assert.match(html, /<meta name="author" content="Ana, Luis">/)
-    assert.match(run.stdout, /Built 1 slide/)
+    assert.match(run.stdout, /Built 2 slides/)
+    assert.match(
+      slidesOf(html),
+      /^\s*<section class="title" id="title-slide"><h1 id="mi-charla">Mi charla<\/h1><p class="author">Ana, Luis<\/p><p class="date">2026<\/p><\/section>/,
+    )
     assert.doesNotMatch(html, /% Mi charla/)
+  })
+
+  test('a pandoc deck’s metadata: subtitle and title-slide-attributes on its title slide, reveal.js variables as options, the rest warned of', async () => {
+    const dir = await tempDir()
+    await copyFile(path.join(root, 'test', 'fixtures', 'images', 'pixel.png'), path.join(dir, 'bridge.png'))
+    const yaml = [
+      'title: Models',
+      'subtitle: A *short* talk',
+      'author:',
+      '  - Jan',
+      '  - Peter',
+      'institute: MPI',
+      'title-slide-attributes:',
+      '  data-background-image: bridge.png',
+      'transition: fade',
+      'controls: "false"',
+      'bibliography: refs.bib',
+    ].join('\n')
+    await writeFile(path.join(dir, 'deck.md'), `---\n${yaml}\n---\n\n## First\n\nText.\n`)
+    const run = await runCli(['build', path.join(dir, 'deck.md'), '--out', path.join(dir, 'out'), '--no-pdf'])
+    assert.equal(run.code, 0, run.stderr)
+    assert.match(
+      run.stderr,
+      /deck\.md:12:1 +warning +pandoc's `bibliography` is not rendered by diapo: the deck is built without it {2}diapo:pandoc/,
+    )
+    assert.doesNotMatch(run.stderr, /Unknown frontmatter key/)
+    const html = await readFile(path.join(dir, 'out', 'index.html'), 'utf8')
+    const [title] = slidesOf(html).split('<section').slice(1)
+    assert.match(title!, /class="title" id="title-slide" data-background-image="assets\/bridge-[0-9a-f]{10}\.png"/)
+    assert.match(
+      title!,
+      /<h1 id="models">Models<\/h1><p class="subtitle">A <em>short<\/em> talk<\/p><p class="author">Jan, Peter<\/p><p class="institute">MPI<\/p>/,
+    )
+    assert.match(html, /"transition":"fade"/)
+    assert.match(html, /"controls":false/)
   })
 
   test('`dialect:` says which tool a deck is written for, over what its syntax suggests', async () => {

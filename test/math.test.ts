@@ -81,6 +81,14 @@ describe('math', () => {
     assert.equal(existsSync(path.join(dir, 'out')), false)
   })
 
+  test('a LaTeX environment in the text, as pandoc decks write them, is a warning at its place', async () => {
+    const dir = await tempDir()
+    await writeFile(path.join(dir, 'deck.md'), '## Model\n\nThe system \\begin{equation} \\dot x = Ax \\end{equation} is linear.\n')
+    const run = await runCli(['build', path.join(dir, 'deck.md'), '--out', path.join(dir, 'out'), '--no-pdf'])
+    assert.equal(run.code, 0, run.stderr)
+    assert.match(run.stderr, /deck\.md:3:1 +warning +A LaTeX `equation` environment in the text is not rendered by diapo .* {2}diapo:math/)
+  })
+
   test('a deck without math has nothing of KaTeX', async () => {
     const dir = await tempDir()
     await writeFile(path.join(dir, 'deck.md'), '## Prices\n\nFrom $5 to $10, and `$x$` in code.\n')
