@@ -241,7 +241,7 @@ const measureInPage = String.raw`(defaults) => {
     }
 
     // Empty: no text, no picture, no background of its own.
-    const shows = content.some((element) => !inBand(element) && element.matches('img, svg, video, iframe, canvas, object, embed')) || [...section.childNodes].some((node) => !(node.matches && node.matches('aside.notes, ' + bands)) && node.textContent.trim() !== '')
+    const shows = content.some((element) => !inBand(element) && element.matches('img, svg, video, iframe, canvas, object, embed')) || [...section.childNodes].some((node) => (node.nodeType === Node.TEXT_NODE || (node.nodeType === Node.ELEMENT_NODE && !node.matches('aside.notes, ' + bands))) && node.textContent.trim() !== '')
     const background = ['data-background-color', 'data-background-image', 'data-background-video', 'data-background-iframe', 'data-background-gradient'].some((name) => section.hasAttribute(name))
     if (!shows && !background) report('empty-slide', 'The slide is empty')
   }

@@ -39,7 +39,8 @@ export function splitSlides(options: SplitSlidesOptions = {}) {
         if (separated) nextStartsStack = !isVerticalBreak(node)
         continue
       }
-      if (node.type === 'heading' && node.depth <= slideLevel) {
+      // What shows nothing (a comment, `<base>`, `<style>`) before a heading goes with the heading's slide, not on one of its own.
+      if (node.type === 'heading' && node.depth <= slideLevel && !current?.children.every(isInvisible)) {
         current = undefined
         nextStartsStack = vertical && node.depth === 1
       }
@@ -61,6 +62,16 @@ export function splitSlides(options: SplitSlidesOptions = {}) {
 
     tree.children = vertical || separated ? stackSlides(slides) : slides.map(({ slide }) => slide)
   }
+}
+
+/** HTML that shows nothing on a slide: comments, `<style>` and `<script>` elements, `<base>`, `<link>`, `<meta>`. */
+function isInvisible(node: RootContent): boolean {
+  if (node.type !== 'html') return false
+  const rest = node.value
+    .replace(/<!--[\s\S]*?-->/g, '')
+    .replace(/<(style|script)\b[\s\S]*?<\/\1\s*>/gi, '')
+    .replace(/<(base|link|meta)\b[^>]*>/gi, '')
+  return rest.trim() === ''
 }
 
 /** Group slides into stacks: each stack starts at a `#` heading and holds what follows it. */

@@ -171,6 +171,18 @@ describe('diapo (no command)', () => {
     const html = await readFile(path.join(dir, 'out', 'index.html'), 'utf8')
     assert.match(html, /<meta name="author" content="Ana, Luis">/)
     assert.match(html, /<img src="assets\/pixel-[0-9a-f]{10}\.png" alt="A pixel">/)
+    // What shows nothing before the first heading (reveal-md decks start with `<base target="_blank">`) is not a slide of its own.
+    await writeFile(
+      path.join(dir, 'deck.md'),
+      '<base target="_blank"> <!-- links open apart -->\n\n<style>h2 { color: red }</style>\n\n## Uno\n\nTexto.\n',
+    )
+    const lead = await runCli(['build', path.join(dir, 'deck.md'), '--out', path.join(dir, 'out'), '--no-pdf'])
+    assert.equal(lead.code, 0, lead.stderr)
+    assert.match(lead.stdout, /Built 1 slide /)
+    // A slide of nothing but a comment is empty, and said to be.
+    await writeFile(path.join(dir, 'deck.md'), '## Uno\n\nTexto.\n\n---\n\n<!-- nada -->\n\n---\n\n## Dos\n')
+    const check = await runCli(['check', path.join(dir, 'deck.md')])
+    assert.match(check.stderr, /deck\.md:7:1 +warning +Slide 2: The slide is empty {2}diapo:empty-slide/)
   })
 
   test('an unknown option is a usage error (exit 2)', async () => {
