@@ -144,6 +144,8 @@ export function marpDirectivesStage() {
       const attributes = Object.fromEntries(
         Object.entries({ ...inherited, ...spot }).map(([name, value]) => [asSlideAttribute[name]!, cssUrl(value)]),
       )
+      // `lead`, the class Marp's themes centre a slide with: diapo's title slide.
+      if (attributes.class !== undefined && /(^|\s)lead(\s|$)/.test(attributes.class)) attributes.class += ' title'
       backgroundImages(slide, attributes, file)
       if (Object.keys(attributes).length > 0) {
         const directive: LeafDirective = { type: 'leafDirective', name: 'slide', attributes, children: [] }
