@@ -14,7 +14,7 @@ import { VFile } from 'vfile'
 import { location } from 'vfile-location'
 import { BrowserSession, type Log } from './browser.ts'
 import { checkInternalLinks } from './check-links.ts'
-import { defaultConfig, type DeckConfig } from './config.ts'
+import { defaultConfig, revealDefaults, type DeckConfig } from './config.ts'
 import { DiskCache, defaultCacheDir } from './cache.ts'
 import { DeckFiles } from './deck-files.ts'
 import { ContentError } from './errors.ts'
@@ -29,6 +29,7 @@ import { parseMarkdown, type ParseCache } from './parse-markdown.ts'
 import { deckStages, parseStages, slideStages } from './pipeline.ts'
 import { drawDiagrams, planDiagrams } from './render-diagrams.ts'
 import { mathAssets } from './render-math.ts'
+import { slidevUtilities } from './slidev-utilities.ts'
 import { exportPdf, openPrintTab, type HandoutPerPage, type PdfResult } from './export-pdf.ts'
 import { isClipped, SlideFits, type FitLookup, type SlideSource } from './fit-slides.ts'
 import type { Layout } from './measure-slides.ts'
@@ -222,8 +223,17 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
   const printTab = measure ? openPrintTab(session, options.timeout) : undefined
   printTab?.catch(() => {})
   const parsed = measure ? trees.map((tree) => structuredClone(tree)) : []
+  // A Slidev deck's utility classes (after the theme, as Slidev has them after its theme): they shape its slides' fits.
+  const slidevFiles = files.filter((file) => file.data.frontmatter?.slidevDeck)
+  const utilities =
+    slidevFiles.length > 0
+      ? await slidevUtilities(
+          slidevFiles.map((file) => String(file.value)),
+          deckWidth(config),
+        )
+      : undefined
   // Slides an earlier build made to fit are fitted the same way, browser or not.
-  const fits = new SlideFits(fitsCache, [theme.identity, config.reveal])
+  const fits = new SlideFits(fitsCache, [theme.identity, config.reveal, ...(utilities ? [utilities.content] : [])])
   const slides = slideStages(config, await fits.fromCache(), { safe: options.safe, files: deckFiles, definitions })
   const slideTrees: HastRoot[] = []
   for (const [index, tree] of trees.entries()) {
@@ -261,7 +271,13 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
     config,
     title,
     generator: `diapo ${diapoVersion()}`,
-    stylesheets: [revealFiles[0]!.path, revealFiles[1]!.path, ...(math ? [math.stylesheet] : []), theme.output],
+    stylesheets: [
+      revealFiles[0]!.path,
+      revealFiles[1]!.path,
+      ...(math ? [math.stylesheet] : []),
+      theme.output,
+      ...(utilities ? [utilities.path] : []),
+    ],
     scripts: { reveal: revealFiles[2]!.path, notes: revealFiles[3]!.path },
   }
   // The plan's SVGs are complete once the drawing is done; `filled` gets each figure's markup, by number.
@@ -284,6 +300,7 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
     { path: 'index.html', content: html },
     ...revealFiles,
     ...(math?.files ?? []),
+    ...(utilities ? [utilities] : []),
     { path: theme.output, content: theme.css },
     ...theme.assets.map((asset) => ({ path: asset.output, source: asset.source })),
     ...files.flatMap((file) => file.data.assets ?? []).map((asset) => ({ path: asset.output, source: asset.source })),
@@ -395,6 +412,11 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
     screenshots: printed?.screenshots,
     dependencies: dependenciesOf(files, theme),
   }
+}
+
+/** The width of the deck's canvas, in CSS pixels. */
+function deckWidth(config: DeckConfig): number {
+  return Number({ ...revealDefaults, ...config.reveal }.width) || 1280
 }
 
 /** Themes of the tools decks come from, by name, for the warning when a deck names one (`default` is everyone's). */

@@ -151,7 +151,10 @@ export function slidevFrontmatter() {
         warn(file, `Slidev's \`${key}\` is not rendered by diapo yet: the deck is built without it`, place, 'slidev')
       }
     }
-    const first = slideDirective(Object.fromEntries(Object.entries(headmatter).filter(([key]) => slideKeys.has(key))), file)
+    // "By default, the layout of the first slide is cover, and the rest are default" (sli.dev/guide/layout).
+    const firstSettings: Record<string, Setting> = Object.fromEntries(Object.entries(headmatter).filter(([key]) => slideKeys.has(key)))
+    firstSettings.layout ??= { value: 'cover', place: undefined }
+    const first = slideDirective(firstSettings, file)
     const children: RootContent[] = []
     for (const [index, node] of tree.children.entries()) {
       const settings = slideFrontmatterOf(node, tree.children[index - 1], file)

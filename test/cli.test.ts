@@ -185,6 +185,42 @@ describe('diapo (no command)', () => {
     assert.match(check.stderr, /deck\.md:7:1 +warning +Slide 2: The slide is empty {2}diapo:empty-slide/)
   })
 
+  test('a Slidev deck’s utility classes are styled as Slidev’s UnoCSS styles them, scaled to the canvas; other decks get none', async () => {
+    const dir = await tempDir()
+    const slides = [
+      '---',
+      'layout: center',
+      '---',
+      '',
+      '# Grid',
+      '',
+      '<div class="grid grid-cols-2 gap-4 bg-[url(https://example.com/x.png)]">',
+      '',
+      'Left',
+      '',
+      '</div>',
+      '',
+      '<div grid="~ cols-3" class="abs-br text-center">Three</div>',
+      '',
+    ].join('\n')
+    await writeFile(path.join(dir, 'deck.md'), slides)
+    const run = await runCli(['build', path.join(dir, 'deck.md'), '--out', path.join(dir, 'out'), '--no-pdf'])
+    assert.equal(run.code, 0, run.stderr)
+    const html = await readFile(path.join(dir, 'out', 'index.html'), 'utf8')
+    assert.match(html, /href="assets\/theme-[0-9a-f]+\.css">\s*<link rel="stylesheet" href="assets\/slidev-utilities\.css">/)
+    const css = await readFile(path.join(dir, 'out', 'assets', 'slidev-utilities.css'), 'utf8')
+    assert.match(css, /\.grid-cols-2\{grid-template-columns:repeat\(2,minmax\(0,1fr\)\);\}/)
+    assert.match(css, /\[grid~="cols-3"\]\{grid-template-columns:repeat\(3,minmax\(0,1fr\)\);\}/)
+    // 1rem on Slidev's 980 px canvas is 16 px: on diapo's 1280 px one, 16 × 1280 / 980.
+    assert.match(css, /\.gap-4\{gap:20\.89\d*px;\}/)
+    assert.match(css, /\.abs-br\{position:absolute;bottom:0;right:0;\}/)
+    assert.doesNotMatch(css, /url\(/)
+    await writeFile(path.join(dir, 'deck.md'), '## Plain\n\n<div class="grid grid-cols-2">x</div>\n')
+    const plain = await runCli(['build', path.join(dir, 'deck.md'), '--out', path.join(dir, 'out'), '--no-pdf'])
+    assert.equal(plain.code, 0, plain.stderr)
+    assert.doesNotMatch(await readFile(path.join(dir, 'out', 'index.html'), 'utf8'), /slidev-utilities/)
+  })
+
   test('an unknown option is a usage error (exit 2)', async () => {
     const run = await runCli(['build', '--colour'])
     assert.equal(run.code, 2)
