@@ -436,7 +436,8 @@ const measureInPage = String.raw`(defaults) => {
       // A heading, or a paragraph leading in with a colon, never ends a part: it goes with what follows.
       const keep = element.matches('h1, h2, h3, h4, h5, h6') || (element.matches('p') && /:\s*$/.test(element.textContent))
       const items = element.matches('ul, ol') ? [...element.children] : element.matches('table') && element.tBodies[0] ? [...element.tBodies[0].rows] : []
-      const code = element.matches('pre') ? element.querySelector('code') : null
+      // A block of line steps is not split: its steps would part (code-lines.ts).
+      const code = element.matches('pre') && !element.matches('.diapo-steps') ? element.querySelector('code') : null
       const lines = code ? code.textContent.replace(/\n$/, '').split('\n').length : 0
       if (items.length > 1) {
         const header = element.tHead ? box(element.tHead).height : 0

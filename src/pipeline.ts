@@ -4,7 +4,7 @@
  *
  *   Markdown ─parse (math too)─▶ mdast ─$ as pandoc reads it─▶ ─image alt─▶ ─frontmatter─▶ settings ─reveal.js separators─▶ ─Slidev─▶ ─collect diagrams─▶
  *   mdast ─pandoc title slide─▶ ─pandoc heading attributes─▶ ─heading ids─▶ ─reveal.js comments─▶ ─split─▶ slides ─Marp─▶ ─Slidev─▶ ─pandoc pauses, attributes─▶ ─attributes─▶ ─notes─▶ ─fit─▶ ─header, footer─▶ ─typography─▶ ─fragments─▶ ─directives─▶
- *         ─emoji─▶ ─images─▶ ─raw HTML─▶ ─link definitions─▶ ─to HTML─▶ hast ─footnotes─▶ ─highlight─▶
+ *         ─emoji─▶ ─images─▶ ─raw HTML─▶ ─link definitions─▶ ─to HTML─▶ hast ─footnotes─▶ ─highlight─▶ ─code lines and steps─▶
  *         ─contain raw HTML (sanitize)─▶ ─math (KaTeX, loaded only for math)─▶ (per file)
  *   all diagrams ─render (one browser, cached)─▶ SVG
  *   all slides ─insert SVG─▶ ─slide numbers─▶ ─reveal document─▶ ─stringify─▶ HTML ─write─▶ dist/
@@ -20,6 +20,7 @@ import remarkMath from 'remark-math'
 import remarkParse from 'remark-parse'
 import remarkRehype from 'remark-rehype'
 import { unified } from 'unified'
+import { codeLines } from './code-lines.ts'
 import { collectDiagrams } from './collect-diagrams.ts'
 import type { Definition } from 'mdast'
 import type { DeckConfig } from './config.ts'
@@ -103,6 +104,7 @@ export function slideStages(
     .use(remarkRehype, { allowDangerousHtml: true })
     .use(slideFootnotes)
     .use(highlightCode)
+    .use(codeLines)
     .use(containRawHtml, options)
     .use(renderMath)
 }

@@ -116,7 +116,10 @@ const schema: Schema = {
   attributes: {
     ...defaultSchema.attributes,
     '*': [...(defaultSchema.attributes?.['*'] ?? []), 'className', 'id', ...safeData],
-    code: [...(defaultSchema.attributes?.code ?? []), 'className'],
+    // Any class, as on every element (GitHub's rules keep only `language-*` on code): highlighting, code steps.
+    code: ['className'],
+    // A line of code's number (code-lines.ts).
+    span: [...(defaultSchema.attributes?.span ?? []), 'dataLine'],
   },
 }
 
