@@ -37,7 +37,10 @@ interface LineSpec {
 export function codeLines() {
   return function (tree: Root, file: VFile): undefined {
     visit(tree, 'element', (pre: Element) => {
-      const code = pre.tagName === 'pre' ? pre.children.find((child): child is Element => child.type === 'element' && child.tagName === 'code') : undefined
+      const code =
+        pre.tagName === 'pre'
+          ? pre.children.find((child): child is Element => child.type === 'element' && child.tagName === 'code')
+          : undefined
       const meta = (code?.data as { meta?: string } | undefined)?.meta
       if (!code || !meta) return
       const spec = readSpec(meta, file, code)
