@@ -45,6 +45,8 @@ export interface BuildOptions {
   outDir?: string
   /** A theme that overrides the frontmatter's. */
   theme?: string
+  /** Stylesheets added after the theme and the frontmatter's `css:` (the `--css` flag). */
+  css?: string[] | undefined
   /** The browser to draw diagrams with (the `--browser` flag); see `findBrowser`. */
   browser?: string
   /** The browser named by `diapo.config.json`, tried after `browser`. */
@@ -199,7 +201,10 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
   // Errors so far fail the build, but it goes on so that one run reports every problem.
   const config = deckConfig(files, options.safe ?? false)
 
-  const theme = await deckTheme(options.theme, config.theme, files[0]!, deckFiles, await charactersOf(files))
+  const theme = await deckTheme(options.theme, config.theme, files[0]!, deckFiles, await charactersOf(files), {
+    flag: options.css,
+    setting: config.css,
+  })
   if (!theme) return failed()
 
   // Diagrams missing from the cache are drawn while the slides are made: the browser boots meanwhile.
@@ -453,6 +458,7 @@ async function deckTheme(
   first: VFile,
   files: DeckFiles,
   characters: ReadonlySet<number>,
+  css: { flag: readonly string[] | undefined; setting: string | string[] | undefined },
 ): Promise<LoadedTheme | undefined> {
   let name = flag ?? setting
   const place = flag ? undefined : first.data.frontmatter?.places.theme
@@ -488,10 +494,50 @@ async function deckTheme(
     fail(first, reason, place, 'unknown-theme')
     return undefined
   }
-  const theme = await loadTheme(source, readable, { characters })
+  const extra = await extraStylesheets(css, first, files)
+  if (!extra) return undefined
+  const theme = await loadTheme(source, readable, { characters, extra })
   for (const warning of theme.warnings) warn(first, warning, place, 'theme')
   for (const error of theme.errors) fail(first, error, place, 'outside-deck')
   return theme.errors.length > 0 ? undefined : theme
+}
+
+/**
+ * The stylesheets added after the theme: `--css` files (the user's, read
+ * wherever they are) and the frontmatter's `css:` (the deck's, inside its
+ * folder, as every file it names). Undefined when one cannot be read.
+ */
+async function extraStylesheets(
+  css: { flag: readonly string[] | undefined; setting: string | string[] | undefined },
+  first: VFile,
+  files: DeckFiles,
+): Promise<Array<{ source: string; files: DeckFiles }> | undefined> {
+  const place = first.data.frontmatter?.places.css
+  const sheets: Array<{ source: string; files: DeckFiles }> = []
+  let ok = true
+  for (const written of [css.setting ?? []].flat()) {
+    const resolved = await files.resolve(written, first.dirname ?? process.cwd())
+    if (!resolved.ok) {
+      fail(first, `Stylesheet ${files.explain(written, resolved.path)}`, place, 'outside-deck')
+      ok = false
+    } else if (!existsSync(resolved.path)) {
+      fail(
+        first,
+        `Stylesheet \`${written}\` not found: looked for ${resolved.path}; the path is relative to this Markdown file`,
+        place,
+        'css',
+      )
+      ok = false
+    } else sheets.push({ source: resolved.path, files })
+  }
+  for (const written of css.flag ?? []) {
+    const source = path.resolve(written)
+    if (!existsSync(source)) {
+      fail(first, `Stylesheet \`${written}\` (--css) not found: looked for ${source}`, undefined, 'css')
+      ok = false
+    } else sheets.push({ source, files: files.including(path.dirname(source)) })
+  }
+  return ok ? sheets : undefined
 }
 
 /**

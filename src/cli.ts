@@ -28,6 +28,7 @@ assets, and its PDF, <out>/<title>.pdf: one page a slide.
 Options:
   -o, --out <dir>       Output folder, replaced whole on success (default: dist)
       --theme <name>    Theme name or CSS file, over the frontmatter's theme
+      --css <file>      A stylesheet added after the theme (again for more)
       --no-pdf          Build the HTML only
       --notes           Also write <title>-notes.pdf: each slide with its notes;
                         slides without notes share pages
@@ -68,6 +69,7 @@ Options:
                         (default: as many as fit)
       --fragments <how> final (default): slides as they end; each: a page a step
       --theme <name>    Theme name or CSS file, over the frontmatter's theme
+      --css <file>      A stylesheet added after the theme (again for more)
       --safe            Nothing in the deck may run (see diapo build --help)
       --allow-path <dir>  Let the deck read files of <dir> too; never with --safe
       --browser <path>  Chrome or Chromium to use
@@ -94,6 +96,7 @@ Options:
       --host <address>  Interface to listen on (default 127.0.0.1: this machine only)
       --open            Open the deck in the desktop's browser
       --theme <name>    Theme name or CSS file, over the frontmatter's theme
+      --css <file>      A stylesheet added after the theme (again for more)
       --safe            Nothing in the deck may run (see diapo build --help)
       --allow-path <dir>  Let the deck read files of <dir> too; never with --safe
       --browser <path>  Chrome or Chromium for diagrams
@@ -116,6 +119,7 @@ finding and its rule. Slides that run off are split (or shrunk, with
 Options:
       --strict              Exit 1 when there is any finding (else 0)
       --theme <name>        Theme name or CSS file, over the frontmatter's theme
+      --css <file>          A stylesheet added after the theme (again for more)
       --safe                Nothing in the deck may run (see diapo build --help)
       --allow-path <dir>    Let the deck read files of <dir> too; never with --safe
       --screenshots <dir>   Also write a PNG of every slide into <dir>

@@ -29,6 +29,8 @@ export interface DeckConfig {
   footer: string | undefined
   /** Each slide's number in its bottom corner; `::slide{slide-number=false}` leaves it off one. Default: `false`. */
   slideNumber: boolean
+  /** Stylesheets (paths from the Markdown file) added after the theme, to change it in a few lines. Default: none. */
+  css: string | string[] | undefined
   /** Options passed to `Reveal.initialize`, over diapo's own defaults. Default: `{}`. */
   reveal: Record<string, unknown>
 }
@@ -47,11 +49,12 @@ export const defaultConfig: DeckConfig = {
   header: undefined,
   footer: undefined,
   slideNumber: false,
+  css: undefined,
   reveal: {},
 }
 
 /** Type of a value as the schema names it. */
-type ValueKind = 'string' | 'boolean' | 'slide level' | 'map'
+type ValueKind = 'string' | 'strings' | 'boolean' | 'slide level' | 'map'
 
 /** What each frontmatter key must hold. */
 export const configSchema: Record<keyof DeckConfig, ValueKind> = {
@@ -67,6 +70,7 @@ export const configSchema: Record<keyof DeckConfig, ValueKind> = {
   header: 'string',
   footer: 'string',
   slideNumber: 'boolean',
+  css: 'strings',
   reveal: 'map',
 }
 
@@ -86,6 +90,8 @@ export function matchesKind(value: unknown, kind: ValueKind): boolean {
   switch (kind) {
     case 'string':
       return typeof value === 'string' || typeof value === 'number'
+    case 'strings':
+      return typeof value === 'string' || (Array.isArray(value) && value.length > 0 && value.every((item) => typeof item === 'string'))
     case 'boolean':
       return typeof value === 'boolean'
     case 'slide level':
@@ -100,6 +106,8 @@ export function describeKind(kind: ValueKind): string {
   switch (kind) {
     case 'string':
       return 'a text'
+    case 'strings':
+      return 'a path, or a list of paths'
     case 'boolean':
       return '`true` or `false`'
     case 'slide level':

@@ -27,6 +27,8 @@ export interface DevServerOptions {
   /** A Markdown file or a folder of them. Default: `'slides'`. */
   input?: string | undefined
   theme?: string | undefined
+  /** Stylesheets added after the theme (`--css`). */
+  css?: string[] | undefined
   /** Sanitize the authors' HTML (see `raw-html.ts`). */
   safe?: boolean | undefined
   /** Folders outside the deck it may read from (`--allow-path`), besides the config's; ignored with `safe`. */
@@ -176,6 +178,7 @@ export class DevServer {
       result = await buildDeck({
         input: this.#options.input,
         theme: this.#options.theme,
+        css: this.#options.css,
         safe: this.#options.safe,
         projectRoot: config.folder,
         allowPaths: [...(this.#options.allowPaths ?? []).map((folder) => path.resolve(folder)), ...(config.allowPaths ?? [])],

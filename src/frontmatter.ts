@@ -121,6 +121,11 @@ export function readFrontmatter() {
             : written
       const place = placeOf(isScalar(keyNode) ? (keyNode.range?.[0] ?? 0) : 0)
       if (key === 'dialect') continue
+      // Slidev's `css` names its CSS engine (`unocss`), not a stylesheet (reveal-md's `css` is one, as diapo's is).
+      if (key === 'css' && (values.css === 'unocss' || values.css === 'windicss')) {
+        ;(frontmatter.slidev ??= {})[key] = { value: values[key], place }
+        continue
+      }
       if (revealMdKeys.has(key)) {
         ;(frontmatter.revealMd ??= {})[key] = { value: values[key], place }
         continue

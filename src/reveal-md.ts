@@ -20,15 +20,7 @@ import type { VFile } from 'vfile'
 import { warn } from './messages.ts'
 
 /** reveal-md's frontmatter keys: read here, or known and not needed by diapo. */
-export const revealMdKeys = new Set([
-  'separator',
-  'verticalSeparator',
-  'notesSeparator',
-  'revealOptions',
-  'highlightTheme',
-  'css',
-  'scripts',
-])
+export const revealMdKeys = new Set(['separator', 'verticalSeparator', 'notesSeparator', 'revealOptions', 'highlightTheme', 'scripts'])
 
 /** A thematic break that starts the next slide of the same vertical stack. */
 export function isVerticalBreak(node: RootContent): boolean {

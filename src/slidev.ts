@@ -147,7 +147,8 @@ export function slidevFrontmatter() {
     const headmatter = frontmatter?.slidev ?? {}
     const slideKeys = new Set(['layout', 'class', 'background', 'transition'])
     for (const [key, { place }] of Object.entries(headmatter)) {
-      if (['addons', 'fonts', 'aspectRatio', 'canvasWidth', 'lineNumbers', 'css', 'colorSchema', 'defaults'].includes(key)) {
+      // `css: unocss` is what diapo does (slidev-utilities.ts): not warned of.
+      if (['addons', 'fonts', 'aspectRatio', 'canvasWidth', 'lineNumbers', 'colorSchema', 'defaults'].includes(key)) {
         warn(file, `Slidev's \`${key}\` is not rendered by diapo yet: the deck is built without it`, place, 'slidev')
       }
     }

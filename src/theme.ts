@@ -111,7 +111,11 @@ const layoutRules = path.join(themesDir, 'common', 'layout.css')
 export async function loadTheme(
   source: string,
   files: DeckFiles,
-  options: { characters?: ReadonlySet<number> | undefined } = {},
+  options: {
+    characters?: ReadonlySet<number> | undefined
+    /** Stylesheets added after the theme (`css:`, `--css`), each with the files it may read. */
+    extra?: ReadonlyArray<{ source: string; files: DeckFiles }> | undefined
+  } = {},
 ): Promise<LoadedTheme> {
   const builtIn = [themesDir, revealThemesDir()].some((dir) => path.dirname(source) === dir)
   const context: Context = {
@@ -146,7 +150,10 @@ export async function loadTheme(
         ...context,
         files: new DeckFiles([packageDir('highlight.js')]),
       })
-  const css = `${fallback}\n${theme}\n${codeColours}${fallbackStacks(theme)}${layout}`
+  // Last, so that a few lines of the deck's own change what the theme and diapo's rules set.
+  const extra: string[] = []
+  for (const sheet of options.extra ?? []) extra.push(await inlineCss(sheet.source, { ...context, files: sheet.files }))
+  const css = `${fallback}\n${theme}\n${codeColours}${fallbackStacks(theme)}${layout}${extra.map((text) => `\n${text}`).join('')}`
   const hash = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 10)
   return {
     source,

@@ -221,6 +221,46 @@ describe('diapo (no command)', () => {
     assert.doesNotMatch(await readFile(path.join(dir, 'out', 'index.html'), 'utf8'), /slidev-utilities/)
   })
 
+  test('css: and --css add stylesheets after the theme and diapo’s rules, in that order; one outside the deck or missing is an error', async () => {
+    const dir = await tempDir()
+    await writeFile(path.join(dir, 'brand.css'), '.reveal { --r-heading-color: #c0392b; }\n')
+    const flag = path.join(await tempDir(), 'talk.css')
+    await writeFile(flag, '.reveal p { font-style: italic; }\n')
+    await writeFile(path.join(dir, 'deck.md'), '---\ncss: brand.css\n---\n\n## Uno\n\nTexto.\n')
+    const run = await runCli(['build', path.join(dir, 'deck.md'), '--out', path.join(dir, 'out'), '--no-pdf', '--css', flag])
+    assert.equal(run.code, 0, run.stderr)
+    const assets = await readdir(path.join(dir, 'out', 'assets'))
+    const css = await readFile(
+      path.join(
+        dir,
+        'out',
+        'assets',
+        assets.find((name) => name.startsWith('theme-'))!,
+      ),
+      'utf8',
+    )
+    const layout = css.indexOf('.reveal pre.diapo-steps')
+    const brand = css.indexOf('--r-heading-color: #c0392b')
+    const italic = css.indexOf('font-style: italic; }')
+    assert.ok(
+      layout > 0 && brand > layout && italic > brand,
+      `theme, then diapo's rules, then css:, then --css (${layout}, ${brand}, ${italic})`,
+    )
+
+    await writeFile(path.join(dir, 'deck.md'), '---\ncss:\n  - ../secret.css\n  - missing.css\n---\n\n## Uno\n')
+    const bad = await runCli(['build', path.join(dir, 'deck.md'), '--out', path.join(dir, 'out2'), '--no-pdf'])
+    assert.equal(bad.code, 1)
+    assert.match(bad.stderr, /deck\.md:2:1 +error +Stylesheet .*secret\.css.* outside the deck's folder.* {2}diapo:outside-deck/)
+    assert.match(bad.stderr, /deck\.md:2:1 +error +Stylesheet `missing\.css` not found: looked for .* {2}diapo:css/)
+    assert.equal(existsSync(path.join(dir, 'out2')), false)
+
+    // Slidev's `css: unocss` names its CSS engine, which diapo uses too: no stylesheet to look for.
+    await writeFile(path.join(dir, 'deck.md'), '---\ncss: unocss\nlayout: center\n---\n\n# Uno\n')
+    const slidev = await runCli(['build', path.join(dir, 'deck.md'), '--out', path.join(dir, 'out3'), '--no-pdf'])
+    assert.equal(slidev.code, 0, slidev.stderr)
+    assert.doesNotMatch(slidev.stderr, /css/)
+  })
+
   test('an unknown option is a usage error (exit 2)', async () => {
     const run = await runCli(['build', '--colour'])
     assert.equal(run.code, 2)

@@ -62,6 +62,7 @@ export async function runBuild(args: string[], mode: 'build' | 'pdf'): Promise<n
       pdfFile: scratch && values.out ? path.resolve(values.out) : undefined,
       pdfDir,
       theme: values.theme,
+      css: values.css,
       safe: values.safe,
       ...deckAccess(values, config),
       cacheDir: config.cacheDir,

@@ -32,6 +32,7 @@ export async function run(args: string[]): Promise<number> {
       input,
       outDir: path.join(scratch.path, 'deck'),
       theme: values.theme,
+      css: values.css,
       safe: values.safe,
       ...deckAccess(values, config),
       cacheDir: config.cacheDir,

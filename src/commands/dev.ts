@@ -38,6 +38,7 @@ export async function run(args: string[]): Promise<number> {
   const server = new DevServer({
     input,
     theme: values.theme,
+    css: values.css,
     safe: values.safe,
     allowPaths: values['allow-path'],
     browser: values.browser,

@@ -13,6 +13,7 @@ import { readUserConfig, type UserConfig } from '../user-config.ts'
 /** Options of every command that builds the deck (and may start the browser). */
 export const browserOptions = {
   theme: { type: 'string' },
+  css: { type: 'string', multiple: true },
   safe: { type: 'boolean' },
   browser: { type: 'string' },
   timeout: { type: 'string' },
