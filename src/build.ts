@@ -511,9 +511,12 @@ async function extraStylesheets(
   css: { flag: readonly string[] | undefined; setting: string | string[] | undefined },
   first: VFile,
   files: DeckFiles,
-): Promise<Array<{ source: string; files: DeckFiles }> | undefined> {
+): Promise<Array<{ source: string; files: DeckFiles; text?: string }> | undefined> {
   const place = first.data.frontmatter?.places.css
-  const sheets: Array<{ source: string; files: DeckFiles }> = []
+  const sheets: Array<{ source: string; files: DeckFiles; text?: string }> = []
+  // Marp's `style:`: CSS for the deck, written in its frontmatter; its urls are the deck's files.
+  const marpStyle = first.data.frontmatter?.marp?.style?.value
+  if (typeof marpStyle === 'string') sheets.push({ source: `${first.path}#style`, files, text: marpStyle })
   let ok = true
   for (const written of [css.setting ?? []].flat()) {
     const resolved = await files.resolve(written, first.dirname ?? process.cwd())

@@ -19,7 +19,8 @@
  *
  * `![bg left:40%](…)` sets the image beside the content, as two columns.
  * `math` needs nothing: `$…$` is rendered in every deck (render-math.ts).
- * What diapo does not render yet (`style`, other sizes,
+ * `style` in the frontmatter is CSS added after the theme (build.ts).
+ * What diapo does not render yet (`style` in a comment, other sizes,
  * several backgrounds) is a warning at its
  * place, naming Marp's feature, never silently dropped.
  *
@@ -80,10 +81,10 @@ export const marpSizes = new Map([
 ])
 
 /** Global directives diapo reads elsewhere, or that change nothing in its output. */
-const readElsewhere = new Set(['marp', 'theme', 'headingDivider', 'lang', 'title', 'author', 'description', 'image', 'math'])
+const readElsewhere = new Set(['marp', 'theme', 'headingDivider', 'lang', 'title', 'author', 'description', 'image', 'math', 'style'])
 
 const why: Record<string, string> = {
-  style: 'CSS for the deck',
+  style: 'CSS for the deck, written in a comment: diapo reads it in the frontmatter',
   size: 'a slide size other than 16:9 and 4:3',
 }
 
@@ -131,7 +132,7 @@ export function marpDirectivesStage() {
         for (const [key, value] of Object.entries(directives)) {
           const local = key.startsWith('_')
           const name = local ? key.slice(1) : key
-          if (readElsewhere.has(name)) continue
+          if (readElsewhere.has(name) && name !== 'style') continue
           if (!(name in asSlideAttribute)) {
             unsupported(name, node.position?.start)
             continue

@@ -114,7 +114,7 @@ export async function loadTheme(
   options: {
     characters?: ReadonlySet<number> | undefined
     /** Stylesheets added after the theme (`css:`, `--css`), each with the files it may read. */
-    extra?: ReadonlyArray<{ source: string; files: DeckFiles }> | undefined
+    extra?: ReadonlyArray<{ source: string; files: DeckFiles; text?: string }> | undefined
   } = {},
 ): Promise<LoadedTheme> {
   const builtIn = [themesDir, revealThemesDir()].some((dir) => path.dirname(source) === dir)
@@ -152,7 +152,7 @@ export async function loadTheme(
       })
   // Last, so that a few lines of the deck's own change what the theme and diapo's rules set.
   const extra: string[] = []
-  for (const sheet of options.extra ?? []) extra.push(await inlineCss(sheet.source, { ...context, files: sheet.files }))
+  for (const sheet of options.extra ?? []) extra.push(await inlineCss(sheet.source, { ...context, files: sheet.files }, sheet.text))
   const css = `${fallback}\n${theme}\n${codeColours}${fallbackStacks(theme)}${layout}${extra.map((text) => `\n${text}`).join('')}`
   const hash = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 10)
   return {
@@ -273,10 +273,11 @@ interface Context {
 const importRule = /@import\s+(?:url\(\s*)?(['"]?)([^'")\s;]+)\1\s*\)?[^;]*;/g
 const urlFunction = /url\(\s*(['"]?)([^'")]+)\1\s*\)/g
 
-async function inlineCss(file: string, context: Context): Promise<string> {
+/** `file`'s CSS, its imports inlined and its urls rewritten; `text` is its CSS when it is not a file's own (Marp's `style:`). */
+async function inlineCss(file: string, context: Context, text?: string): Promise<string> {
   if (context.seen.has(file)) return ''
-  context.seen.add(file)
-  const css = await readFile(file, 'utf8')
+  if (text === undefined) context.seen.add(file)
+  const css = text ?? (await readFile(file, 'utf8'))
   context.read.push(css)
   const dir = path.dirname(file)
 

@@ -261,6 +261,28 @@ describe('diapo (no command)', () => {
     assert.doesNotMatch(slidev.stderr, /css/)
   })
 
+  test('Marp’s style: is CSS added after the theme; in a comment it is a warning', async () => {
+    const dir = await tempDir()
+    await writeFile(
+      path.join(dir, 'deck.md'),
+      '---\nmarp: true\nstyle: |\n  section h1 { color: #c0392b; }\n---\n\n# Hola\n\n<!-- style: h1 { color: red } -->\n',
+    )
+    const run = await runCli(['build', path.join(dir, 'deck.md'), '--out', path.join(dir, 'out'), '--no-pdf'])
+    assert.equal(run.code, 0, run.stderr)
+    assert.match(run.stderr, /deck\.md:9:1 +warning +Marp's `style` \(CSS for the deck, written in a comment/)
+    const assets = await readdir(path.join(dir, 'out', 'assets'))
+    const css = await readFile(
+      path.join(
+        dir,
+        'out',
+        'assets',
+        assets.find((name) => name.startsWith('theme-'))!,
+      ),
+      'utf8',
+    )
+    assert.ok(css.trimEnd().endsWith('section h1 { color: #c0392b; }'), css.slice(-200))
+  })
+
   test('an unknown option is a usage error (exit 2)', async () => {
     const run = await runCli(['build', '--colour'])
     assert.equal(run.code, 2)
