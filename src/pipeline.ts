@@ -3,7 +3,7 @@
  * plugin in a file of its own; this file only lists them.
  *
  *   Markdown ─parse (math too)─▶ mdast ─$ as pandoc reads it─▶ ─image alt─▶ ─frontmatter─▶ settings ─reveal.js separators─▶ ─Slidev─▶ ─collect diagrams─▶
- *   mdast ─pandoc title slide─▶ ─pandoc heading attributes─▶ ─heading ids─▶ ─reveal.js comments─▶ ─split─▶ slides ─Marp─▶ ─Slidev─▶ ─pandoc pauses, attributes─▶ ─attributes─▶ ─notes─▶ ─fit─▶ ─header, footer─▶ ─typography─▶ ─fragments─▶ ─directives─▶
+ *   mdast ─pandoc title slide─▶ ─pandoc heading attributes─▶ ─heading ids─▶ ─reveal.js comments─▶ ─split─▶ slides ─Marp─▶ ─Slidev─▶ ─pandoc pauses, attributes─▶ ─attributes─▶ ─notes─▶ ─image beside─▶ ─fit─▶ ─header, footer─▶ ─typography─▶ ─fragments─▶ ─directives─▶
  *         ─emoji─▶ ─images─▶ ─raw HTML─▶ ─link definitions─▶ ─to HTML─▶ hast ─footnotes─▶ ─highlight─▶ ─code lines and steps─▶
  *         ─contain raw HTML (sanitize)─▶ ─math (KaTeX, loaded only for math)─▶ (per file)
  *   all diagrams ─render (one browser, cached)─▶ SVG
@@ -46,7 +46,7 @@ import { mathDollars, renderMath } from './render-math.ts'
 import { revealComments } from './reveal-comments.ts'
 import { revealMdSeparators } from './reveal-md.ts'
 import { revealDocument, type RevealDocumentOptions } from './reveal-document.ts'
-import { slideAttributes } from './slide-attributes.ts'
+import { slideAttributes, splitImages } from './slide-attributes.ts'
 import { numberSlides, slideBands } from './slide-bands.ts'
 import { slideFootnotes } from './slide-footnotes.ts'
 import { slidevFrontmatter, slidevSlides } from './slidev.ts'
@@ -92,6 +92,7 @@ export function slideStages(
     .use(pandocAttributes)
     .use(slideAttributes, options)
     .use(speakerNotes)
+    .use(splitImages)
     .use(fitSlides, { fits })
     .use(slideBands, config)
     .use(typography, config)

@@ -7,8 +7,9 @@
  */
 import type { LeafDirective } from 'mdast-util-directive'
 import type { Properties } from 'hast'
-import type { Root } from 'mdast'
+import type { Image, Root, RootContent } from 'mdast'
 import type { VFile } from 'vfile'
+import { columnsOf } from './columns.ts'
 import { warn } from './messages.ts'
 import { isScriptUrl } from './raw-html.ts'
 import type { Slide } from './types.ts'
@@ -76,13 +77,46 @@ export interface SlideAttributesOptions {
 export function slideAttributes(options: SlideAttributesOptions = {}) {
   return function (tree: Root, file: VFile): undefined {
     for (const slide of slidesOf(tree)) {
+      let split: SplitImage | undefined
       slide.children = slide.children.filter((node) => {
         if (node.type !== 'leafDirective' || node.name !== 'slide') return true
-        applyAttributes(slide, node, file, options.safe ?? false)
+        split = applyAttributes(slide, node, file, options.safe ?? false) ?? split
         return false
       })
+      // Made once the notes are gathered (see splitImages).
+      if (split) (slide.data as { splitImage?: SplitImage }).splitImage = split
     }
   }
+}
+
+/** After the notes are gathered: a slide with `image-left` or `image-right` is split, its notes after the columns. */
+export function splitImages() {
+  return function (tree: Root): undefined {
+    for (const slide of slidesOf(tree)) {
+      const split = (slide.data as { splitImage?: SplitImage } | undefined)?.splitImage
+      if (split) splitWithImage(slide, split)
+    }
+  }
+}
+
+/** `::slide{image-left="photo.png" alt="…" image-width="40%"}`: a picture beside the slide's content. */
+interface SplitImage {
+  side: 'left' | 'right'
+  url: string
+  alt: string
+  width: string
+  place: LeafDirective['position']
+}
+
+/** The slide's content in one column, the picture in the other; its speaker notes (gathered by then) stay after them. */
+function splitWithImage(slide: Slide, split: SplitImage) {
+  const isNotes = (node: RootContent) => node.type === 'containerDirective' && node.name === 'notes'
+  const content = slide.children.filter((node) => !isNotes(node))
+  const notes = slide.children.filter(isNotes)
+  const image: Image = { type: 'image', url: split.url, alt: split.alt, ...(split.place ? { position: split.place } : {}) }
+  const picture = { children: [{ type: 'paragraph', children: [image] } as RootContent], width: split.width }
+  const text = { children: content }
+  slide.children = [columnsOf(split.side === 'left' ? [picture, text] : [text, picture], 'diapo-split'), ...notes]
 }
 
 /** Every slide of a split tree, stacked or not. */
@@ -90,14 +124,29 @@ export function slidesOf(tree: Root): Slide[] {
   return tree.children.flatMap((node) => (node.type === 'slide' ? [node] : node.type === 'slideStack' ? node.children : []))
 }
 
-function applyAttributes(slide: Slide, directive: LeafDirective, file: VFile, safe: boolean) {
+function applyAttributes(slide: Slide, directive: LeafDirective, file: VFile, safe: boolean): SplitImage | undefined {
   if (directive.children.length > 0) {
     warn(file, 'Unexpected label on `::slide`: it takes only attributes, as in `::slide{class="title"}`', directive, 'slide-attribute')
   }
   const properties: Properties = ((slide.data ??= {}).hProperties ??= {})
   if (directive.position) slide.data.attributesAt = directive.position
+  // A picture beside the content: its own settings, read before the others.
+  const given = directive.attributes ?? {}
+  const side = given['image-left'] ? 'left' : given['image-right'] ? 'right' : undefined
+  const split: SplitImage | undefined = side && {
+    side,
+    url: String(given[`image-${side}`]),
+    alt: String(given.alt ?? ''),
+    width: /^\d+(\.\d+)?%$/.test(String(given['image-width'] ?? '')) ? String(given['image-width']) : '50%',
+    place: directive.position,
+  }
   for (const [written, value] of Object.entries(directive.attributes ?? {})) {
     if (value === null || value === undefined) continue
+    if (['image-left', 'image-right', 'image-width', 'alt'].includes(written)) {
+      if (!split)
+        warn(file, `\`${written}\` on \`::slide\` goes with \`image-left\` or \`image-right\`; ignored`, directive, 'slide-attribute')
+      continue
+    }
     // reveal.js's own spelling (`data-background`, `data-transition`…, from its attribute comments and pandoc's
     // decks) is the same setting: read as diapo's, so the file it names is checked and copied.
     const alias = written.startsWith('data-') ? written.slice('data-'.length) : undefined
@@ -141,7 +190,15 @@ function applyAttributes(slide: Slide, directive: LeafDirective, file: VFile, sa
     } else if (key.startsWith('data-')) {
       properties[key] = value
     } else {
-      const known = ['class', 'background', 'color', ...Object.keys(bandAttributes), ...Object.keys(sectionAttributes)].join(', ')
+      const known = [
+        'class',
+        'background',
+        'color',
+        'image-left',
+        'image-right',
+        ...Object.keys(bandAttributes),
+        ...Object.keys(sectionAttributes),
+      ].join(', ')
       warn(
         file,
         `Unknown attribute \`${written}\` on \`::slide\`, ignored; expected one of: ${known}, or a \`data-*\` attribute`,
@@ -150,6 +207,7 @@ function applyAttributes(slide: Slide, directive: LeafDirective, file: VFile, sa
       )
     }
   }
+  return split
 }
 
 function isImagePath(value: string): boolean {
