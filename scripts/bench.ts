@@ -16,7 +16,7 @@
  *   npm run bench -- --only corpus,ab --baseline a1b85f6   both: --only takes a list
  */
 import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process'
-import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
+import { copyFileSync, cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
@@ -125,6 +125,12 @@ const cases: Case[] = [
     command: build(generateDeck(200), 'deck-200-pdf', { pdf: true }),
     target: 10,
   },
+  // Issue 17: the authoring features cost little over the same deck without them.
+  ...(['with', 'without'] as const).map((features) => ({
+    name: `build a deck ${features} math, layouts, code steps, css, header and footer (HTML + PDF)`,
+    slides: 8,
+    command: build(featureDeck(features === 'with'), `features-${features}`, { pdf: true }),
+  })),
   { name: 'diapo check, the talk', slides: 15, command: check('slides') },
   { name: 'diapo check, 200 generated slides', slides: 200, command: check(generateDeck(200)) },
   ...[10, 100, 1000, 5000].map((count) => ({
@@ -189,6 +195,12 @@ function check(input: string): string[] {
 /** Targets the issues set as ratios between two rows of the same run, each pair with the same browser. */
 const ratios: Array<{ name: string; row: string; over: string; target: number }> = [
   {
+    name: 'a deck with math, layouts, code steps, css, header and footer vs the same deck without them, warm',
+    row: 'build a deck with math, layouts, code steps, css, header and footer (HTML + PDF)',
+    over: 'build a deck without math, layouts, code steps, css, header and footer (HTML + PDF)',
+    target: 1.2,
+  },
+  {
     name: 'cold full build vs Marp CLI’s PDF, both with chromium',
     row: 'build the talk (HTML + PDF), 2 diagrams, cold cache, chromium',
     over: 'Marp CLI, PDF of the talk',
@@ -213,6 +225,33 @@ const ratios: Array<{ name: string; row: string; over: string; target: number }>
     target: 1.3,
   },
 ]
+
+/**
+ * Eight slides using every authoring feature of issue 17 (math, columns, an
+ * image beside the text, code steps and line numbers, a stylesheet on top,
+ * header, footer and slide numbers), or the same words without them.
+ */
+function featureDeck(features: boolean): string {
+  const folder = path.join(work, 'decks', `features-${features ? 'with' : 'without'}`)
+  mkdirSync(folder, { recursive: true })
+  copyFileSync(path.join(root, 'test', 'fixtures', 'images', 'pixel.png'), path.join(folder, 'photo.png'))
+  writeFileSync(path.join(folder, 'brand.css'), '.reveal { --r-heading-color: #c0392b; }\n')
+  const on = (withThem: string, without: string) => (features ? withThem : without)
+  const frontmatter = on('css: brand.css\nfooter: "**diapo** · features"\nheader: A talk\nslideNumber: true\n', '')
+  const code = 'function total(items) {\n  let sum = 0\n  for (const item of items) sum += item.price\n  return sum\n}'
+  const slides = [
+    `---\ntitle: Features\n${frontmatter}---\n\n# Features\n`,
+    `## Math\n\n${on('The energy $E = mc^2$ and the sum $\\sum_{i=1}^{n} i = \\frac{n(n+1)}{2}$.', 'The energy E = mc2 and the sum of i from 1 to n.')}\n\n${on('$$\n\\int_0^\\infty e^{-x^2}\\,dx = \\frac{\\sqrt{\\pi}}{2}\n$$', 'The integral of e to the minus x squared.')}\n`,
+    `## Columns\n\n${on(':::columns\n:::column\nLeft side.\n:::\n:::column\nRight side.\n:::\n:::', 'Left side.\n\nRight side.')}\n`,
+    `## Beside\n\n${on('::slide{image-right="photo.png" alt="A square"}', '![A square](photo.png)')}\n\n- One\n- Two\n`,
+    `## Steps\n\n\`\`\`js ${on('[1|2-3|all]', '')}\n${code}\n\`\`\`\n`,
+    `## Highlight\n\n\`\`\`js ${on('{2}', '')}\n${code}\n\`\`\`\n`,
+    '## Prose\n\nA paragraph of prose with **bold**, _emphasis_ and a [link](https://example.com).\n',
+    '## End\n\nThanks.\n',
+  ]
+  writeFileSync(path.join(folder, 'deck.md'), slides.join('\n'))
+  return path.join(folder, 'deck.md')
+}
 
 /** A deck of `count` slides like a real talk's: headings, lists, prose, code, notes. */
 function generateDeck(count: number): string {

@@ -211,7 +211,8 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
   const cacheDir = options.cacheDir ?? defaultCacheDir()
   const cache = new DiskCache(cacheDir)
   const fitsCache = new DiskCache(cacheDir, 'fits')
-  caches.push(cache, fitsCache)
+  const mathCache = new DiskCache(cacheDir, 'math')
+  caches.push(cache, fitsCache, mathCache)
   const plan = await planDiagrams(
     files.flatMap((file) => file.data.diagrams ?? []),
     theme,
@@ -239,7 +240,7 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
       : undefined
   // Slides an earlier build made to fit are fitted the same way, browser or not.
   const fits = new SlideFits(fitsCache, [theme.identity, config.reveal, ...(utilities ? [utilities.content] : [])])
-  const slides = slideStages(config, await fits.fromCache(), { safe: options.safe, files: deckFiles, definitions })
+  const slides = slideStages(config, await fits.fromCache(), { safe: options.safe, files: deckFiles, definitions, mathCache })
   const slideTrees: HastRoot[] = []
   for (const [index, tree] of trees.entries()) {
     slideTrees.push(await withinStack(files[index]!, { type: 'root', children: [] }, () => slides.run(tree, files[index]!)))
@@ -271,7 +272,12 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
     { path: 'assets/reveal/plugin/notes.js', source: path.join(revealDir, 'plugin', 'notes.js') },
   ]
   // KaTeX's stylesheet and fonts, for a deck with math: before the theme, which may restyle it.
-  const math = files.some((file) => file.data.math) ? await mathAssets() : undefined
+  const mathFiles = files.filter((file) => file.data.math)
+  const math = mathFiles.length > 0 ? await mathAssets() : undefined
+  if (math) {
+    const count = (key: 'cached' | 'rendered') => mathFiles.reduce((sum, file) => sum + file.data.math![key], 0)
+    options.log?.(`math: ${count('cached')} from the cache, ${count('rendered')} rendered`)
+  }
   const deckOptions = {
     config,
     title,
@@ -343,7 +349,7 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
   let printed: PdfResult | undefined
   /** The deck again, its slides fitted by `fits`: the slide stages run on a copy of the parsed trees. */
   const remake = async (fits: FitLookup | undefined, staging: string) => {
-    const stages = slideStages(config, fits, { safe: options.safe, files: deckFiles, definitions })
+    const stages = slideStages(config, fits, { safe: options.safe, files: deckFiles, definitions, mathCache })
     const copies = parsed.map((tree) => structuredClone(tree))
     const remade: HastRoot[] = []
     for (const [index, tree] of copies.entries()) {

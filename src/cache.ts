@@ -43,7 +43,7 @@ export class DiskCache {
   /** Why the cache could not be written, the first time it could not: for a warning. */
   problem: string | undefined
 
-  constructor(dir: string, folder: 'diagrams' | 'fits' = 'diagrams') {
+  constructor(dir: string, folder: 'diagrams' | 'fits' | 'math' = 'diagrams') {
     this.dir = path.join(dir, folder)
   }
 

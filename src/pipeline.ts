@@ -23,6 +23,7 @@ import { unified } from 'unified'
 import { codeLines } from './code-lines.ts'
 import { collectDiagrams } from './collect-diagrams.ts'
 import type { Definition } from 'mdast'
+import type { DiskCache } from './cache.ts'
 import type { DeckConfig } from './config.ts'
 import type { DeckFiles } from './deck-files.ts'
 import { emojiShortcodes } from './emoji-shortcodes.ts'
@@ -78,7 +79,13 @@ export function parseStages(files: DeckFiles, budget = new DeckBudget()) {
 export function slideStages(
   config: DeckConfig,
   fits: FitLookup | undefined,
-  options: { safe?: boolean | undefined; files: DeckFiles; definitions?: readonly Definition[] | undefined },
+  options: {
+    safe?: boolean | undefined
+    files: DeckFiles
+    definitions?: readonly Definition[] | undefined
+    /** Renderings of math kept from earlier builds (see render-math.ts). */
+    mathCache?: DiskCache | undefined
+  },
 ) {
   return unified()
     .use(pandocTitle)
@@ -107,7 +114,7 @@ export function slideStages(
     .use(highlightCode)
     .use(codeLines)
     .use(containRawHtml, options)
-    .use(renderMath)
+    .use(renderMath, { cache: options.mathCache })
 }
 
 /** Stage 3, whole deck: every file's slides and the drawn diagrams → one reveal.js HTML document. */

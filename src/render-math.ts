@@ -13,13 +13,17 @@
  *
  * A TeX error is an error at its line and column, with KaTeX's message.
  */
+import { readFileSync } from 'node:fs'
 import { readdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
-import type { Element, Root as HastRoot } from 'hast'
+import type { Element, ElementContent, Parent, Root as HastRoot } from 'hast'
+import { toText } from 'hast-util-to-text'
 import type { InlineMath } from 'mdast-util-math'
 import type { Root, Text } from 'mdast'
 import { SKIP, visit } from 'unist-util-visit'
+import { visitParents } from 'unist-util-visit-parents'
 import type { VFile } from 'vfile'
+import { cacheKey, type DiskCache } from './cache.ts'
 import { warn } from './messages.ts'
 import { packageDir } from './packages.ts'
 import type { OutputFile } from './write.ts'
@@ -65,42 +69,76 @@ export function mathDollars() {
   }
 }
 
-/** Stage, on the HTML tree: the math KaTeX renders; `file.data.math` says the deck has some. */
-export function renderMath() {
+/**
+ * Stage, on the HTML tree: the math KaTeX renders; `file.data.math` says
+ * the deck has some. Each rendering is kept in `cache` (by KaTeX's version,
+ * the TeX and its mode): a build whose math is all there does not load
+ * KaTeX at all.
+ */
+export function renderMath(options: { cache?: DiskCache | undefined } = {}) {
   return async function (tree: HastRoot, file: VFile): Promise<undefined> {
-    let found = false
-    visit(tree, 'element', (node: Element) => {
-      const classes = node.properties.className
-      if (
-        Array.isArray(classes) &&
-        (classes.includes('language-math') || classes.includes('math-inline') || classes.includes('math-display'))
-      ) {
-        found = true
-        return false
+    // What rehype-katex renders: `$…$`, `$$…$$`, and a ```math fence, which replaces its `<pre>`.
+    const found: Array<{ scope: Element; parent: Parent; display: boolean }> = []
+    visitParents(tree, 'element', (element: Element, ancestors) => {
+      const classes = Array.isArray(element.properties.className) ? element.properties.className : []
+      const languageMath = classes.includes('language-math')
+      if (!languageMath && !classes.includes('math-display') && !classes.includes('math-inline')) return
+      let parent = ancestors.at(-1)
+      let scope = element
+      let display = classes.includes('math-display')
+      if (element.tagName === 'code' && languageMath && parent?.type === 'element' && parent.tagName === 'pre') {
+        scope = parent
+        parent = ancestors.at(-2)
+        display = true
       }
+      if (parent) found.push({ scope, parent: parent as Parent, display })
+      return SKIP
     })
-    if (!found) return
-    file.data.math = true
-    // Loaded only for a deck with math (~40 ms).
-    const { default: rehypeKatex } = await import('rehype-katex')
-    const before = file.messages.length
-    // `trust: false` (KaTeX's default): no \href to a script, no \htmlClass; the output is KaTeX's own markup.
-    rehypeKatex({ output: 'htmlAndMathml', strict: 'ignore' })(tree, file)
-    // rehype-katex says "Could not render math": the message KaTeX gave says what is wrong.
-    for (const message of file.messages.slice(before)) {
-      if (message.source !== 'rehype-katex') continue
-      // KaTeX underlines where it stopped with combining low lines (\̲f̲o̲o̲): the text as written reads better in a terminal.
-      const cause =
-        message.cause instanceof Error
-          ? message.cause.message.replace(/^KaTeX parse error: /, '').replace(/\u0332/g, '')
-          : 'KaTeX could not read it'
-      message.reason = `TeX cannot be rendered: ${cause}`
-      message.message = message.reason
-      message.ruleId = 'math'
-      message.source = 'diapo'
-      message.fatal = true
+    if (found.length === 0) return
+    const counts = (file.data.math = { cached: 0, rendered: 0 })
+    let rehypeKatex: typeof import('rehype-katex').default | undefined
+    for (const { scope, parent, display } of found) {
+      const key = cacheKey(['math', katexVersion(), display, toText(scope, { whitespace: 'pre' })])
+      const cached = await options.cache?.get(key)
+      let rendered = cached === undefined ? undefined : (JSON.parse(cached) as ElementContent[])
+      if (rendered) counts.cached++
+      else {
+        counts.rendered++
+        // Loaded only for math not rendered before (~50 ms).
+        rehypeKatex ??= (await import('rehype-katex')).default
+        const root: HastRoot = { type: 'root', children: [structuredClone(scope)] }
+        const before = file.messages.length
+        // `trust: false` (KaTeX's default): no \href to a script, no \htmlClass; the output is KaTeX's own markup.
+        rehypeKatex({ output: 'htmlAndMathml', strict: 'ignore' })(root, file)
+        rendered = root.children as ElementContent[]
+        if (file.messages.length === before) await options.cache?.set(key, JSON.stringify(rendered))
+        else reportTexErrors(file.messages.slice(before))
+      }
+      parent.children.splice(parent.children.indexOf(scope), 1, ...rendered)
     }
   }
+}
+
+/** rehype-katex says "Could not render math": the message KaTeX gave says what is wrong, as an error at its place. */
+function reportTexErrors(messages: VFile['messages']) {
+  for (const message of messages) {
+    if (message.source !== 'rehype-katex') continue
+    // KaTeX underlines where it stopped with combining low lines (\̲f̲o̲o̲): the text as written reads better in a terminal.
+    const cause =
+      message.cause instanceof Error
+        ? message.cause.message.replace(/^KaTeX parse error: /, '').replace(/\u0332/g, '')
+        : 'KaTeX could not read it'
+    message.reason = `TeX cannot be rendered: ${cause}`
+    message.message = message.reason
+    message.ruleId = 'math'
+    message.source = 'diapo'
+    message.fatal = true
+  }
+}
+
+/** KaTeX's version: a rendering is kept for the KaTeX that made it. */
+function katexVersion(): string {
+  return (JSON.parse(readFileSync(path.join(packageDir('katex'), 'package.json'), 'utf8')) as { version: string }).version
 }
 
 /**

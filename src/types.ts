@@ -101,8 +101,8 @@ declare module 'vfile' {
     frontmatter: Frontmatter
     /** Files this Markdown file refers to, to copy into the output. */
     assets: Asset[]
-    /** The file has math, rendered by KaTeX: the deck needs KaTeX's stylesheet and fonts (see `render-math.ts`). */
-    math: boolean
+    /** The file has math, rendered by KaTeX: the deck needs KaTeX's stylesheet and fonts (see `render-math.ts`); how much came from the cache. */
+    math: { cached: number; rendered: number }
     /** Mermaid diagrams of this Markdown file, in order. */
     diagrams: DiagramSource[]
     /** Size of the file as read, in bytes. */

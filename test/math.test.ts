@@ -65,6 +65,20 @@ describe('math', () => {
     assert.ok(pdf.fonts.some((font) => /KaTeX_Math/.test(font.name) && font.embedded))
   })
 
+  test('renderings are kept: a second build takes them from the cache and does not load KaTeX, the same bytes', async () => {
+    const dir = await tempDir()
+    await writeFile(path.join(dir, 'deck.md'), deck)
+    const env = { DIAPO_CACHE_DIR: path.join(dir, 'cache') }
+    const build = (out: string) =>
+      runCli(['build', path.join(dir, 'deck.md'), '--out', path.join(dir, out), '--no-pdf', '--verbose'], undefined, env)
+    const first = await build('a')
+    assert.equal(first.code, 0, first.stderr)
+    assert.match(first.stderr, /math: 0 from the cache, 3 rendered/)
+    const second = await build('b')
+    assert.match(second.stderr, /math: 3 from the cache, 0 rendered/)
+    assert.equal(await readFile(path.join(dir, 'b', 'index.html'), 'utf8'), await readFile(path.join(dir, 'a', 'index.html'), 'utf8'))
+  })
+
   test('a TeX error: exit 1 at its line and column with KaTeX’s message, nothing written', async () => {
     const dir = await tempDir()
     await writeFile(path.join(dir, 'deck.md'), '## Broken\n\nA fraction $\\frac{1}{$ and $\\foo{x}$.\n')
