@@ -6,7 +6,8 @@
  *   its share of the row: themes/common/layout.css sets columns side by side);
  * - `::name` (a leaf) is unknown: reported, and left out;
  * - `:name` in running text is put back as the text it was written as, so
- *   prose such as `ratio 16:9` or `hora:tarde` is never eaten.
+ *   prose such as `ratio 16:9` or `hora:tarde` is never eaten;
+ * - a `:::` left closing nothing (nested blocks fenced alike) is said, and left out.
  */
 import type { Properties } from 'hast'
 import type { Parent, Root, RootContent } from 'mdast'
@@ -32,6 +33,21 @@ function visit(parent: Parent, file: VFile) {
     }
     if (child.type === 'leafDirective' && !child.data?.hName) {
       warn(file, `Unknown directive \`::${child.name}\`; it is left out. Known: \`::slide\``, child, 'unknown-directive')
+      continue
+    }
+    // A closing `:::` that had nothing left to close: the block it was meant for ended at an earlier one.
+    if (
+      child.type === 'paragraph' &&
+      child.children.length === 1 &&
+      child.children[0]?.type === 'text' &&
+      /^:{3,}\s*$/.test(child.children[0].value)
+    ) {
+      warn(
+        file,
+        'This `:::` closes no block, and is left out: the block it was meant to close ended at an earlier `:::`. A block inside another needs fewer colons than the one around it, as in `::::columns` around `:::column` blocks',
+        child,
+        'directive-fence',
+      )
       continue
     }
     if (child.type === 'containerDirective' && !child.data?.hName) {

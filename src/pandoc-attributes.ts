@@ -112,7 +112,8 @@ export function pandocAttributes() {
 /**
  * `![alt](photo.png){width=50%}`: the image's size (`width`, `height`: a
  * length, or a number of pixels), `#id`, `.class` and `style`, as pandoc's
- * `link_attributes` reads them; anything else is said and left out.
+ * `link_attributes` reads them, and `fit` (`contain`, `cover`: CSS's
+ * object-fit, for an image given both sizes); anything else is said and left out.
  */
 function imageAttributes(parent: Parent, file: VFile) {
   const source = String(file.value)
@@ -142,11 +143,12 @@ function imageAttributes(parent: Parent, file: VFile) {
     const style: string[] = []
     for (const [name, value] of Object.entries(others)) {
       if (name === 'width' || name === 'height') style.push(`${name}: ${/^\d+(\.\d+)?$/.test(value) ? `${value}px` : value}`)
+      else if (name === 'fit' && /^(contain|cover|fill|none|scale-down)$/.test(value)) style.push(`object-fit: ${value}`)
       else if (name === 'style' && !/url\s*\(|expression\s*\(|[<>]/i.test(value)) style.push(value.replace(/;\s*$/, ''))
       else
         warn(
           file,
-          `\`${name}\` on an image is not one diapo applies (width, height, style, #id, .class): left out`,
+          `\`${name}\` on an image is not one diapo applies (width, height, fit, style, #id, .class): left out`,
           child,
           'image-attribute',
         )

@@ -84,6 +84,33 @@ describe('the talk and the seed article pass the check', () => {
     })
   }
 
+  for (const theme of ['diapo', 'diapo-dark']) {
+    test(`a deck of every authoring feature (math, layouts, image sizes, code steps, css:, header, footer, numbers), theme ${theme}: diapo check --strict passes, nothing fetched`, async () => {
+      const run = await runCli(['check', '--strict', '--theme', theme, path.join(decks, 'features', 'deck.md')])
+      assert.equal(run.code, 0, run.stderr)
+      assert.match(run.stdout, /Checked 8 slides: all fit/)
+    })
+  }
+
+  test('what the authoring features deck is made of', async () => {
+    const out = path.join(await tempDir(), 'out')
+    const run = await runCli(['build', path.join(decks, 'features', 'deck.md'), '--out', out, '--no-pdf'])
+    assert.equal(run.code, 0, run.stderr)
+    const slides = slidesOf(await readFile(path.join(out, 'index.html'), 'utf8'))
+    for (const made of [
+      'class="katex"',
+      'class="columns"',
+      'columns diapo-split',
+      'object-fit: contain',
+      'diapo-steps',
+      'line highlighted',
+      'diapo-footer',
+      'diapo-slide-number">2<',
+    ]) {
+      assert.ok(slides.includes(made), made)
+    }
+  })
+
   test('the unedited seed article becomes slides that fit, with no hand editing', async () => {
     const run = await runCli(['check', '--strict', path.join(decks, 'seed'), '--allow-path', path.join(root, 'slides', 'diagrams')])
     assert.equal(run.code, 0, run.stderr)
