@@ -8,7 +8,15 @@ import { PDFDict, PDFDocument, PDFName, PDFArray, PDFRef, type PDFObject } from 
 
 /** What a PDF holds, page by page. */
 export interface PdfSummary {
-  pages: Array<{ text: string; width: number; height: number; links: string[]; images: number }>
+  pages: Array<{
+    text: string
+    /** Each run of text where it is drawn: x from the left, y from the bottom, in points. */
+    runs: Array<{ text: string; x: number; y: number }>
+    width: number
+    height: number
+    links: string[]
+    images: number
+  }>
   info: Record<string, unknown>
   outline: string[]
   /** Names of the fonts used, and whether each is embedded. */
@@ -28,6 +36,9 @@ export async function readPdf(file: string): Promise<PdfSummary> {
       .map((item) => ('str' in item ? item.str : ''))
       .join(' ')
       .replace(/\s+/g, ' ')
+    const runs = content.items.flatMap((item) =>
+      'str' in item && item.str.trim() !== '' ? [{ text: item.str, x: item.transform[4] as number, y: item.transform[5] as number }] : [],
+    )
     // pdf.js gives file: links as `unsafeUrl` only (it would not open them): a reader's viewer may.
     const links = (await page.getAnnotations())
       .filter((note) => note.subtype === 'Link' && (note.url || note.unsafeUrl))
@@ -37,7 +48,7 @@ export async function readPdf(file: string): Promise<PdfSummary> {
       (operation) => operation === OPS.paintImageXObject || operation === OPS.paintInlineImageXObject,
     ).length
     const [, , width, height] = page.view as [number, number, number, number]
-    pages.push({ text, width, height, links, images })
+    pages.push({ text, runs, width, height, links, images })
   }
   const { info } = await document.getMetadata()
   const outline: string[] = []

@@ -226,6 +226,24 @@ describe('header, footer and slide numbers', () => {
   })
 })
 
+describe('layouts in the PDF', () => {
+  test('columns side by side, and a picture beside the text, by the coordinates of their text', async () => {
+    const out = path.join(await tempDir(), 'out')
+    const run = await runCli(['build', path.join(root, 'test', 'decks', 'features', 'deck.md'), '--out', out])
+    assert.equal(run.code, 0, run.stderr)
+    const { pages } = await readPdf(path.join(out, 'every-authoring-feature.pdf'))
+    assert.equal(pages.length, 8)
+    const at = (page: number, words: string) => pages[page]!.runs.find((item) => item.text.includes(words))!
+    const left = at(2, 'The narrow column')
+    const right = at(2, 'The wide one')
+    // Side by side: the right column starts past the narrow one's 40% of the 960 pt page, on the same line.
+    assert.ok(left.x < 100 && right.x > 960 * 0.4, `${left.x} ${right.x}`)
+    assert.ok(Math.abs(left.y - right.y) < 2, `${left.y} ${right.y}`)
+    // The text beside the picture keeps to the left 60% of the slide.
+    assert.ok(pages[3]!.runs.filter((item) => /text|picture/.test(item.text)).every((item) => item.x < 960 * 0.6))
+  })
+})
+
 describe('PDF faults', () => {
   test('no browser: exit 3 with what to install', async () => {
     const dir = await tempDir()
