@@ -9,7 +9,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { describe, test } from 'node:test'
 import { readPdf } from './pdf-helpers.ts'
-import { runCli, slidesOf, tempDir } from './helpers.ts'
+import { root, runCli, slidesOf, tempDir } from './helpers.ts'
 
 const deck = `---
 title: Math
@@ -101,6 +101,31 @@ describe('math', () => {
     const run = await runCli(['build', path.join(dir, 'deck.md'), '--out', path.join(dir, 'out'), '--no-pdf'])
     assert.equal(run.code, 0, run.stderr)
     assert.match(run.stderr, /deck\.md:3:1 +warning +A LaTeX `equation` environment in the text is not rendered by diapo .* {2}diapo:math/)
+  })
+
+  test('a build loads KaTeX only for math it has not rendered before: never for a deck without math', async () => {
+    const dir = await tempDir()
+    const env = { DIAPO_CACHE_DIR: path.join(dir, 'cache') }
+    const loaded = async (name: string, markdown: string) => {
+      await writeFile(path.join(dir, `${name}.md`), markdown)
+      const trace = path.join(dir, `${name}.trace`)
+      const run = await runCli(
+        ['build', path.join(dir, `${name}.md`), '--out', path.join(dir, name), '--no-pdf'],
+        undefined,
+        { ...env, DIAPO_MODULE_TRACE: trace },
+        ['--import', path.join(root, 'test', 'module-trace.mjs')],
+      )
+      assert.equal(run.code, 0, run.stderr)
+      const urls = (await readFile(trace, 'utf8')).split('\n')
+      assert.ok(
+        urls.some((url) => url.endsWith('/lib/cli.js')),
+        'the trace sees the modules diapo loads',
+      )
+      return urls.some((url) => /katex/i.test(url))
+    }
+    assert.equal(await loaded('prose', '## Prices\n\nFrom $5 to $10.\n'), false)
+    assert.equal(await loaded('math', '## Energy\n\n$E = mc^2$\n'), true)
+    assert.equal(await loaded('again', '## Energy\n\n$E = mc^2$\n'), false, 'rendered before: taken from the cache')
   })
 
   test('a deck without math has nothing of KaTeX', async () => {
