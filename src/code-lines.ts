@@ -87,6 +87,16 @@ function readSpec(meta: string, file: VFile, code: Element): LineSpec | undefine
   }
   // Slidev's options alone (`{lines:true}`) are no line specification.
   if (braces && /^[a-zA-Z]+\s*:/.test(body)) return undefined
+  // Slidev's live editors: shown as the code they hold.
+  if (braces && /^monaco(-run|-diff|-write)?$/.test(body)) {
+    warn(
+      file,
+      `Slidev's \`{${body}}\` (code to edit or run in the slide) is not rendered by diapo: the code is shown highlighted`,
+      code,
+      'slidev',
+    )
+    return undefined
+  }
   const steps: Step[] = []
   for (const part of body === '' ? ['all'] : body.split('|')) {
     const step = readStep(part.trim())

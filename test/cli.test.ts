@@ -214,6 +214,8 @@ describe('diapo (no command)', () => {
     // 1rem on Slidev's 980 px canvas is 16 px: on diapo's 1280 px one, 16 × 1280 / 980.
     assert.match(css, /\.gap-4\{gap:20\.89\d*px;\}/)
     assert.match(css, /\.abs-br\{position:absolute;bottom:0;right:0;\}/)
+    // Slidev's type sizes: its 1.1rem body on a 980 px canvas is 23 px on diapo's 1280 px one.
+    assert.match(css, /--r-main-font-size: 23\.0px;/)
     assert.doesNotMatch(css, /url\(/)
     await writeFile(path.join(dir, 'deck.md'), '## Plain\n\n<div class="grid grid-cols-2">x</div>\n')
     const plain = await runCli(['build', path.join(dir, 'deck.md'), '--out', path.join(dir, 'out'), '--no-pdf'])

@@ -63,8 +63,8 @@ describe('code line steps', () => {
 
   test('printed a page a fragment: a page a step, numbered lines as text', async () => {
     const pdf = await readPdf(path.join(out, 'steps-as-slidev-and-diapo-write-them.pdf'))
-    // Steps: 3 + 2 + 1 + 1.
-    assert.equal(pdf.pages.length, 7)
+    // Steps: 3 + 2 + 1 + 1 + 1.
+    assert.equal(pdf.pages.length, 8)
     // Each line's number is printed as text with it (in the order pdf.js reads the runs).
     for (const text of ['712', '713', '714', 'const a = 1', 'console']) assert.ok(pdf.pages[3]!.text.includes(text), text)
   })
