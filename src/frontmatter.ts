@@ -10,7 +10,8 @@ import { LineCounter, isMap, isScalar, parseDocument } from 'yaml'
 import { configSchema, describeKind, matchesKind, suggestKey, type DeckConfig } from './config.ts'
 import { marpDirectives, marpSizes } from './marp-directives.ts'
 import { revealMdKeys } from './reveal-md.ts'
-import { pandocKeys, revealValue, revealVariables } from './pandoc-title.ts'
+import { pandocKeys, revealValue } from './pandoc-title.ts'
+import { plainOptions } from './reveal-options.ts'
 import { slidevKeys } from './slidev.ts'
 import { fail, warn } from './messages.ts'
 import { dialects, type Dialect, type Frontmatter, type KeyPlace } from './types.ts'
@@ -135,7 +136,8 @@ export function readFrontmatter() {
         if (key === 'pagetitle' && values.title === undefined && typeof values[key] === 'string') frontmatter.values.title = values[key]
         continue
       }
-      if (frontmatter.pandocDeck && !(key in configSchema) && revealVariables.has(key)) {
+      // pandoc passes its variables of reveal.js's options' names to reveal.js: its plain settings are `reveal:` options.
+      if (frontmatter.pandocDeck && !(key in configSchema) && plainOptions.has(key)) {
         frontmatter.values.reveal = { ...frontmatter.values.reveal, [key]: revealValue(values[key]) }
         frontmatter.revealPlaces[key] = place
         continue

@@ -52,58 +52,6 @@ export const pandocKeys = new Set([
 ])
 const rendered = new Set(['subtitle', 'institute', 'title-slide-attributes', 'pagetitle'])
 
-/**
- * reveal.js's options, as pandoc passes its variables of the same names:
- * for a pandoc deck they are `reveal:` options (read with their types:
- * pandoc's values are text, `"false"` as often as `false`).
- */
-export const revealVariables = new Set([
-  'controls',
-  'controlsTutorial',
-  'controlsLayout',
-  'controlsBackArrows',
-  'progress',
-  'slideNumber',
-  'showSlideNumber',
-  'hash',
-  'hashOneBasedIndex',
-  'respondToHashChanges',
-  'history',
-  'keyboard',
-  'overview',
-  'center',
-  'touch',
-  'loop',
-  'rtl',
-  'navigationMode',
-  'shuffle',
-  'fragments',
-  'fragmentInURL',
-  'embedded',
-  'help',
-  'pause',
-  'showNotes',
-  'autoPlayMedia',
-  'autoSlide',
-  'autoSlideStoppable',
-  'defaultTiming',
-  'mouseWheel',
-  'previewLinks',
-  'transition',
-  'transitionSpeed',
-  'backgroundTransition',
-  'viewDistance',
-  'mobileViewDistance',
-  'display',
-  'hideInactiveCursor',
-  'hideCursorTime',
-  'width',
-  'height',
-  'margin',
-  'minScale',
-  'maxScale',
-])
-
 /** A pandoc variable's value as reveal.js reads it: `"false"` a boolean, `"0.2"` a number. */
 export function revealValue(value: unknown): unknown {
   if (value === 'true' || value === 'false') return value === 'true'

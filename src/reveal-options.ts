@@ -10,7 +10,7 @@ import { warn } from './messages.ts'
 import type { KeyPlace } from './types.ts'
 
 /** reveal.js options that are plain settings: a boolean, a number or a word, never code or a URL. */
-const plainOptions = new Set([
+export const plainOptions = new Set([
   'controls',
   'controlsTutorial',
   'controlsLayout',

@@ -10,6 +10,12 @@ import { root, runCli, slidesOf, snapshot, tempDir } from './helpers.ts'
 
 const noStackTrace = /^\s+at /m
 
+/** The theme stylesheet a build wrote into `out` (its name is its content's hash). */
+async function themeCss(out: string): Promise<string> {
+  const name = (await readdir(path.join(out, 'assets'))).find((file) => file.startsWith('theme-'))
+  return readFile(path.join(out, 'assets', name!), 'utf8')
+}
+
 describe('diapo (no command)', () => {
   test('--help prints usage and exits 0', async () => {
     const run = await runCli(['--help'])
@@ -231,16 +237,7 @@ describe('diapo (no command)', () => {
     await writeFile(path.join(dir, 'deck.md'), '---\ncss: brand.css\n---\n\n## Uno\n\nTexto.\n')
     const run = await runCli(['build', path.join(dir, 'deck.md'), '--out', path.join(dir, 'out'), '--no-pdf', '--css', flag])
     assert.equal(run.code, 0, run.stderr)
-    const assets = await readdir(path.join(dir, 'out', 'assets'))
-    const css = await readFile(
-      path.join(
-        dir,
-        'out',
-        'assets',
-        assets.find((name) => name.startsWith('theme-'))!,
-      ),
-      'utf8',
-    )
+    const css = await themeCss(path.join(dir, 'out'))
     const layout = css.indexOf('.reveal pre.diapo-steps')
     const brand = css.indexOf('--r-heading-color: #c0392b')
     const italic = css.indexOf('font-style: italic; }')
@@ -272,16 +269,7 @@ describe('diapo (no command)', () => {
     const run = await runCli(['build', path.join(dir, 'deck.md'), '--out', path.join(dir, 'out'), '--no-pdf'])
     assert.equal(run.code, 0, run.stderr)
     assert.match(run.stderr, /deck\.md:9:1 +warning +Marp's `style` \(CSS for the deck, written in a comment/)
-    const assets = await readdir(path.join(dir, 'out', 'assets'))
-    const css = await readFile(
-      path.join(
-        dir,
-        'out',
-        'assets',
-        assets.find((name) => name.startsWith('theme-'))!,
-      ),
-      'utf8',
-    )
+    const css = await themeCss(path.join(dir, 'out'))
     assert.ok(css.trimEnd().endsWith('section h1 { color: #c0392b; }'), css.slice(-200))
   })
 
