@@ -15,14 +15,11 @@
  * HTML slides") and its `default.revealjs` template.
  */
 import type { LeafDirective } from 'mdast-util-directive'
-import type { Heading, Paragraph, PhrasingContent, Root, RootContent } from 'mdast'
-import remarkGfm from 'remark-gfm'
-import remarkParse from 'remark-parse'
-import { unified } from 'unified'
+import type { Heading, Paragraph, Root, RootContent } from 'mdast'
 import type { Position } from 'unist'
-import { visit } from 'unist-util-visit'
 import type { VFile } from 'vfile'
 import { warn } from './messages.ts'
+import { settingMarkdown } from './setting-markdown.ts'
 import type { KeyPlace } from './types.ts'
 
 /** Metadata only pandoc reads: a deck that has one is pandoc's. The first ones are rendered here; the rest are warned of. */
@@ -61,7 +58,6 @@ export function revealValue(value: unknown): unknown {
 
 /** Put pandoc's title slide before the first slide of a pandoc deck with a title; warn of the metadata it does not render. */
 export function pandocTitle() {
-  const parser = unified().use(remarkParse).use(remarkGfm)
   return function (tree: Root, file: VFile): undefined {
     const frontmatter = file.data.frontmatter
     if (!frontmatter?.pandocDeck) return
@@ -73,21 +69,13 @@ export function pandocTitle() {
     const title = frontmatter.values.title
     if (title === undefined || frontmatter.places.title === undefined) return
     const at = (place: KeyPlace | undefined): Position | undefined => place && { start: { ...place }, end: { ...place } }
-    const inline = (text: string, place: KeyPlace | undefined): PhrasingContent[] => {
-      const parsed = parser.parse(text)
-      const children = parsed.children.flatMap((node) => (node.type === 'paragraph' ? node.children : []))
-      visit({ type: 'root', children } as Root, (node) => {
-        node.position = at(place)
-      })
-      return children
-    }
     const line = (text: string, className: string, place: KeyPlace | undefined): Paragraph => ({
       type: 'paragraph',
-      children: inline(text, place),
+      children: settingMarkdown(text, place),
       data: { hProperties: { className: [className] } },
     })
     const titlePlace = frontmatter.places.title
-    const heading: Heading = { type: 'heading', depth: 1, children: inline(title, titlePlace), position: at(titlePlace) }
+    const heading: Heading = { type: 'heading', depth: 1, children: settingMarkdown(title, titlePlace), position: at(titlePlace) }
     const attributes: Record<string, string> = { class: 'title', id: 'title-slide' }
     const slideAttributes = metadata['title-slide-attributes']
     if (isRecord(slideAttributes?.value)) {

@@ -25,19 +25,15 @@
  * reveal.js does not count (`visibility="uncounted"`).
  */
 import type { Element, Root as HastRoot } from 'hast'
-import type { Paragraph, PhrasingContent, Root, RootContent } from 'mdast'
-import remarkGfm from 'remark-gfm'
-import remarkParse from 'remark-parse'
-import { unified } from 'unified'
+import type { Paragraph, Root, RootContent } from 'mdast'
 import type { Position } from 'unist'
-import { visit } from 'unist-util-visit'
 import type { VFile } from 'vfile'
 import type { DeckConfig } from './config.ts'
+import { settingMarkdown } from './setting-markdown.ts'
 import { bandAttributes, slidesOf } from './slide-attributes.ts'
 
 /** Put the deck's header, footer and number places into each slide that has them. */
 export function slideBands(config: Pick<DeckConfig, 'header' | 'footer' | 'slideNumber'>) {
-  const parser = unified().use(remarkParse).use(remarkGfm)
   return function (tree: Root, file: VFile): undefined {
     const places = file.data.frontmatter?.places
     for (const slide of slidesOf(tree)) {
@@ -52,9 +48,7 @@ export function slideBands(config: Pick<DeckConfig, 'header' | 'footer' | 'slide
       const number = own('slide-number')
       // The slide's own setting where it has one (written at its `::slide`), else the deck's (at its frontmatter key).
       const band = (text: string | undefined, deck: string | undefined, key: 'header' | 'footer') =>
-        text !== undefined
-          ? text && bandNode(parser, text, key, slide.data?.attributesAt)
-          : deck && bandNode(parser, deck, key, positionOf(places?.[key]))
+        text !== undefined ? text && bandNode(text, key, slide.data?.attributesAt) : deck && bandNode(deck, key, positionOf(places?.[key]))
       const bands: RootContent[] = []
       const top = band(header, config.header, 'header')
       const bottom = band(footer, config.footer, 'footer')
@@ -69,44 +63,9 @@ export function slideBands(config: Pick<DeckConfig, 'header' | 'footer' | 'slide
   }
 }
 
-/** The text of a band, as Markdown: emphasis, links, code, emoji and images (a logo) as on a slide; nothing that makes a block. */
-function bandNode(parser: { parse(text: string): Root }, text: string, key: 'header' | 'footer', at: Position | undefined): Paragraph {
-  const parsed = parser.parse(text)
-  const children: PhrasingContent[] = parsed.children.flatMap((node) => ('children' in node ? phrasing(node.children) : []))
-  // Where the text was written: what later stages say of it (an image not found) is said there.
-  visit({ type: 'root', children } as Root, (node) => {
-    if (at) node.position = at
-    else delete node.position
-  })
-  return { type: 'paragraph', children, data: { hName: 'div', hProperties: { className: [`diapo-${key}`] } } }
-}
-
-/** The inline content of a parsed band: a paragraph's, or, for what would be a block (a list, a heading), its text. */
-function phrasing(nodes: RootContent[]): PhrasingContent[] {
-  return nodes.flatMap((node): PhrasingContent[] => {
-    if (isPhrasing(node)) return [node]
-    return 'children' in node ? phrasing(node.children as RootContent[]) : 'value' in node ? [{ type: 'text', value: node.value }] : []
-  })
-}
-
-const phrasingTypes = new Set([
-  'text',
-  'emphasis',
-  'strong',
-  'delete',
-  'inlineCode',
-  'link',
-  'linkReference',
-  'image',
-  'imageReference',
-  'break',
-  'html',
-  'textDirective',
-  'footnoteReference',
-])
-
-function isPhrasing(node: RootContent): node is PhrasingContent {
-  return phrasingTypes.has(node.type)
+/** The text of a band, as Markdown (see setting-markdown.ts), in its `<div>`. */
+function bandNode(text: string, key: 'header' | 'footer', at: Position | undefined): Paragraph {
+  return { type: 'paragraph', children: settingMarkdown(text, at), data: { hName: 'div', hProperties: { className: [`diapo-${key}`] } } }
 }
 
 /** Where the slide's number goes, filled once the deck is whole. */
