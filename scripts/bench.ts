@@ -242,7 +242,7 @@ function featureDeck(features: boolean): string {
   const slides = [
     `---\ntitle: Features\n${frontmatter}---\n\n# Features\n`,
     `## Math\n\n${on('The energy $E = mc^2$ and the sum $\\sum_{i=1}^{n} i = \\frac{n(n+1)}{2}$.', 'The energy E = mc2 and the sum of i from 1 to n.')}\n\n${on('$$\n\\int_0^\\infty e^{-x^2}\\,dx = \\frac{\\sqrt{\\pi}}{2}\n$$', 'The integral of e to the minus x squared.')}\n`,
-    `## Columns\n\n${on(':::columns\n:::column\nLeft side.\n:::\n:::column\nRight side.\n:::\n:::', 'Left side.\n\nRight side.')}\n`,
+    `## Columns\n\n${on('::::columns\n:::column\nLeft side.\n:::\n:::column\nRight side.\n:::\n::::', 'Left side.\n\nRight side.')}\n`,
     `## Beside\n\n${on('::slide{image-right="photo.png" alt="A square"}', '![A square](photo.png)')}\n\n- One\n- Two\n`,
     `## Steps\n\n\`\`\`js ${on('[1|2-3|all]', '')}\n${code}\n\`\`\`\n`,
     `## Highlight\n\n\`\`\`js ${on('{2}', '')}\n${code}\n\`\`\`\n`,

@@ -14,10 +14,14 @@ import { visit } from 'unist-util-visit'
 import type { KeyPlace } from './types.ts'
 
 const parser = unified().use(remarkParse).use(remarkGfm)
+/** Each text parsed once a build: a footer is the same on every slide, and a parse costs ~1 ms however short the text. */
+const parsed = new Map<string, PhrasingContent[]>()
 
 /** `text` as inline Markdown, its nodes at `place` (or without a place). */
 export function settingMarkdown(text: string, place: KeyPlace | Position | undefined): PhrasingContent[] {
-  const children = phrasing(parser.parse(text).children)
+  let nodes = parsed.get(text)
+  if (!nodes) parsed.set(text, (nodes = phrasing(parser.parse(text).children)))
+  const children = structuredClone(nodes)
   const position = place && ('start' in place ? place : { start: { ...place }, end: { ...place } })
   visit({ type: 'root', children } as Root, (node) => {
     if (position) node.position = position

@@ -31,6 +31,7 @@ import type { VFile } from 'vfile'
 import type { DeckConfig } from './config.ts'
 import { settingMarkdown } from './setting-markdown.ts'
 import { bandAttributes, slidesOf } from './slide-attributes.ts'
+import type { KeyPlace } from './types.ts'
 
 /** Put the deck's header, footer and number places into each slide that has them. */
 export function slideBands(config: Pick<DeckConfig, 'header' | 'footer' | 'slideNumber'>) {
@@ -48,7 +49,7 @@ export function slideBands(config: Pick<DeckConfig, 'header' | 'footer' | 'slide
       const number = own('slide-number')
       // The slide's own setting where it has one (written at its `::slide`), else the deck's (at its frontmatter key).
       const band = (text: string | undefined, deck: string | undefined, key: 'header' | 'footer') =>
-        text !== undefined ? text && bandNode(text, key, slide.data?.attributesAt) : deck && bandNode(deck, key, positionOf(places?.[key]))
+        text !== undefined ? text && bandNode(text, key, slide.data?.attributesAt) : deck && bandNode(deck, key, places?.[key])
       const bands: RootContent[] = []
       const top = band(header, config.header, 'header')
       const bottom = band(footer, config.footer, 'footer')
@@ -64,17 +65,13 @@ export function slideBands(config: Pick<DeckConfig, 'header' | 'footer' | 'slide
 }
 
 /** The text of a band, as Markdown (see setting-markdown.ts), in its `<div>`. */
-function bandNode(text: string, key: 'header' | 'footer', at: Position | undefined): Paragraph {
+function bandNode(text: string, key: 'header' | 'footer', at: KeyPlace | Position | undefined): Paragraph {
   return { type: 'paragraph', children: settingMarkdown(text, at), data: { hName: 'div', hProperties: { className: [`diapo-${key}`] } } }
 }
 
 /** Where the slide's number goes, filled once the deck is whole. */
 function numberPlace(): Paragraph {
   return { type: 'paragraph', children: [], data: { hName: 'div', hProperties: { className: ['diapo-slide-number'] } } }
-}
-
-function positionOf(place: { line: number; column: number } | undefined): Position | undefined {
-  return place && { start: { ...place }, end: { ...place } }
 }
 
 /** Stage, whole deck: each slide's number, in the places {@link slideBands} left for it. */
