@@ -61,7 +61,11 @@ async function checkReplaceable(target: string) {
   if (!info.isDirectory()) {
     throw new EnvironmentError(`Output ${target} is a file, not a folder; remove it or choose another with --out`)
   }
-  const entries = await readdir(target)
+  // Another build to the same output may be swapping it at this moment (it is briefly absent): nothing to check then.
+  const entries = await readdir(target).catch((error: NodeJS.ErrnoException): string[] => {
+    if (error.code === 'ENOENT') return []
+    throw error
+  })
   if (entries.length > 0 && !entries.includes(outputMarker)) {
     throw new EnvironmentError(
       `Output folder ${target} holds files diapo did not write; a build replaces the whole folder, so choose another with --out, or empty it`,
