@@ -41,6 +41,7 @@ import { DeckBudget, limitTree } from './markdown-limits.ts'
 import { otherDirectives } from './other-directives.ts'
 import { pandocAttributes, pandocHeadingAttributes } from './pandoc-attributes.ts'
 import { pandocPauses } from './pandoc-pauses.ts'
+import { pandocTables } from './pandoc-tables.ts'
 import { pandocTitle } from './pandoc-title.ts'
 import { containRawHtml, rawHtmlWarnings } from './raw-html.ts'
 import { mathDollars, renderMath } from './render-math.ts'
@@ -70,6 +71,7 @@ export function parseStages(files: DeckFiles, budget = new DeckBudget()) {
     .use(mathDollars)
     .use(imageAlt)
     .use(readFrontmatter)
+    .use(pandocTables)
     .use(revealMdSeparators)
     .use(slidevFrontmatter)
     .use(collectDiagrams, { files })
