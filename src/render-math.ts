@@ -136,9 +136,11 @@ function reportTexErrors(messages: VFile['messages']) {
   }
 }
 
-/** KaTeX's version: a rendering is kept for the KaTeX that made it. */
+/** KaTeX's version, read once: a rendering is kept for the KaTeX that made it. */
+let installedKatex: string | undefined
 function katexVersion(): string {
-  return (JSON.parse(readFileSync(path.join(packageDir('katex'), 'package.json'), 'utf8')) as { version: string }).version
+  installedKatex ??= (JSON.parse(readFileSync(path.join(packageDir('katex'), 'package.json'), 'utf8')) as { version: string }).version
+  return installedKatex
 }
 
 /**
