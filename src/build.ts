@@ -14,7 +14,7 @@ import { VFile } from 'vfile'
 import { location } from 'vfile-location'
 import { BrowserSession, type Log } from './browser.ts'
 import { checkInternalLinks } from './check-links.ts'
-import { defaultConfig, revealDefaults, type DeckConfig } from './config.ts'
+import { canvasOf, defaultConfig, type DeckConfig } from './config.ts'
 import { DiskCache, defaultCacheDir } from './cache.ts'
 import { DeckFiles } from './deck-files.ts'
 import { ContentError } from './errors.ts'
@@ -235,7 +235,7 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
     slidevFiles.length > 0
       ? await slidevUtilities(
           slidevFiles.map((file) => String(file.value)),
-          deckWidth(config),
+          canvasOf(config).width,
         )
       : undefined
   // Slides an earlier build made to fit are fitted the same way, browser or not.
@@ -423,11 +423,6 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
     screenshots: printed?.screenshots,
     dependencies: dependenciesOf(files, theme),
   }
-}
-
-/** The width of the deck's canvas, in CSS pixels. */
-function deckWidth(config: DeckConfig): number {
-  return Number({ ...revealDefaults, ...config.reveal }.width) || 1280
 }
 
 /** Themes of the tools decks come from, by name, for the warning when a deck names one (`default` is everyone's). */

@@ -5,7 +5,7 @@
  * backgrounds, Slidev's two-cols and image layouts).
  */
 import type { ContainerDirective } from 'mdast-util-directive'
-import type { RootContent } from 'mdast'
+import type { Image, RootContent } from 'mdast'
 
 /** A column: its blocks, and its share of the row (`40%`) if not an equal one. */
 export interface Column {
@@ -26,4 +26,17 @@ export function columnsOf(columns: Column[], className?: string): ContainerDirec
       children: children as ContainerDirective['children'],
     })),
   }
+}
+
+/** A picture beside `content`: the picture's column `width` of the row, on `side`, as a `:::columns` block of class `className`. */
+export function pictureBeside(
+  image: Image,
+  content: RootContent[],
+  side: 'left' | 'right',
+  width: string,
+  className: string,
+): ContainerDirective {
+  const picture: Column = { children: [{ type: 'paragraph', children: [image] }], width }
+  const text: Column = { children: content }
+  return columnsOf(side === 'left' ? [picture, text] : [text, picture], className)
 }

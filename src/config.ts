@@ -85,6 +85,12 @@ export const revealDefaults: Readonly<Record<string, unknown>> = {
   pdfMaxPagesPerSlide: 1,
 }
 
+/** The deck's canvas, in CSS pixels: diapo's, or what the deck's `reveal:` sets. */
+export function canvasOf(config: Pick<DeckConfig, 'reveal'>): { width: number; height: number } {
+  const options = { ...revealDefaults, ...config.reveal }
+  return { width: Number(options.width) || 1280, height: Number(options.height) || 720 }
+}
+
 /** Whether `value` is of `kind`; dates and numbers are accepted where a string is expected. */
 export function matchesKind(value: unknown, kind: ValueKind): boolean {
   switch (kind) {

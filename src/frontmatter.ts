@@ -30,6 +30,11 @@ const marpOnlyDirectives = new Set([
   'backgroundSize',
 ])
 
+/** A Marp directive, or one of its spot directives (`_paginate`, for one slide). */
+function isMarpKey(key: string): boolean {
+  return marpDirectives.has(key.replace(/^_/, ''))
+}
+
 /** Parse the frontmatter into `file.data.frontmatter`. */
 export function readFrontmatter() {
   return function (tree: Root, file: VFile): undefined {
@@ -102,9 +107,7 @@ export function readFrontmatter() {
     }
     // A Marp deck (`marp: true`): its directives are read by the Marp stage, not warned of as unknown keys.
     // Marp CLI reads any Markdown as Marp (`marp: true` is for Marp's editor extension): a directive only Marp has says so too.
-    const marpOnly = Object.keys(values).some(
-      (key) => marpOnlyDirectives.has(key) || (key.startsWith('_') && marpDirectives.has(key.slice(1))),
-    )
+    const marpOnly = Object.keys(values).some((key) => marpOnlyDirectives.has(key) || (key.startsWith('_') && isMarpKey(key)))
     const isMarp = frontmatter.dialect === 'marp' || (frontmatter.dialect === undefined && (values.marp === true || marpOnly))
     const marp: Frontmatter['marp'] = isMarp ? (frontmatter.marp = {}) : undefined
     // A pandoc deck: `dialect: pandoc`, or metadata only pandoc reads; its reveal.js variables are options.
@@ -147,8 +150,7 @@ export function readFrontmatter() {
         continue
       }
       // Marp's spot directives in the frontmatter (`_paginate: false`) hold for the first slide (see marp-directives.ts).
-      const marpKey = marpDirectives.has(key) || (key.startsWith('_') && marpDirectives.has(key.slice(1)))
-      if (marp && key !== 'theme' && (key === 'marp' || marpKey)) {
+      if (marp && key !== 'theme' && (key === 'marp' || isMarpKey(key))) {
         marp[key] = { value: values[key], place }
         continue
       }

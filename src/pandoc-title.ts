@@ -19,7 +19,7 @@ import type { Heading, Paragraph, Root, RootContent } from 'mdast'
 import type { Position } from 'unist'
 import type { VFile } from 'vfile'
 import { warn } from './messages.ts'
-import { settingMarkdown } from './setting-markdown.ts'
+import { positionAt, settingMarkdown } from './setting-markdown.ts'
 import type { KeyPlace } from './types.ts'
 
 /** Metadata only pandoc reads: a deck that has one is pandoc's. The first ones are rendered here; the rest are warned of. */
@@ -68,7 +68,7 @@ export function pandocTitle() {
     // A title from `pagetitle` names the page, not a slide (nor does it in pandoc).
     const title = frontmatter.values.title
     if (title === undefined || frontmatter.places.title === undefined) return
-    const at = (place: KeyPlace | undefined): Position | undefined => place && { start: { ...place }, end: { ...place } }
+    const at = (place: KeyPlace | undefined): Position | undefined => place && positionAt(place)
     const line = (text: string, className: string, place: KeyPlace | undefined): Paragraph => ({
       type: 'paragraph',
       children: settingMarkdown(text, place),

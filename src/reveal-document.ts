@@ -4,7 +4,7 @@
  */
 import type { ElementContent, Root, RootContent } from 'hast'
 import { h } from 'hastscript'
-import { revealDefaults, type DeckConfig } from './config.ts'
+import { canvasOf, revealDefaults, type DeckConfig } from './config.ts'
 
 /** Options of {@link revealDocument}. */
 export interface RevealDocumentOptions {
@@ -41,7 +41,7 @@ export function revealDocument(options: RevealDocumentOptions) {
     ])
     const body: RootContent[] = lines([
       // The canvas's height, for what is placed at its edges whatever the slide's (the header and footer: slide-bands.ts).
-      h('div.reveal', { style: `--diapo-canvas-height: ${Number(revealOptions.height) || 720}px` }, [h('div.slides', lines(slides))]),
+      h('div.reveal', { style: `--diapo-canvas-height: ${canvasOf(config).height}px` }, [h('div.slides', lines(slides))]),
       h('script', { src: options.scripts.reveal }),
       h('script', { src: options.scripts.notes }),
       h('script', `Reveal.initialize(Object.assign(${scriptJson(revealOptions)}, { plugins: [RevealNotes] }))`),

@@ -22,7 +22,7 @@ export function settingMarkdown(text: string, place: KeyPlace | Position | undef
   let nodes = parsed.get(text)
   if (!nodes) parsed.set(text, (nodes = phrasing(parser.parse(text).children)))
   const children = structuredClone(nodes)
-  const position = place && ('start' in place ? place : { start: { ...place }, end: { ...place } })
+  const position = place && ('start' in place ? place : positionAt(place))
   visit({ type: 'root', children } as Root, (node) => {
     if (position) node.position = position
     else delete node.position
@@ -52,3 +52,8 @@ const phrasingTypes = new Set([
   'textDirective',
   'footnoteReference',
 ])
+
+/** A setting's place (where its key is written) as the position of a node. */
+export function positionAt(place: KeyPlace): Position {
+  return { start: { ...place }, end: { ...place } }
+}

@@ -7,9 +7,8 @@
  */
 import type { LeafDirective } from 'mdast-util-directive'
 import type { Properties } from 'hast'
-import type { Image, Root, RootContent } from 'mdast'
+import type { Root } from 'mdast'
 import type { VFile } from 'vfile'
-import { columnsOf } from './columns.ts'
 import { warn } from './messages.ts'
 import { isScriptUrl } from './raw-html.ts'
 import type { Slide } from './types.ts'
@@ -83,40 +82,19 @@ export function slideAttributes(options: SlideAttributesOptions = {}) {
         split = applyAttributes(slide, node, file, options.safe ?? false) ?? split
         return false
       })
-      // Made once the notes are gathered (see splitImages).
+      // Made once the notes are gathered (see image-beside.ts).
       if (split) (slide.data as { splitImage?: SplitImage }).splitImage = split
     }
   }
 }
 
-/** After the notes are gathered: a slide with `image-left` or `image-right` is split, its notes after the columns. */
-export function splitImages() {
-  return function (tree: Root): undefined {
-    for (const slide of slidesOf(tree)) {
-      const split = (slide.data as { splitImage?: SplitImage } | undefined)?.splitImage
-      if (split) splitWithImage(slide, split)
-    }
-  }
-}
-
-/** `::slide{image-left="photo.png" alt="…" image-width="40%"}`: a picture beside the slide's content. */
-interface SplitImage {
+/** `::slide{image-left="photo.png" alt="…" image-width="40%"}`: a picture beside the slide's content, made by image-beside.ts. */
+export interface SplitImage {
   side: 'left' | 'right'
   url: string
   alt: string
   width: string
   place: LeafDirective['position']
-}
-
-/** The slide's content in one column, the picture in the other; its speaker notes (gathered by then) stay after them. */
-function splitWithImage(slide: Slide, split: SplitImage) {
-  const isNotes = (node: RootContent) => node.type === 'containerDirective' && node.name === 'notes'
-  const content = slide.children.filter((node) => !isNotes(node))
-  const notes = slide.children.filter(isNotes)
-  const image: Image = { type: 'image', url: split.url, alt: split.alt, ...(split.place ? { position: split.place } : {}) }
-  const picture = { children: [{ type: 'paragraph', children: [image] } as RootContent], width: split.width }
-  const text = { children: content }
-  slide.children = [columnsOf(split.side === 'left' ? [picture, text] : [text, picture], 'diapo-split'), ...notes]
 }
 
 /** Every slide of a split tree, stacked or not. */

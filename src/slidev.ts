@@ -26,14 +26,14 @@
  * /builtin/layouts, /guide/animations).
  */
 import type { LeafDirective } from 'mdast-util-directive'
-import type { Heading, Html, PhrasingContent, Root, RootContent } from 'mdast'
+import type { Heading, Html, Image, Root, RootContent } from 'mdast'
 import { createHash } from 'node:crypto'
 import type { VFile } from 'vfile'
 import { visit } from 'unist-util-visit'
 import { parse as parseYaml } from 'yaml'
-import { columnsOf } from './columns.ts'
+import { columnsOf, pictureBeside } from './columns.ts'
 import { warn } from './messages.ts'
-import { commentText, notesOf } from './speaker-notes.ts'
+import { commentText, isNotesBlock, notesOf } from './speaker-notes.ts'
 import { slidesOf } from './slide-attributes.ts'
 import type { Slide } from './types.ts'
 
@@ -283,16 +283,14 @@ function slidevImage(slide: Slide) {
   const notes = notesIn(slide)
   const content = slide.children.filter((node) => node !== settings && !notes.includes(node))
   // Slidev shows it as a CSS background, which has no alt text and says nothing to a screen reader: so does diapo.
-  const image: RootContent = {
+  const image: Image = {
     type: 'image',
     url,
     alt: '',
     data: { hProperties: { role: 'presentation' } },
     ...(settings.position ? { position: settings.position } : {}),
   }
-  const picture = { children: [{ type: 'paragraph', children: [image] as PhrasingContent[] } as RootContent], width: '50%' }
-  const text = { children: content }
-  slide.children = [settings, columnsOf(side === 'left' ? [picture, text] : [text, picture], 'slidev-image'), ...notes]
+  slide.children = [settings, pictureBeside(image, content, side as 'left' | 'right', '50%', 'slidev-image'), ...notes]
 }
 
 /**
@@ -344,5 +342,5 @@ function settingsOf(slide: Slide, make = false): LeafDirective | undefined {
 
 /** The slide's notes blocks. */
 function notesIn(slide: Slide): RootContent[] {
-  return slide.children.filter((node) => node.type === 'containerDirective' && node.name === 'notes')
+  return slide.children.filter(isNotesBlock)
 }

@@ -20,6 +20,11 @@ export function commentText(node: RootContent | undefined): string | undefined {
   return /^\s*<!--([\s\S]*)-->\s*$/.exec(node.value)?.[1]
 }
 
+/** Whether `node` is a `:::notes` block (as written, or as the stage below gathers the slide's notes into). */
+export function isNotesBlock(node: RootContent): node is ContainerDirective {
+  return node.type === 'containerDirective' && node.name === 'notes'
+}
+
 /** A `:::notes` block of these paragraphs of text, for the stage below to gather. */
 export function notesOf(texts: Array<{ text: string; position?: RootContent['position'] }>): ContainerDirective {
   return {
@@ -45,7 +50,7 @@ export function speakerNotes() {
       for (const node of slide.children) {
         if (!inTrailingNotes && startsWithNotePrefix(node)) inTrailingNotes = true
         if (inTrailingNotes) notes.push(node)
-        else if (node.type === 'containerDirective' && node.name === 'notes') for (const child of node.children) notes.push(child)
+        else if (isNotesBlock(node)) for (const child of node.children) notes.push(child)
         else content.push(node)
       }
 
@@ -82,7 +87,7 @@ function stripPrefix(text: Text) {
 function findNestedNotes(node: RootContent, file: VFile) {
   if (!('children' in node)) return
   for (const child of node.children) {
-    if (child.type === 'containerDirective' && child.name === 'notes') {
+    if (isNotesBlock(child)) {
       warn(
         file,
         'Speaker notes inside a list or quote may be missing from the speaker view; move `:::notes` to the top level of the slide',
