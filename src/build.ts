@@ -7,6 +7,7 @@ import { existsSync, statSync } from 'node:fs'
 import { writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { Element, Root as HastRoot } from 'hast'
+import { toHtml } from 'hast-util-to-html'
 import { EXIT, visit } from 'unist-util-visit'
 import type { Root as MdastRoot } from 'mdast'
 import { toString } from 'mdast-util-to-string'
@@ -30,7 +31,7 @@ import { deckStages, parseStages, slideStages } from './pipeline.ts'
 import { drawDiagrams, planDiagrams } from './render-diagrams.ts'
 import { mathAssets } from './render-math.ts'
 import { slidevUtilities } from './slidev-utilities.ts'
-import { exportPdf, openPrintTab, type HandoutPerPage, type PdfResult } from './export-pdf.ts'
+import { exportPdf, openPrintTab, type HandoutPerPage, type PdfResult, type Refit } from './export-pdf.ts'
 import { isClipped, SlideFits, type FitLookup, type SlideSource } from './fit-slides.ts'
 import type { Layout } from './measure-slides.ts'
 import { slidesOf } from './slide-attributes.ts'
@@ -222,13 +223,11 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
   drawing.catch(() => {}) // Awaited below; this only keeps an early failure from being "unhandled".
 
   const title = config.title ?? firstHeading(trees) ?? path.basename(path.resolve(input), '.md')
-  // Measuring may ask for the slides again, fitted: keep the parsed trees as they are now.
   const write = options.write ?? true
   const measure = write && Boolean(pdf || options.measure || options.screenshots)
   // The tab to print in opens now, while the slides are made and the diagrams drawn (an early failure shows in the browser pass).
   const printTab = measure ? openPrintTab(session, options.timeout) : undefined
   printTab?.catch(() => {})
-  const parsed = measure ? trees.map((tree) => structuredClone(tree)) : []
   // A Slidev deck's utility classes (after the theme, as Slidev has them after its theme): they shape its slides' fits.
   const slidevFiles = files.filter((file) => file.data.frontmatter?.slidevDeck)
   const utilities =
@@ -242,8 +241,16 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
   const fits = new SlideFits(fitsCache, [theme.identity, config.reveal, ...(utilities ? [utilities.content] : [])])
   const slides = slideStages(config, await fits.fromCache(), { safe: options.safe, files: deckFiles, definitions, mathCache })
   const slideTrees: HastRoot[] = []
+  // Measuring may ask for the slides again, fitted: the trees as the fit finds them are kept, to run the rest again on.
+  const beforeFit: MdastRoot[] = []
   for (const [index, tree] of trees.entries()) {
-    slideTrees.push(await withinStack(files[index]!, { type: 'root', children: [] }, () => slides.run(tree, files[index]!)))
+    const file = files[index]!
+    const run = async () => {
+      const cut = (await slides.beforeFit.run(tree, file)) as MdastRoot
+      if (measure) beforeFit[index] = structuredClone(cut)
+      return slides.fromFit.run(cut, file)
+    }
+    slideTrees.push(await withinStack(file, { type: 'root', children: [] }, run))
   }
   // A deck that is printed need not wait for its diagrams: it is written with their figures empty and
   // loaded while they are drawn; the figures are filled in when they come, and then it is laid out.
@@ -347,27 +354,32 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
     return { slides, notes: pdf?.notes ? slides.replace(/(\.pdf)?$/i, '-notes.pdf') : undefined }
   }
   let printed: PdfResult | undefined
-  /** The deck again, its slides fitted by `fits`: the slide stages run on a copy of the parsed trees. */
+  /** The deck again, its slides fitted by `fits`: the slide stages from the fit on run on a copy of the trees kept. */
   const remake = async (fits: FitLookup | undefined, staging: string) => {
-    const stages = slideStages(config, fits, { safe: options.safe, files: deckFiles, definitions, mathCache })
-    const copies = parsed.map((tree) => structuredClone(tree))
+    const stages = slideStages(config, fits, { safe: options.safe, files: deckFiles, definitions, mathCache }).fromFit
+    const copies = beforeFit.map((tree) => structuredClone(tree))
     const remade: HastRoot[] = []
     for (const [index, tree] of copies.entries()) {
       // A copy of the file: its messages were all given by the first run.
       const file = files[index]!
       remade.push(await stages.run(tree, new VFile({ path: file.path, value: file.value, data: { ...file.data, assets: [] } })))
     }
-    ;({ html, slideCount } = await deckHtml(remade))
+    const made = await deckHtml(remade)
+    ;({ html, slideCount } = made)
     slideList = listSlides(files, copies)
-    await writeFile(path.join(staging, 'index.html'), html)
+    const written = writeFile(path.join(staging, 'index.html'), html)
+    const slides = slidesInPlace(made.document, first.document)
+    await written
+    return slides
   }
-  /** Make the slides that run off their canvas fit; true when the deck was rewritten, to be measured again. */
-  const fitToLayout = async (layout: Layout, staging: string): Promise<boolean> => {
+  /** Make the slides that run off their canvas fit: the deck remade, to be measured again, or undefined when nothing more can be done. */
+  const fitToLayout = async (layout: Layout, staging: string): Promise<Refit | undefined> => {
     const next = await fits.afterMeasuring(layout, slideList)
-    if (!next) return false
-    await remake(next.fits, staging)
-    options.log?.('fit: deck remade')
-    return true
+    if (!next) return undefined
+    const slides = await remake(next.fits, staging)
+    fits.store()
+    options.log?.(`fit: deck remade${slides === undefined ? ', to be loaded again' : ''}`)
+    return { slides }
   }
   /** Once the diagrams are drawn: the deck written whole, and the markup of its figures for the page that has it loaded. */
   const figuresDrawn = async (staging: string): Promise<ReadonlyMap<number, string>> => {
@@ -595,6 +607,29 @@ function withoutSlides(nodes: HastRoot['children'], container: Element): HastRoo
     if (node.type !== 'element') return node
     return { ...node, children: withoutSlides(node.children, container) as Element['children'] }
   })
+}
+
+/**
+ * The markup of a remade deck's slides, for the page that shows the deck
+ * to show in place of its own (see `export-pdf.ts`): undefined when only
+ * loading the deck again shows it as it is — the page around the slides
+ * changed, or a slide has a script, which runs only when the deck loads.
+ */
+function slidesInPlace(remade: HastRoot, shown: HastRoot): string | undefined {
+  const container = slidesContainer(remade)
+  const before = slidesContainer(shown)
+  if (!container || !before) return undefined
+  const shell = (document: HastRoot, slides: Element) =>
+    toHtml({ ...document, children: withoutSlides(document.children, slides) }, { allowDangerousHtml: true })
+  let scripted = false
+  visit(container, (node) => {
+    // A script is an element, or in markup put in as it is (a diagram's SVG).
+    const raw = node.type === 'raw' ? String((node as { value?: unknown }).value) : ''
+    scripted ||= (node.type === 'element' && (node as Element).tagName === 'script') || /<script\b/i.test(raw)
+    return scripted ? EXIT : undefined
+  })
+  if (scripted || shell(remade, container) !== shell(shown, before)) return undefined
+  return toHtml(container.children, { allowDangerousHtml: true })
 }
 
 /** The files a build read, so that a watcher knows what to watch. */

@@ -22,7 +22,7 @@ import remarkRehype from 'remark-rehype'
 import { unified } from 'unified'
 import { codeLines } from './code-lines.ts'
 import { collectDiagrams } from './collect-diagrams.ts'
-import type { Definition } from 'mdast'
+import type { Definition, Root as MdastRoot } from 'mdast'
 import type { DiskCache } from './cache.ts'
 import type { DeckConfig } from './config.ts'
 import type { DeckFiles } from './deck-files.ts'
@@ -78,18 +78,27 @@ export function parseStages(files: DeckFiles, budget = new DeckBudget()) {
     .use(collectDiagrams, { files })
 }
 
-/** Stage 2, per file: syntax tree → HTML tree of slides (fitted as measured, when `fits` says how; sanitized with `safe`). */
-export function slideStages(
-  config: DeckConfig,
-  fits: FitLookup | undefined,
-  options: {
-    safe?: boolean | undefined
-    files: DeckFiles
-    definitions?: readonly Definition[] | undefined
-    /** Renderings of math kept from earlier builds (see render-math.ts). */
-    mathCache?: DiskCache | undefined
-  },
-) {
+/** What the slide stages are given besides the deck's settings. */
+export interface SlideStageOptions {
+  safe?: boolean | undefined
+  files: DeckFiles
+  definitions?: readonly Definition[] | undefined
+  /** Renderings of math kept from earlier builds (see render-math.ts). */
+  mathCache?: DiskCache | undefined
+}
+
+/**
+ * Stage 2, per file: syntax tree → HTML tree of slides (fitted as measured,
+ * when `fits` says how; sanitized with `safe`). In two halves: the stages
+ * before the fit, which nothing measured changes, and those from the fit on,
+ * which are all a deck made to fit runs again (see `build.ts`).
+ */
+export function slideStages(config: DeckConfig, fits: FitLookup | undefined, options: SlideStageOptions) {
+  return { beforeFit: slideStagesBeforeFit(config, options), fromFit: slideStagesFromFit(config, fits, options) }
+}
+
+/** The slide stages before the fit: the file cut into slides, each with its attributes and notes. */
+function slideStagesBeforeFit(config: DeckConfig, options: SlideStageOptions) {
   return unified()
     .use(pandocTitle)
     .use(pandocHeadingAttributes)
@@ -103,7 +112,13 @@ export function slideStages(
     .use(slideAttributes, options)
     .use(speakerNotes)
     .use(splitImages)
-    .use(fitSlides, { fits })
+}
+
+/** The slide stages from the fit on: slides fitted, banded, turned into HTML and finished. */
+function slideStagesFromFit(config: DeckConfig, fits: FitLookup | undefined, options: SlideStageOptions) {
+  // The fit's own types named: as the first plugin of a processor, unified cannot infer its tree (an async transformer).
+  return unified()
+    .use<[{ fits?: FitLookup | undefined }], MdastRoot>(fitSlides, { fits })
     .use(slideBands, config)
     .use(typography, config)
     .use(fragments, config)

@@ -200,7 +200,8 @@ describe('auto-fit', () => {
       runCli(['build', path.join(decks, 'fit'), '--out', path.join(dir, out), ...flags], root, env)
     const first = await build('first', '--verbose')
     assert.equal(first.code, 0, first.stderr)
-    assert.equal(first.stderr.match(/pdf: deck loaded/g)?.length, 2, 'measured, fitted, loaded again')
+    assert.equal(first.stderr.match(/pdf: deck loaded/g)?.length, 1, 'loaded once')
+    assert.equal(first.stderr.match(/pdf: slides shown again/g)?.length, 1, 'measured, fitted, the slides shown again in the same page')
 
     const htmlOnly = await build('html', '--no-pdf')
     assert.equal(htmlOnly.code, 0, htmlOnly.stderr)
@@ -212,6 +213,20 @@ describe('auto-fit', () => {
     assert.deepEqual(await read('html', 'index.html'), await read('first', 'index.html'))
     assert.deepEqual(await read('second', 'index.html'), await read('first', 'index.html'))
     assert.deepEqual(await read('second', 'auto-fit.pdf'), await read('first', 'auto-fit.pdf'))
+  })
+
+  test('a deck with a script in a slide is loaded again after a fit, so that the script runs', async () => {
+    const dir = await tempDir()
+    const items = Array.from({ length: 40 }, (_, index) => `- Point ${index + 1}`).join('\n')
+    const script = "<script>document.querySelector('#ran').textContent = 'The script ran'</script>"
+    await writeFile(path.join(dir, 'deck.md'), `## Scripted\n\n<p id="ran">Not yet</p>\n\n${script}\n\n## Long\n\n${items}\n`)
+    const env = { DIAPO_CACHE_DIR: path.join(dir, 'cache') }
+    const run = await runCli(['build', path.join(dir, 'deck.md'), '--out', path.join(dir, 'out'), '--verbose'], root, env)
+    assert.equal(run.code, 0, run.stderr)
+    assert.equal(run.stderr.match(/pdf: deck loaded/g)?.length, 2, run.stderr)
+    assert.doesNotMatch(run.stderr, /slides shown again/)
+    assert.match(run.stdout, /\(1 made to fit\)/)
+    assert.match((await readPdf(path.join(dir, 'out', 'scripted.pdf'))).pages[0]!.text, /The script ran/)
   })
 
   test('fit="none" leaves the slide as written, and the build warns', async () => {
