@@ -433,10 +433,20 @@ async function writePdf(file: string, pdf: Uint8Array, metadata: PdfMetadata): P
  * the print layout copies them (a copy a fragment step), so each page can
  * be traced back to its slide.
  *
- * Animation frames come at once: reveal.js's print layout waits for four,
- * only to let the browser lay the slides out, which the layout it reads
- * next forces anyway; a frame of the headless browser is up to 16 ms away,
- * and nothing in this tab is ever shown on a screen.
+ * Animation frames come as soon as the page's fonts and pictures are in:
+ * reveal.js's print layout waits for four, only to let the browser lay the
+ * slides out, which the layout it reads next forces anyway; a frame of the
+ * headless browser is up to 16 ms away, and nothing in this tab is ever
+ * shown on a screen. But the layout it reads must be the final one: it
+ * places each slide on its page by the slide's height, and text shown for
+ * the first time by the print layout asks for its fonts only then (a math
+ * font, say), which came in after it had read the heights, on some builds
+ * and not others — slides a few pixels off, and a PDF that differed from
+ * build to build. So a frame first lays the page out (which asks for the
+ * fonts of all the text shown) and waits for the fonts and pictures. And
+ * nothing is in transition: reveal.js's fragments carry over the print
+ * layout's larger text in 0.2 s, and the heights it read were those of
+ * that moment.
  *
  * A deck loaded with `diapo-hold` in its query still has diagrams being
  * drawn: an image the print tab answers only once they are in (releaseHold)
@@ -453,10 +463,19 @@ window.diapoNumberSlides = () => {
   leaves.forEach((section, index) => section.setAttribute('data-diapo-slide', String(index + 1)))
 }
 window.diapoListenForPdfReady()
-window.requestAnimationFrame = (callback) => setTimeout(() => callback(performance.now()), 0)
-window.cancelAnimationFrame = (id) => clearTimeout(id)
+window.requestAnimationFrame = (callback) => {
+  void document.body?.offsetHeight
+  const images = [...document.images].filter((image) => !image.complete).map((image) => image.decode().catch(() => {}))
+  const frame = { callback }
+  Promise.all([document.fonts.ready, ...images]).then(() => setTimeout(() => frame.callback?.(performance.now()), 0))
+  return frame
+}
+window.cancelAnimationFrame = (frame) => {
+  if (frame) frame.callback = undefined
+}
 document.addEventListener('DOMContentLoaded', () => {
   window.diapoNumberSlides()
+  document.head.appendChild(document.createElement('style')).textContent = '*, ::before, ::after { transition: none !important; }'
   if (new URLSearchParams(location.search).has('diapo-hold')) {
     const hold = document.body.appendChild(document.createElement('img'))
     hold.hidden = true

@@ -227,6 +227,22 @@ describe('header, footer and slide numbers', () => {
 })
 
 describe('layouts in the PDF', () => {
+  test('a slide with fragments sits on its page where the same slide without them does', async () => {
+    // reveal.js centres each slide on its page by the height it reads; fragments took 0.2 s to follow the
+    // print layout's larger text, and it read them half-way (the slide a few points off, and not the same each build).
+    const dir = await tempDir()
+    const items = (mark: string) =>
+      Array.from({ length: 4 }, (_, index) => `- Point ${index + 1}, long enough to wrap onto a second line when set at the size of print${mark}`)
+    await writeFile(path.join(dir, 'deck.md'), `## Plain\n\n${items('').join('\n')}\n\n## Stepped\n\n${items(' :fragment').join('\n')}\n`)
+    const out = path.join(dir, 'out')
+    const run = await runCli(['build', path.join(dir, 'deck.md'), '--out', out], root, { DIAPO_CACHE_DIR: path.join(dir, 'cache') })
+    assert.equal(run.code, 0, run.stderr)
+    const { pages } = await readPdf(path.join(out, 'plain.pdf'))
+    const top = (page: number, words: string) => pages[page]!.runs.find((item) => item.text.includes(words))!.y
+    assert.ok(Math.abs(top(0, 'Plain') - top(1, 'Stepped')) < 0.5, `${top(0, 'Plain')} ${top(1, 'Stepped')}`)
+    assert.ok(Math.abs(top(0, 'Point 4') - top(1, 'Point 4')) < 0.5, `${top(0, 'Point 4')} ${top(1, 'Point 4')}`)
+  })
+
   test('columns side by side, and a picture beside the text, by the coordinates of their text', async () => {
     const out = path.join(await tempDir(), 'out')
     const run = await runCli(['build', path.join(root, 'test', 'decks', 'features', 'deck.md'), '--out', out])
