@@ -232,7 +232,10 @@ describe('layouts in the PDF', () => {
     // print layout's larger text, and it read them half-way (the slide a few points off, and not the same each build).
     const dir = await tempDir()
     const items = (mark: string) =>
-      Array.from({ length: 4 }, (_, index) => `- Point ${index + 1}, long enough to wrap onto a second line when set at the size of print${mark}`)
+      Array.from(
+        { length: 4 },
+        (_, index) => `- Point ${index + 1}, long enough to wrap onto a second line when set at the size of print${mark}`,
+      )
     await writeFile(path.join(dir, 'deck.md'), `## Plain\n\n${items('').join('\n')}\n\n## Stepped\n\n${items(' :fragment').join('\n')}\n`)
     const out = path.join(dir, 'out')
     const run = await runCli(['build', path.join(dir, 'deck.md'), '--out', out], root, { DIAPO_CACHE_DIR: path.join(dir, 'cache') })
