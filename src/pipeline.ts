@@ -2,7 +2,7 @@
  * The pipeline: every stage of a build, in order. Each stage is a unified
  * plugin in a file of its own; this file only lists them.
  *
- *   Markdown ─parse (math too)─▶ mdast ─$ as pandoc reads it─▶ ─image alt─▶ ─frontmatter─▶ settings ─reveal.js separators─▶ ─Slidev─▶ ─collect diagrams─▶
+ *   Markdown ─parse (math too)─▶ mdast ─pandoc tables─▶ ─$ as pandoc reads it─▶ ─image alt─▶ ─frontmatter─▶ settings ─reveal.js separators─▶ ─Slidev─▶ ─collect diagrams─▶
  *   mdast ─pandoc title slide─▶ ─pandoc heading attributes─▶ ─heading ids─▶ ─reveal.js comments─▶ ─split─▶ slides ─Marp─▶ ─Slidev─▶ ─pandoc pauses, attributes─▶ ─attributes─▶ ─notes─▶ ─image beside─▶ ─fit─▶ ─header, footer─▶ ─typography─▶ ─fragments─▶ ─directives─▶
  *         ─emoji─▶ ─images─▶ ─raw HTML─▶ ─link definitions─▶ ─to HTML─▶ hast ─footnotes─▶ ─highlight─▶ ─code lines and steps─▶
  *         ─contain raw HTML (sanitize)─▶ ─math (KaTeX, loaded only for math)─▶ (per file)
@@ -69,10 +69,10 @@ export function parseStages(files: DeckFiles, budget = new DeckBudget()) {
     .use(remarkFrontmatter, ['yaml'])
     .use(remarkDirective)
     .use(limitTree, budget)
+    .use(pandocTables)
     .use(mathDollars)
     .use(imageAlt)
     .use(readFrontmatter)
-    .use(pandocTables)
     .use(revealMdSeparators)
     .use(slidevFrontmatter)
     .use(collectDiagrams, { files })
