@@ -218,6 +218,7 @@ export function slidevSlides() {
       slidevImage(slide)
       visit(slide, 'html', (node) => {
         vClicks(node)
+        closeSelfClosing(node)
         // Vue components (`<Tweet id="…"/>`, `<carbon-logo-github />`): only Slidev's app can draw them.
         for (const name of new Set([...node.value.matchAll(/<([A-Z][\w-]*|[a-z]+-[\w-]+)[\s/>]/g)].map((match) => match[1]!))) {
           warn(file, `Slidev's Vue component \`<${name}>\` is not rendered by diapo: only its text, if any, is shown`, node, 'slidev')
@@ -318,10 +319,15 @@ function scopeStyle(slide: Slide, node: Html, file: VFile) {
   attributes.class = [attributes.class, name].filter(Boolean).join(' ')
 }
 
-/** `<v-click>` … `</v-click>`, and a `v-click` attribute: reveal.js fragments. */
+/**
+ * `<v-click>` … `</v-click>`, and a `v-click` attribute: reveal.js
+ * fragments. Slidev draws no element of its own for `<v-click>` and
+ * `<v-clicks>`: what they hold are the cells of a grid around them, say, so
+ * their fragment is `display: contents` (`diapo-clicks`, themes/common/layout.css).
+ */
 function vClicks(node: Html) {
   node.value = node.value
-    .replace(/<v-clicks?\b[^>]*>/g, '<div class="fragment">')
+    .replace(/<v-clicks?\b[^>]*>/g, '<div class="fragment diapo-clicks">')
     .replace(/<\/v-clicks?>/g, '</div>')
     .replace(/<([a-z][\w-]*)([^>]*?)\sv-click\b(?:="[^"]*")?([^>]*)>/g, (_, tag: string, before: string, after: string) => {
       const attributes = `${before}${after}`
@@ -329,6 +335,20 @@ function vClicks(node: Html) {
         ? `<${tag}${attributes.replace(/\sclass="/, ' class="fragment ')}>`
         : `<${tag} class="fragment"${attributes}>`
     })
+}
+
+/** HTML's void elements: the only ones a `/>` closes in HTML. */
+const voidElements = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'source', 'track', 'wbr'])
+
+/**
+ * Vue's self-closing tags (`<div />`, `<Tweet id="1"/>`) closed as HTML
+ * closes them: HTML reads `<div />` as a div left open, which took the rest
+ * of the slide into it (a grid's first cell, in a public Slidev talk).
+ */
+function closeSelfClosing(node: Html) {
+  node.value = node.value.replace(/<([A-Za-z][\w-]*)((?:\s[^<>]*?)?)\s*\/>/g, (whole, tag: string, attributes: string) =>
+    voidElements.has(tag.toLowerCase()) ? whole : `<${tag}${attributes.trimEnd()}></${tag}>`,
+  )
 }
 
 /** The slide's `::slide` settings (made, first in the slide, when it has none and `make` asks). */
