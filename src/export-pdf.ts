@@ -448,6 +448,12 @@ async function writePdf(file: string, pdf: Uint8Array, metadata: PdfMetadata): P
  * layout's larger text in 0.2 s, and the heights it read were those of
  * that moment.
  *
+ * Math's MathML is not laid out here: KaTeX keeps it, clipped to a pixel,
+ * for screen readers of the deck, but the PDF has nothing of it (its text
+ * and its tags are those of the HTML KaTeX draws: the same bytes without
+ * it), and laying it out cost ~40 ms a load for the three formulas of the
+ * bench's feature deck.
+ *
  * A deck loaded with `diapo-hold` in its query still has diagrams being
  * drawn: an image the print tab answers only once they are in (releaseHold)
  * keeps its load event, and reveal.js's print layout, waiting — so the
@@ -475,7 +481,8 @@ window.cancelAnimationFrame = (frame) => {
 }
 document.addEventListener('DOMContentLoaded', () => {
   window.diapoNumberSlides()
-  document.head.appendChild(document.createElement('style')).textContent = '*, ::before, ::after { transition: none !important; }'
+  document.head.appendChild(document.createElement('style')).textContent =
+    '*, ::before, ::after { transition: none !important; } .katex-mathml { display: none !important; }'
   if (new URLSearchParams(location.search).has('diapo-hold')) {
     const hold = document.body.appendChild(document.createElement('img'))
     hold.hidden = true
