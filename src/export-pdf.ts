@@ -279,7 +279,21 @@ export async function exportPdf(session: BrowserSession, options: PdfOptions): P
     }
     /** The slides of the deck made to fit, in place of those shown. */
     const showInPlace = async (slides: string) => {
-      await withTimeout('the slides to be shown again', timeout, () => page!.evaluate(`(${showSlides})(${JSON.stringify(slides)})`), longer)
+      try {
+        await withTimeout(
+          'the slides to be shown again',
+          timeout,
+          () => page!.evaluate(`(${showSlides})(${JSON.stringify(slides)})`),
+          longer,
+        )
+      } catch (error) {
+        // reveal.js could not be started again in the page (the deck's own code changed it, say): the deck is loaded again.
+        if (error instanceof DiapoError || page!.isClosed() || !page!.browser().connected) throw error
+        options.log?.(
+          `pdf: the slides could not be shown again in place (${(error as Error).message.split('\n')[0]}); loading the deck again`,
+        )
+        return load()
+      }
       options.log?.('pdf: slides shown again')
       return measured()
     }

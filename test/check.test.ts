@@ -229,6 +229,23 @@ describe('auto-fit', () => {
     assert.match((await readPdf(path.join(dir, 'out', 'scripted.pdf'))).pages[0]!.text, /The script ran/)
   })
 
+  test('a deck whose own code keeps reveal.js from starting again in place is loaded again after a fit', async () => {
+    const dir = await tempDir()
+    const items = Array.from({ length: 40 }, (_, index) => `- Point ${index + 1}`).join('\n')
+    // Printing opens every <details>; this one's handler then takes reveal.js's destroy() away.
+    const details = '<details ontoggle="Reveal.destroy = null"><summary>More</summary>Hidden text</details>'
+    await writeFile(path.join(dir, 'deck.md'), `## Details\n\n${details}\n\n## Long\n\n${items}\n`)
+    const env = { DIAPO_CACHE_DIR: path.join(dir, 'cache') }
+    const run = await runCli(['build', path.join(dir, 'deck.md'), '--out', path.join(dir, 'out'), '--verbose'], root, env)
+    assert.equal(run.code, 0, run.stderr)
+    assert.match(run.stderr, /the slides could not be shown again in place \(.+\); loading the deck again/)
+    assert.equal(run.stderr.match(/pdf: deck loaded/g)?.length, 2, run.stderr)
+    assert.match(run.stdout, /\(1 made to fit\)/)
+    const { pages } = await readPdf(path.join(dir, 'out', 'details.pdf'))
+    assert.equal(pages.length, Number(/Built (\d+) slides/.exec(run.stdout)?.[1]))
+    assert.match(pages[0]!.text, /Hidden text/)
+  })
+
   test('fit="none" leaves the slide as written, and the build warns', async () => {
     const dir = await tempDir()
     const items = Array.from({ length: 40 }, (_, index) => `- Point ${index + 1}`).join('\n')
