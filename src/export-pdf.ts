@@ -452,15 +452,14 @@ async function writePdf(file: string, pdf: Uint8Array, metadata: PdfMetadata): P
  * slides out, which the layout it reads next forces anyway; a frame of the
  * headless browser is up to 16 ms away, and nothing in this tab is ever
  * shown on a screen. But the layout it reads must be the final one: it
- * places each slide on its page by the slide's height, and text shown for
- * the first time by the print layout asks for its fonts only then (a math
- * font, say), which came in after it had read the heights, on some builds
- * and not others — slides a few pixels off, and a PDF that differed from
- * build to build. So a frame first lays the page out (which asks for the
- * fonts of all the text shown) and waits for the fonts and pictures. And
- * nothing is in transition: reveal.js's fragments carry over the print
- * layout's larger text in 0.2 s, and the heights it read were those of
- * that moment.
+ * places each slide on its page by the slide's height. Text shown for the
+ * first time by the print layout asks for its fonts only then (a math
+ * font, say), so a frame first lays the page out (which asks for the fonts
+ * of all the text shown) and waits for them and for the pictures. And
+ * nothing is in transition: reveal.js's fragments carried the print
+ * layout's larger text over in 0.2 s, and it read their heights half-way —
+ * slides with fragments a few pixels off, by how far the transition had
+ * gone (a public pandoc talk printed three different PDFs in four builds).
  *
  * Math's MathML is not laid out here: KaTeX keeps it, clipped to a pixel,
  * for screen readers of the deck, but the PDF has nothing of it (its text
