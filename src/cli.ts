@@ -62,7 +62,7 @@ Print the deck of [input] (default: slides/) to a PDF: one page a slide,
 selectable text, vector diagrams, the bundled fonts, bookmarks by slide.
 
 Options:
-  -o, --out <file>      The PDF to write (default: dist/<title>.pdf)
+  -o, --out <file>      The PDF to write, or a folder for it (ending with / or existing) (default: dist/<title>.pdf)
       --notes           Also write the handout, <title>-notes.pdf, beside it
       --paper <size>    Paper of the handout: a4 (default) or letter
       --per-page <n>    Slides on each page of the handout: 1, 2, 3, 4 or 6

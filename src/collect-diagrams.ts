@@ -5,13 +5,13 @@
  */
 import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
-import path from 'node:path'
 import type { Code, Image, Parent, Root } from 'mdast'
 import { visit } from 'unist-util-visit'
 import { VFile } from 'vfile'
 import type { DeckFiles } from './deck-files.ts'
 import { fail, warn } from './messages.ts'
 import type { DiagramNode, DiagramSource } from './types.ts'
+import { shownPath } from './report.ts'
 
 /** Options of {@link collectDiagrams}. */
 export interface CollectDiagramsOptions {
@@ -74,7 +74,7 @@ async function referenced(node: Image, file: VFile, files: DeckFiles): Promise<D
     const why = code === 'ENOENT' ? 'not found' : `cannot be read (${code ?? (error as Error).message})`
     fail(
       file,
-      `Diagram \`${node.url}\` ${why}: looked for ${path.relative(process.cwd(), source) || source}; the path is relative to this Markdown file`,
+      `Diagram \`${node.url}\` ${why}: looked for ${shownPath(source)}; the path is relative to this Markdown file`,
       node,
       'missing-diagram',
     )

@@ -15,6 +15,7 @@ import { realpathSync } from 'node:fs'
 import { realpath } from 'node:fs/promises'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { shownPath } from './report.ts'
 
 /** Where a path in the deck led: the file to read, or (refused) where it leads outside. */
 export type Resolved = { ok: true; path: string } | { ok: false; path: string; reason: 'outside' }
@@ -67,7 +68,7 @@ export class DeckFiles {
 
   /** What to tell the author of a path that leads outside the deck, to `file` (where a link inside points). */
   explain(written: string, file: string): string {
-    const folders = this.roots.map((root) => path.relative(process.cwd(), root) || '.').join(', ')
+    const folders = this.roots.map((root) => shownPath(root)).join(', ')
     const allow = this.#safe
       ? ' (with --safe no other folder can be allowed)'
       : `, or allow its folder with --allow-path ${path.dirname(file)}`

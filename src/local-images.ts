@@ -20,6 +20,7 @@ import type { DeckFiles } from './deck-files.ts'
 import { fail, warn } from './messages.ts'
 import { slidesOf } from './slide-attributes.ts'
 import type { Asset } from './types.ts'
+import { shownPath } from './report.ts'
 
 /** Options of {@link localImages}. */
 export interface LocalImagesOptions {
@@ -70,7 +71,7 @@ export function localImages(options: LocalImagesOptions) {
             const code = (error as NodeJS.ErrnoException).code
             const why =
               code === 'ENOENT' ? 'not found' : code === 'EISDIR' ? 'is a folder, not a file' : `cannot be read (${code ?? String(error)})`
-            const shown = path.relative(process.cwd(), source) || source
+            const shown = shownPath(source)
             return void fail(
               file,
               `${kind} \`${url}\` ${why}: looked for ${shown}; the path is relative to this Markdown file`,

@@ -8,11 +8,21 @@ import type { VFile } from 'vfile'
 /** Messages of one rule shown per file; the rest are counted on one line, so a flood stays readable. */
 export const shownPerRule = 20
 
-/** Lines for the messages of `files` (up to {@link shownPerRule} a rule and file), paths relative to `cwd`. */
+/**
+ * A path as the user is shown it: relative to where they stand (`cwd`) when
+ * it is inside it, absolute when not — never `../../..` climbing out of it.
+ */
+export function shownPath(file: string, cwd = process.cwd()): string {
+  const relative = path.relative(cwd, file)
+  if (relative === '') return '.'
+  return relative.startsWith('..') || path.isAbsolute(relative) ? path.resolve(cwd, file) : relative
+}
+
+/** Lines for the messages of `files` (up to {@link shownPerRule} a rule and file), paths as {@link shownPath} shows them. */
 export function formatMessages(files: readonly VFile[], cwd = process.cwd()): string[] {
   const rows: string[][] = []
   for (const file of files) {
-    const name = file.path ? path.relative(cwd, file.path) || file.path : '<input>'
+    const name = file.path ? shownPath(file.path, cwd) : '<input>'
     const messages = [...file.messages].sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0))
     const shown = new Map<string, number>()
     for (const message of messages) {

@@ -416,3 +416,26 @@ describe('diapo build', () => {
     assert.equal(existsSync(path.join(dir, 'out')), false)
   })
 })
+
+describe('paths the user is shown', () => {
+  test('relative to where the user stands when inside it, absolute when not: never climbing out with ../', async () => {
+    const here = await tempDir()
+    const elsewhere = await tempDir()
+    await writeFile(path.join(elsewhere, 'deck.md'), '## Slide\n\n![](missing-alt.png)\n')
+    await writeFile(path.join(elsewhere, 'missing-alt.png'), await readFile(path.join(root, 'test/fixtures/images/pixel.png')))
+    const build = await runCli(['build', path.join(elsewhere, 'deck.md'), '--out', 'out', '--no-pdf'], here)
+    assert.equal(build.code, 0, build.stderr)
+    assert.match(build.stderr, new RegExp(`^${escape(path.join(elsewhere, 'deck.md'))}:3:1 +warning`, 'm'))
+    assert.match(build.stdout, /→ out[\\/]index\.html/)
+    assert.doesNotMatch(build.stdout + build.stderr, /\.\.[\\/]/)
+
+    const cache = path.join(elsewhere, 'cache')
+    const doctor = await runCli(['doctor'], here, { DIAPO_CACHE_DIR: cache })
+    assert.match(doctor.stdout, new RegExp(`diagram cache +${escape(cache)} `))
+    assert.doesNotMatch(doctor.stdout, /\.\.[\\/]/)
+  })
+})
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+}

@@ -135,6 +135,19 @@ describe('PDF layouts', () => {
     assert.deepEqual(await readdir(path.join(dir, 'dist')), ['deck-title.pdf'])
   })
 
+  test('diapo pdf --out a folder (ending with a slash, or one that exists): the PDF in it, named by the title', async () => {
+    const dir = await tempDir()
+    const input = path.join(root, 'test/fixtures/split-headings/input.md')
+    const slashed = await runCli(['pdf', input, '--out', `new${path.sep}`], dir)
+    assert.equal(slashed.code, 0, slashed.stderr)
+    assert.deepEqual(await readdir(path.join(dir, 'new')), ['deck-title.pdf'])
+    await mkdir(path.join(dir, 'there'))
+    const existing = await runCli(['pdf', input, '--out', 'there'], dir)
+    assert.equal(existing.code, 0, existing.stderr)
+    assert.deepEqual(await readdir(path.join(dir, 'there')), ['deck-title.pdf'])
+    assert.match(existing.stdout, /→ there[\\/]deck-title\.pdf/)
+  })
+
   test('what a <details> holds is printed: on paper nobody can click it open', async () => {
     const dir = await tempDir()
     const details = '<details>\n<summary>Why is it faster?</summary>\n\nBecause it streams.\n\n</details>'

@@ -2,13 +2,14 @@
  * `diapo build`: Markdown → reveal.js deck and its PDF in the output folder.
  * `diapo pdf` (see `pdf.ts`) shares this code and writes only the PDF.
  */
+import { statSync } from 'node:fs'
 import path from 'node:path'
 import { BrowserSession, findBrowser } from '../browser.ts'
 import type { BuildResult, PdfSettings } from '../build.ts'
 import { EnvironmentError, ExitCode, UsageError } from '../errors.ts'
 import { makeDirectory, scratchFolder } from '../folders.ts'
 import { fittingSummary } from '../fit-slides.ts'
-import { countMessages, formatMessages } from '../report.ts'
+import { countMessages, formatMessages, shownPath } from '../report.ts'
 import { browserOptions, configFor, deckAccess, perPageOption, readCommandLine, timeoutOption } from './options.ts'
 
 /** Run `diapo build` with its command-line arguments; returns the exit code. */
@@ -47,8 +48,11 @@ export async function runBuild(args: string[], mode: 'build' | 'pdf'): Promise<n
 
   // `diapo pdf` builds the deck in a folder of its own, prints it, and keeps only the PDF.
   const scratch = mode === 'pdf' ? await scratchFolder('diapo-pdf-') : undefined
+  // `diapo pdf --out` names the PDF, or the folder to put it in: one that exists, or a path that ends with a slash.
+  const outFolder =
+    scratch && values.out !== undefined && (/[\\/]$/.test(values.out) || statSync(values.out, { throwIfNoEntry: false })?.isDirectory())
   // Without --out, `diapo pdf` puts the PDF where `build` would: dist/<title>.pdf.
-  const pdfDir = scratch && !values.out ? path.resolve('dist') : undefined
+  const pdfDir = scratch && (!values.out || outFolder) ? path.resolve(values.out ?? 'dist') : undefined
   if (pdfDir)
     await makeDirectory(pdfDir).catch((error: Error) => {
       throw new EnvironmentError(`Cannot create the folder ${pdfDir}: ${error.message}`)
@@ -59,7 +63,7 @@ export async function runBuild(args: string[], mode: 'build' | 'pdf'): Promise<n
       session,
       input,
       outDir: scratch ? path.join(scratch.path, 'deck') : values.out,
-      pdfFile: scratch && values.out ? path.resolve(values.out) : undefined,
+      pdfFile: scratch && values.out && !outFolder ? path.resolve(values.out) : undefined,
       pdfDir,
       theme: values.theme,
       css: values.css,
@@ -90,7 +94,7 @@ export async function runBuild(args: string[], mode: 'build' | 'pdf'): Promise<n
 }
 
 function summary(result: BuildResult, mode: 'build' | 'pdf', milliseconds: number, warnings: number): string {
-  const relative = (file: string | undefined) => (file ? path.relative(process.cwd(), file) || file : '')
+  const relative = (file: string | undefined) => (file ? shownPath(file) : '')
   const outputs = mode === 'build' ? [relative(result.html)] : []
   if (result.pdf) {
     outputs.push(`${relative(result.pdf.slides)} (${plural(result.pdf.pages.slides ?? 0, 'page')})`)

@@ -13,6 +13,7 @@ import { DiapoError, ExitCode, UsageError } from '../errors.ts'
 import { diapoVersion, packageDir } from '../packages.ts'
 import { themeNames } from '../theme.ts'
 import { readUserConfig } from '../user-config.ts'
+import { shownPath } from '../report.ts'
 
 /** Run `diapo doctor`; exit 3 when no browser can be used. */
 export async function run(args: string[]): Promise<number> {
@@ -45,7 +46,7 @@ export async function run(args: string[]): Promise<number> {
     status = ExitCode.environment
   }
   const cacheDir = config.cacheDir ?? defaultCacheDir()
-  lines.push(['diagram cache', `${path.relative(process.cwd(), cacheDir) || cacheDir} (${await describeCache(cacheDir)})`])
+  lines.push(['diagram cache', `${shownPath(cacheDir)} (${await describeCache(cacheDir)})`])
   lines.push(['themes', themeNames().join(', ')])
 
   const width = Math.max(...lines.map(([name]) => name.length))
