@@ -10,10 +10,11 @@
  */
 import { createHash } from 'node:crypto'
 import { watch, type FSWatcher } from 'node:fs'
-import { readFile } from 'node:fs/promises'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { isIP, type AddressInfo } from 'node:net'
 import path from 'node:path'
+import mime from 'mime/lite'
+import send from 'send'
 import { BrowserSession } from './browser.ts'
 import { buildDeck, type BuildResult } from './build.ts'
 import { devClient } from './dev-client.ts'
@@ -65,19 +66,10 @@ type Update =
 const events = '/__diapo/events'
 const client = '/__diapo/client.js'
 
-const contentTypes: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.gif': 'image/gif',
-  '.webp': 'image/webp',
-  '.avif': 'image/avif',
-  '.woff2': 'font/woff2',
-  '.woff': 'font/woff',
+/** The type a file of the deck is served as, by its name (`mime`); text in UTF-8, as diapo writes it. */
+function contentType(name: string): string {
+  const type = mime.getType(name) ?? 'application/octet-stream'
+  return type.startsWith('text/') ? `${type}; charset=utf-8` : type
 }
 
 export class DevServer {
@@ -303,7 +295,7 @@ export class DevServer {
     if (pathname === events)
       return this.#stream(request, response, Number(new URL(request.url ?? '/', 'http://localhost').searchParams.get('since')))
     if (pathname === client) {
-      response.writeHead(200, { 'content-type': contentTypes['.js']!, 'cache-control': 'no-store' })
+      response.writeHead(200, { 'content-type': contentType('client.js'), 'cache-control': 'no-store' })
       return response.end(devClient)
     }
     if (pathname === '/favicon.ico') {
@@ -312,21 +304,21 @@ export class DevServer {
     }
     if (pathname === '/') pathname = '/index.html'
     if (pathname === '/index.html') {
-      response.writeHead(200, { 'content-type': contentTypes['.html']!, 'cache-control': 'no-store' })
+      response.writeHead(200, { 'content-type': contentType('index.html'), 'cache-control': 'no-store' })
       return response.end(this.#page())
     }
     // Only the deck's own files, by their exact names: no folder listing, nothing outside.
     const file = this.#deck?.files.get(pathname)
     if (!file) return reject(404, 'Not found')
-    const send = (body: string | Uint8Array | Buffer) => {
-      response.writeHead(200, {
-        'content-type': contentTypes[path.extname(pathname)] ?? 'application/octet-stream',
-        'cache-control': 'no-cache',
-      })
-      response.end(body)
+    if ('content' in file) {
+      response.writeHead(200, { 'content-type': contentType(pathname), 'cache-control': 'no-cache' })
+      return response.end(file.content)
     }
-    if ('content' in file) return send(file.content)
-    readFile(file.source).then(send, () => reject(404, 'Not found'))
+    // A file of the author's (a picture, a video): served by `send`, with the Range requests a video needs to seek.
+    send(request, file.source, { dotfiles: 'allow', cacheControl: false })
+      .on('headers', (served: ServerResponse) => served.setHeader('cache-control', 'no-cache'))
+      .on('error', () => reject(404, 'Not found'))
+      .pipe(response)
   }
 
   /** The deck's page, with the client that keeps it up to date; or, before any good build, the errors. */

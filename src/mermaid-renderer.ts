@@ -10,6 +10,7 @@
 import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
+import mime from 'mime/lite'
 import { packageDir } from './packages.ts'
 import type { Page } from 'puppeteer-core'
 import { withTimeout, type BrowserSession, type Log, type RunningBrowser, type Serve } from './browser.ts'
@@ -39,18 +40,6 @@ export interface MermaidTheme {
    * pack is megabytes to read through.
    */
   iconPacks: () => Promise<Record<string, unknown>>
-}
-
-const contentTypes: Record<string, string> = {
-  '.mjs': 'text/javascript',
-  '.js': 'text/javascript',
-  '.css': 'text/css',
-  '.html': 'text/html',
-  '.woff2': 'font/woff2',
-  '.woff': 'font/woff',
-  '.ttf': 'font/ttf',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
 }
 
 /** Time the drawing step gets for each diagram, beyond `--timeout`, in milliseconds: a 499-edge flowchart takes ~8 s. */
@@ -154,7 +143,7 @@ function renderFiles(theme: MermaidTheme, jobs: MermaidJob[]): Serve {
       body = source ? await readFile(source).catch(() => undefined) : undefined
     }
     if (body === undefined) return [404, 'not found', 'text/plain']
-    return [200, body, contentTypes[path.extname(pathname)] ?? 'application/octet-stream']
+    return [200, body, mime.getType(pathname) ?? 'application/octet-stream']
   }
 
   return (_request, response, pathname) => {

@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict'
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { existsSync } from 'node:fs'
 import { cp, readFile, writeFile } from 'node:fs/promises'
 import { request } from 'node:http'
 import { networkInterfaces } from 'node:os'
@@ -23,8 +24,12 @@ interface Dev {
 }
 
 /** `diapo dev` on `input` in `cwd`, once it says where it serves. */
-async function serveDev(input: string, cwd = root): Promise<Omit<Dev, 'deck'>> {
-  const child = spawn(process.execPath, [cli, 'dev', input, '--port', '0'], { cwd, stdio: ['ignore', 'pipe', 'pipe'] })
+async function serveDev(input: string, cwd = root, flags: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<Omit<Dev, 'deck'>> {
+  const child = spawn(process.execPath, [cli, 'dev', input, '--port', '0', ...flags], {
+    cwd,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+  })
   let output = ''
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()))
   const url = await new Promise<string>((resolve, reject) => {
@@ -263,6 +268,46 @@ describe('what diapo dev refuses', () => {
     dev.child.kill('SIGINT')
     assert.equal(await exited, 130)
     await assert.rejects(get('/'))
+  })
+})
+
+describe('diapo dev serves what a slide needs as a browser needs it', () => {
+  test('a video: its type, and the part a Range asks for (so that it can seek)', async () => {
+    const deck = await tempDir()
+    const bytes = Buffer.from(Array.from({ length: 4096 }, (_, index) => index % 256))
+    await writeFile(path.join(deck, 'clip.mp4'), bytes)
+    await writeFile(path.join(deck, 'deck.md'), '## Video\n\n<video src="clip.mp4" controls></video>\n')
+    const { child, url } = await serveDev('deck.md', deck)
+    try {
+      const page = await (await fetch(url)).text()
+      const src = /src="(assets\/[^"]+\.mp4)"/.exec(page)?.[1]
+      assert.ok(src, page)
+      const whole = await fetch(new URL(src, url))
+      assert.equal(whole.headers.get('content-type'), 'video/mp4')
+      assert.equal(whole.headers.get('accept-ranges'), 'bytes')
+      assert.deepEqual(Buffer.from(await whole.arrayBuffer()), bytes)
+      const part = await fetch(new URL(src, url), { headers: { range: 'bytes=100-199' } })
+      assert.equal(part.status, 206)
+      assert.equal(part.headers.get('content-range'), 'bytes 100-199/4096')
+      assert.deepEqual(Buffer.from(await part.arrayBuffer()), bytes.subarray(100, 200))
+    } finally {
+      child.kill('SIGINT')
+    }
+  })
+
+  test('--open opens the deck in the desktop’s browser (xdg-open here)', async () => {
+    const dir = await tempDir()
+    const opened = path.join(dir, 'opened.txt')
+    // A stand-in for the desktop's opener: it writes down what it was asked to open.
+    await writeFile(path.join(dir, 'xdg-open'), `#!/bin/sh\necho "$@" > '${opened}'\n`, { mode: 0o755 })
+    await writeFile(path.join(dir, 'deck.md'), '## One\n')
+    const { child, url } = await serveDev('deck.md', dir, ['--open'], { PATH: `${dir}${path.delimiter}${process.env.PATH}` })
+    try {
+      for (let waited = 0; waited < 10_000 && !existsSync(opened); waited += 50) await new Promise((resolve) => setTimeout(resolve, 50))
+      assert.equal((await readFile(opened, 'utf8')).trim(), url)
+    } finally {
+      child.kill('SIGINT')
+    }
   })
 })
 

@@ -4,8 +4,8 @@
  * change (see `dev-server.ts`). Runs until Ctrl-C, which ends the server,
  * the watcher and any browser.
  */
-import { spawn } from 'node:child_process'
 import { stat } from 'node:fs/promises'
+import open from 'open'
 import { findBrowser } from '../browser.ts'
 import { setInterruptNote } from '../cleanup.ts'
 import { DevServer } from '../dev-server.ts'
@@ -62,10 +62,8 @@ function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\./.test(host)
 }
 
-/** Open `url` in the desktop's browser, if there is one. */
+/** Open `url` in the desktop's browser, if there is one (`open`, which knows each system's way, WSL's too). */
 function openInBrowser(url: string, say: (line: string) => void) {
-  const command = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open'
-  const child = spawn(command, [url], { detached: true, stdio: 'ignore' })
-  child.on('error', () => say(`Could not open a browser (${command}); open ${url} yourself`))
-  child.unref()
+  const failed = () => say(`Could not open a browser; open ${url} yourself`)
+  open(url).then((child) => child.on('error', failed), failed)
 }
