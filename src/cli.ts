@@ -62,7 +62,8 @@ Print the deck of [input] (default: slides/) to a PDF: one page a slide,
 selectable text, vector diagrams, the bundled fonts, bookmarks by slide.
 
 Options:
-  -o, --out <file>      The PDF to write, or a folder for it (ending with / or existing) (default: dist/<title>.pdf)
+  -o, --out <file>      The PDF to write, or a folder for it: one that ends with /
+                        or exists (default: dist/<title>.pdf)
       --notes           Also write the handout, <title>-notes.pdf, beside it
       --paper <size>    Paper of the handout: a4 (default) or letter
       --per-page <n>    Slides on each page of the handout: 1, 2, 3, 4 or 6
@@ -127,6 +128,20 @@ Options:
       --timeout <s>         Most seconds any step in the browser may take (default 60)
   -q, --quiet               Print findings only`,
     load: () => import('./commands/check.ts'),
+  },
+  init: {
+    summary: 'Start a new deck: slides/deck.md, .gitignore, a workflow to publish it',
+    usage: `Usage: diapo init [dir] [-q]
+
+Write a new deck into [dir] (default: the current folder): slides/deck.md
+(a title slide, a slide with a fragment and speaker notes, a diagram), a
+.gitignore for dist/ and node_modules/, and .github/workflows/slides.yml,
+which on every push to main runs \`diapo check --strict\` and \`diapo build\`
+and publishes dist/ (the deck and its PDF) to GitHub Pages.
+
+Nothing is written over a file that is there: diapo init says which, and
+writes nothing.`,
+    load: () => import('./commands/init.ts'),
   },
   doctor: {
     summary: 'Show what diapo finds here: browser, packages, cache',
