@@ -1,0 +1,83 @@
+/**
+ * diapo as its users get it: the packed tarball installed globally into a
+ * prefix of its own, run from a folder that has nothing of this repository,
+ * and run npx-style from the tarball.
+ */
+import assert from 'node:assert/strict'
+import { execFile } from 'node:child_process'
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import { describe, test } from 'node:test'
+import { promisify } from 'node:util'
+import { readPdf } from './pdf-helpers.ts'
+import { root, tempDir } from './helpers.ts'
+
+const run = promisify(execFile)
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm'
+/** Quiet, and from the cache `npm ci` filled where it can. */
+const npmFlags = ['--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error']
+
+/** Bytes of all the files under `folder`. */
+async function sizeOf(folder: string): Promise<number> {
+  let total = 0
+  for (const entry of await readdir(folder, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile()) total += (await stat(path.join(entry.parentPath, entry.name))).size
+  }
+  return total
+}
+
+describe('the package', () => {
+  test('packed, installed globally in a prefix of its own, it builds a new deck from an unrelated folder; npx-style too', async (t) => {
+    const dir = await tempDir()
+    // lib/ is compiled already (npm test's set-up): packed as it is, not compiled again under the other tests.
+    const packed = await run(npm, ['pack', '--ignore-scripts', '--pack-destination', dir, '--json', ...npmFlags], { cwd: root })
+    const { filename, files } = (JSON.parse(packed.stdout) as Array<{ filename: string; files: Array<{ path: string }> }>)[0]!
+    const tarball = path.join(dir, path.basename(filename))
+    const paths = files.map((file) => file.path)
+    assert.ok(paths.includes('lib/cli.js') && paths.includes('themes/diapo.css'), 'the CLI and the themes are in it')
+    assert.deepEqual(
+      paths.filter((file) => /^(src|test|slides|scripts|\.ci|dist)\//.test(file)),
+      [],
+      'no sources, tests, talk, scripts or CI',
+    )
+
+    const prefix = path.join(dir, 'prefix')
+    await run(npm, ['install', '--global', '--prefix', prefix, tarball, ...npmFlags], { cwd: dir })
+    const installed = path.join(prefix, 'lib', 'node_modules', 'diapo')
+    // Packages installed: each `<name>/package.json` (or `@scope/<name>/…`), at any depth of node_modules.
+    const packages = (await readdir(path.join(installed, 'node_modules'), { recursive: true }))
+      .map((name) => name.split(path.sep).join('/'))
+      .filter((name) => /^(?:(?:@[^/]+\/)?[^/]+\/node_modules\/)*(?:@[^/]+\/)?[^/]+\/package\.json$/.test(name))
+    t.diagnostic(`installed: ${Math.round((await sizeOf(installed)) / 1e6)} MB, ${packages.length + 1} packages with diapo`)
+
+    // A new deck with what loads files at run time: fonts (Latin, CJK, emoji), KaTeX, highlighting, a diagram with an icon.
+    const deck = path.join(dir, 'elsewhere')
+    await run(process.execPath, ['-e', `require('node:fs').mkdirSync(${JSON.stringify(deck)})`])
+    await writeFile(
+      path.join(deck, 'deck.md'),
+      [
+        '# Installed\n\n::slide{class="title"}\n\nFrom a packed tarball :rocket:\n',
+        '## Math and code\n\nThe area $A = \\pi r^2$.\n\n```js\nconst area = (r) => Math.PI * r ** 2\n```\n',
+        '## A diagram with an icon\n\n```mermaid\nflowchart LR\n  A[logos:docker-icon Docker] --> B[Done]\n```\n',
+        '## 日本語\n\nMixed scripts: 한국어, 中文.\n',
+      ].join('\n'),
+    )
+    const env = {
+      ...process.env,
+      DIAPO_CACHE_DIR: path.join(dir, 'cache'),
+      PATH: `${path.join(prefix, 'bin')}${path.delimiter}${process.env.PATH}`,
+    }
+    const built = await run('diapo', ['build', 'deck.md', '--out', 'out'], { cwd: deck, env })
+    assert.equal(built.stderr, '', 'no warning: every glyph drawn, the icon found')
+    assert.match(built.stdout, /Built 4 slides/)
+    const pdf = await readPdf(path.join(deck, 'out', 'installed.pdf'))
+    assert.equal(pdf.pages.length, 4)
+    assert.match(pdf.pages[2]!.text, /Docker/)
+    assert.match(await readFile(path.join(deck, 'out', 'index.html'), 'utf8'), /class="katex"/)
+
+    // npx-style: the tarball run without installing it anywhere first.
+    const { version } = JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8')) as { version: string }
+    const npx = await run(npm, ['exec', '--yes', `--package=${tarball}`, ...npmFlags, '--', 'diapo', '--version'], { cwd: deck, env })
+    assert.equal(npx.stdout.trim(), version)
+  })
+})
