@@ -4,13 +4,14 @@
 // module loading to ~30 ms (see the benchmark), and no TypeScript is
 // compiled at run time.
 import { build } from 'esbuild'
-import { rm } from 'node:fs/promises'
+import { mkdir, rm, writeFile } from 'node:fs/promises'
+import path from 'node:path'
 
 export async function compile() {
   await rm('lib', { recursive: true, force: true })
   await build({
-    // The CLI, and the browser finder on its own for scripts/setup.mjs.
-    entryPoints: ['src/cli.ts', 'src/browser.ts'],
+    // The CLI, the API (`import { build } from 'diapo'`), and the browser finder on its own for scripts/setup.mjs.
+    entryPoints: ['src/cli.ts', 'src/index.ts', 'src/browser.ts'],
     outdir: 'lib',
     bundle: true,
     splitting: true,
@@ -29,4 +30,48 @@ export async function compile() {
   })
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await compile()
+/**
+ * The API's type declarations, for the package (`npm pack` runs this): those
+ * of `src/index.ts` and of what they name, in lib/types/, with the `.ts` of
+ * their imports made `.js` as in the compiled code. Only for the package:
+ * type-checking the whole source takes seconds a build does not need.
+ */
+export async function declarations() {
+  const { default: ts } = await import('typescript')
+  const { config } = ts.readConfigFile('tsconfig.json', ts.sys.readFile)
+  const { options } = ts.parseJsonConfigFileContent(config, ts.sys, '.')
+  const outDir = path.resolve('lib', 'types')
+  const program = ts.createProgram(['src/index.ts'], {
+    ...options,
+    noEmit: false,
+    declaration: true,
+    emitDeclarationOnly: true,
+    outDir,
+    rootDir: path.resolve('src'),
+  })
+  const emitted = new Map()
+  const { diagnostics } = program.emit(undefined, (file, text) => emitted.set(path.resolve(file), text))
+  if (diagnostics.length > 0) throw new Error(ts.formatDiagnostics(diagnostics, ts.createCompilerHost(options)))
+  // index.d.ts and the declarations it imports, and theirs: not every module of diapo.
+  const pending = [path.join(outDir, 'index.d.ts')]
+  const kept = new Map()
+  while (pending.length > 0) {
+    const file = pending.pop()
+    if (kept.has(file)) continue
+    const text = emitted.get(file)
+    if (text === undefined) throw new Error(`no declarations for ${file}`)
+    const relative = /(from\s+|import\()'(\.{1,2}\/[^']+)\.ts'/g
+    kept.set(file, text.replace(relative, "$1'$2.js'"))
+    for (const [, , specifier] of text.matchAll(relative)) pending.push(path.resolve(path.dirname(file), `${specifier}.d.ts`))
+  }
+  await rm(outDir, { recursive: true, force: true })
+  for (const [file, text] of kept) {
+    await mkdir(path.dirname(file), { recursive: true })
+    await writeFile(file, text)
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  await compile()
+  if (process.argv.includes('--types')) await declarations()
+}

@@ -5,7 +5,8 @@
  */
 import assert from 'node:assert/strict'
 import { execFile } from 'node:child_process'
-import { readdir, readFile, stat, writeFile } from 'node:fs/promises'
+import { existsSync } from 'node:fs'
+import { mkdir, readdir, readFile, stat, symlink, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { describe, test } from 'node:test'
 import { promisify } from 'node:util'
@@ -29,12 +30,16 @@ async function sizeOf(folder: string): Promise<number> {
 describe('the package', () => {
   test('packed, installed globally in a prefix of its own, it builds a new deck from an unrelated folder; npx-style too', async (t) => {
     const dir = await tempDir()
-    // lib/ is compiled already (npm test's set-up): packed as it is, not compiled again under the other tests.
+    // lib/ is compiled already (npm test's set-up): packed as it is, not compiled again under the other tests;
+    // only the API's type declarations are added, as `npm pack` adds them.
+    await run(process.execPath, ['--input-type=module', '-e', "await (await import('./scripts/compile.mjs')).declarations()"], {
+      cwd: root,
+    })
     const packed = await run(npm, ['pack', '--ignore-scripts', '--pack-destination', dir, '--json', ...npmFlags], { cwd: root })
     const { filename, files } = (JSON.parse(packed.stdout) as Array<{ filename: string; files: Array<{ path: string }> }>)[0]!
     const tarball = path.join(dir, path.basename(filename))
     const paths = files.map((file) => file.path)
-    assert.ok(paths.includes('lib/cli.js') && paths.includes('themes/diapo.css'), 'the CLI and the themes are in it')
+    for (const file of ['lib/cli.js', 'lib/index.js', 'lib/types/index.d.ts', 'themes/diapo.css']) assert.ok(paths.includes(file), file)
     assert.deepEqual(
       paths.filter((file) => /^(src|test|slides|scripts|\.ci|dist)\//.test(file)),
       [],
@@ -74,6 +79,32 @@ describe('the package', () => {
     assert.equal(pdf.pages.length, 4)
     assert.match(pdf.pages[2]!.text, /Docker/)
     assert.match(await readFile(path.join(deck, 'out', 'index.html'), 'utf8'), /class="katex"/)
+
+    // The API as another project uses it: `import { build } from 'diapo'`, typed.
+    const project = path.join(dir, 'project')
+    await mkdir(path.join(project, 'node_modules'), { recursive: true })
+    await symlink(installed, path.join(project, 'node_modules', 'diapo'), 'dir')
+    await writeFile(path.join(project, 'package.json'), '{ "type": "module" }\n')
+    const use = (typed: boolean) =>
+      [
+        `import { build, formatMessages${typed ? ', type BuildResult' : ''} } from 'diapo'`,
+        `const result${typed ? ': BuildResult' : ''} = await build({ input: ${JSON.stringify(path.join(deck, 'deck.md'))}, out: 'api-out', pdf: false })`,
+        'console.log(JSON.stringify({ ok: result.ok, slides: result.slideCount, messages: formatMessages(result.files).length }))',
+      ].join('\n')
+    await writeFile(path.join(project, 'use.ts'), use(true))
+    await writeFile(path.join(project, 'use.mjs'), use(false))
+    const compilerOptions = { target: 'ES2022', module: 'NodeNext', strict: true, noEmit: true, skipLibCheck: false, types: ['node'] }
+    await writeFile(
+      path.join(project, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: { ...compilerOptions, typeRoots: [path.join(root, 'node_modules', '@types')] },
+        files: ['use.ts'],
+      }),
+    )
+    await run(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', project])
+    const used = await run(process.execPath, ['use.mjs'], { cwd: project, env })
+    assert.deepEqual(JSON.parse(used.stdout), { ok: true, slides: 4, messages: 0 })
+    assert.ok(existsSync(path.join(project, 'api-out', 'index.html')))
 
     // npx-style: the tarball run without installing it anywhere first.
     const { version } = JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8')) as { version: string }

@@ -1,0 +1,221 @@
+/**
+ * diapo as a library (`import { build } from 'diapo'`): what the `diapo`
+ * command does, as functions that return what happened — the files
+ * written, the slides, every message as a vfile message at its
+ * file:line:col — and print nothing. The command (`cli.ts`, `commands/`)
+ * is these, with flags and printing.
+ *
+ * ```js
+ * import { build, formatMessages } from 'diapo'
+ *
+ * const result = await build({ input: 'talk.md', out: 'public' })
+ * console.log(formatMessages(result.files).join('\n'))
+ * if (!result.ok) process.exitCode = 1
+ * ```
+ */
+import { statSync } from 'node:fs'
+import path from 'node:path'
+import type { VFile } from 'vfile'
+import { buildDeck, type BuildOptions as DeckBuildOptions, type BuildResult as DeckBuildResult } from './build.ts'
+import { DevServer } from './dev-server.ts'
+import { makeDirectory, scratchFolder } from './folders.ts'
+
+export { countMessages, formatMessages, shownPath } from './report.ts'
+
+/** The PDFs to print. */
+export interface PdfSettings {
+  /** `each`: a page for every fragment step. Default: `final`, each slide as it ends. */
+  fragments?: 'final' | 'each' | undefined
+  /** Also print the handout, `<title>-notes.pdf`: each slide with its speaker notes. */
+  notes?: boolean | undefined
+  /** Paper of the handout. Default: `a4`. */
+  paper?: 'a4' | 'letter' | undefined
+  /** Slides on each page of the handout. Default: as many as fit, slides without notes sharing pages. */
+  perPage?: 1 | 2 | 3 | 4 | 6 | undefined
+}
+
+/** What a build did. */
+export interface BuildResult {
+  /** False when a content error stopped the build: nothing was written then. */
+  ok: boolean
+  /** The source files, each with its messages (errors and warnings at their line and column). */
+  files: VFile[]
+  /** Slides, each slide of a vertical stack counted. */
+  slideCount: number
+  /** The HTML written, when `ok` (not by {@link pdf}, which keeps only the PDF). */
+  html: string | undefined
+  /** The PDFs written, and their pages. */
+  pdf: { slides: string; slidesPages: number; notes: string | undefined; notesPages: number | undefined } | undefined
+  /** Diagrams drawn now, and taken from the cache. */
+  diagrams: { rendered: number; cached: number }
+  /** Slides split or shrunk to fit their canvas, and slides that could not be, shown cut off. */
+  fitted: { split: number; shrunk: number; cutOff: number }
+}
+
+/** What every function takes: the deck, and how to read it. */
+export interface DeckOptions {
+  /** A Markdown file, or a folder whose `*.md` files are read in name order. Default: `slides`. */
+  input?: string | undefined
+  /** A theme over the frontmatter's: a built-in name or a CSS file. */
+  theme?: string | undefined
+  /** Stylesheets added after the theme. */
+  css?: string[] | undefined
+  /** Nothing in the deck may run (its HTML sanitized, no script URLs): for Markdown that is not yours. */
+  safe?: boolean | undefined
+  /** Folders outside the deck's own that it may read files from; ignored with `safe`. */
+  allowPaths?: string[] | undefined
+  /** The Chrome or Chromium to use. Default: found as the command finds it. */
+  browser?: string | undefined
+  /** Where drawn diagrams, math and fits are kept. Default: as the command keeps them. */
+  cacheDir?: string | undefined
+  /** Most time any step in the browser may take, in milliseconds. Default: 60 s. */
+  timeout?: number | undefined
+  /** Where progress lines go (the command's `--verbose`). Default: nowhere. */
+  log?: ((line: string) => void) | undefined
+}
+
+/** What {@link build} takes. */
+export interface BuildOptions extends DeckOptions {
+  /** The output folder, replaced whole (and atomically) on success. Default: `dist`. */
+  out?: string | undefined
+  /** The PDFs to print, or `false` for the HTML only. Default: the slides' PDF. */
+  pdf?: false | PdfSettings | undefined
+  /** A folder to write a PNG of every slide into. */
+  screenshots?: string | undefined
+}
+
+/** Build the deck into `out`: `index.html`, its assets, and its PDF. Nothing is written when `ok` is false. */
+export async function build(options: BuildOptions = {}): Promise<BuildResult> {
+  return resultOf(await buildDeck({ ...deckOptions(options), outDir: options.out, pdf: options.pdf, screenshots: options.screenshots }))
+}
+
+/** What {@link pdf} takes. */
+export interface PdfOptions extends DeckOptions, PdfSettings {
+  /** The PDF to write, or a folder to write `<title>.pdf` into (one that exists, or a path ending with `/`). Default: `dist/`. */
+  out?: string | undefined
+}
+
+/** Print the deck to a PDF (and its handout, with `notes`), and write nothing else. */
+export async function pdf(options: PdfOptions = {}): Promise<BuildResult> {
+  const out = options.out ?? `dist${path.sep}`
+  const folder = /[\\/]$/.test(out) || statSync(out, { throwIfNoEntry: false })?.isDirectory() ? path.resolve(out) : undefined
+  if (folder) await makeDirectory(folder)
+  // The deck is built where nobody sees it; only its PDFs are kept.
+  const scratch = await scratchFolder('diapo-pdf-')
+  try {
+    const { fragments, notes, paper, perPage } = options
+    const result = await buildDeck({
+      ...deckOptions(options),
+      outDir: path.join(scratch.path, 'deck'),
+      pdf: { fragments, notes, paper, perPage },
+      ...(folder ? { pdfDir: folder } : { pdfFile: path.resolve(out) }),
+    })
+    return { ...resultOf(result), html: undefined }
+  } finally {
+    await scratch.remove()
+  }
+}
+
+/** What {@link check} found. */
+export interface CheckResult {
+  /** False when a content error stopped the build. */
+  ok: boolean
+  slideCount: number
+  /** Slides split or shrunk to fit their canvas, as `build` would, and slides that could not be. */
+  fitted: BuildResult['fitted']
+  /** The source files, with every message: the layout check's findings are warnings at their slide's line. */
+  files: VFile[]
+  /** How many findings the layout check made. */
+  findings: number
+  /** The screenshots written, when asked for. */
+  screenshots: string[]
+}
+
+/** Lay the deck out in the browser at its canvas size, and say what does not fit, is too small, too faint or empty. Writes nothing. */
+export async function check(options: DeckOptions & { screenshots?: string | undefined } = {}): Promise<CheckResult> {
+  const scratch = await scratchFolder('diapo-check-')
+  try {
+    const result = await buildDeck({
+      ...deckOptions(options),
+      outDir: path.join(scratch.path, 'deck'),
+      pdf: false,
+      measure: true,
+      screenshots: options.screenshots,
+    })
+    const { ok, slideCount, fitted, files } = result
+    return { ok, slideCount, fitted, files, findings: result.findings ?? 0, screenshots: result.screenshots ?? [] }
+  } finally {
+    await scratch.remove()
+  }
+}
+
+/** What {@link dev} takes. */
+export interface DevOptions extends DeckOptions {
+  /** The port to try first; the next free one is taken. Default: 4000 (0: any). */
+  port?: number | undefined
+  /** The interface to listen on. Default: `127.0.0.1`, this machine only. */
+  host?: string | undefined
+  /** Where each build's outcome and messages go. Default: nowhere. */
+  report?: ((line: string) => void) | undefined
+}
+
+/** A running dev server. */
+export interface DevHandle {
+  /** Where the deck is served. */
+  url: string
+  /** Stop serving and watching, and end the browser it started. */
+  close(): Promise<void>
+}
+
+/** Serve the deck, rebuilt in memory as its files change, every open page updated in place. */
+export async function dev(options: DevOptions = {}): Promise<DevHandle> {
+  const server = new DevServer({
+    input: options.input,
+    theme: options.theme,
+    css: options.css,
+    safe: options.safe,
+    allowPaths: options.allowPaths,
+    browser: options.browser,
+    host: options.host ?? '127.0.0.1',
+    port: options.port ?? 4000,
+    timeout: options.timeout,
+    report: options.report,
+  })
+  const url = await server.start()
+  return { url, close: () => server.close() }
+}
+
+/** What a build did, as the API says it. */
+function resultOf(result: DeckBuildResult): BuildResult {
+  const { ok, files, slideCount, html, diagrams, fitted } = result
+  const printed = result.pdf
+  return {
+    ok,
+    files,
+    slideCount,
+    html,
+    diagrams,
+    fitted,
+    pdf: printed && {
+      slides: printed.slides,
+      slidesPages: printed.pages.slides ?? 0,
+      notes: printed.notes,
+      notesPages: printed.pages.notes,
+    },
+  }
+}
+
+/** The options every function passes on to the build. */
+function deckOptions(options: DeckOptions): DeckBuildOptions {
+  return {
+    input: options.input,
+    theme: options.theme,
+    css: options.css,
+    safe: options.safe,
+    allowPaths: options.allowPaths,
+    browser: options.browser,
+    cacheDir: options.cacheDir,
+    timeout: options.timeout,
+    log: options.log,
+  }
+}
