@@ -169,17 +169,18 @@ export interface DevHandle {
 
 /** Serve the deck, rebuilt in memory as its files change, every open page updated in place. */
 export async function dev(options: DevOptions = {}): Promise<DevHandle> {
+  const { input, theme, css, safe, allowPaths, browser, timeout, report } = options
   const server = new DevServer({
-    input: options.input,
-    theme: options.theme,
-    css: options.css,
-    safe: options.safe,
-    allowPaths: options.allowPaths,
-    browser: options.browser,
+    input,
+    theme,
+    css,
+    safe,
+    allowPaths,
+    browser,
+    timeout,
+    report,
     host: options.host ?? '127.0.0.1',
     port: options.port ?? 4000,
-    timeout: options.timeout,
-    report: options.report,
   })
   const url = await server.start()
   return { url, close: () => server.close() }
@@ -207,15 +208,6 @@ function resultOf(result: DeckBuildResult): BuildResult {
 
 /** The options every function passes on to the build. */
 function deckOptions(options: DeckOptions): DeckBuildOptions {
-  return {
-    input: options.input,
-    theme: options.theme,
-    css: options.css,
-    safe: options.safe,
-    allowPaths: options.allowPaths,
-    browser: options.browser,
-    cacheDir: options.cacheDir,
-    timeout: options.timeout,
-    log: options.log,
-  }
+  const { input, theme, css, safe, allowPaths, browser, cacheDir, timeout, log } = options
+  return { input, theme, css, safe, allowPaths, browser, cacheDir, timeout, log }
 }
