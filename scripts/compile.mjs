@@ -10,8 +10,9 @@ import path from 'node:path'
 export async function compile() {
   await rm('lib', { recursive: true, force: true })
   await build({
-    // The CLI, the API (`import { build } from 'diapo'`), and the browser finder on its own for scripts/setup.mjs.
-    entryPoints: ['src/cli.ts', 'src/index.ts', 'src/browser.ts'],
+    // The CLI, the API (`import { build } from 'diapo'`), the unified preset (`diapo/unified`),
+    // and the browser finder on its own for scripts/setup.mjs.
+    entryPoints: ['src/cli.ts', 'src/index.ts', 'src/unified.ts', 'src/browser.ts'],
     outdir: 'lib',
     bundle: true,
     splitting: true,
@@ -32,7 +33,7 @@ export async function compile() {
 
 /**
  * The API's type declarations, for the package (`npm pack` runs this): those
- * of `src/index.ts` and of what they name, in lib/types/, with the `.ts` of
+ * of `src/index.ts` and `src/unified.ts` and of what they name, in lib/types/, with the `.ts` of
  * their imports made `.js` as in the compiled code. Only for the package:
  * type-checking the whole source takes seconds a build does not need.
  */
@@ -41,7 +42,7 @@ export async function declarations() {
   const { config } = ts.readConfigFile('tsconfig.json', ts.sys.readFile)
   const { options } = ts.parseJsonConfigFileContent(config, ts.sys, '.')
   const outDir = path.resolve('lib', 'types')
-  const program = ts.createProgram(['src/index.ts'], {
+  const program = ts.createProgram(['src/index.ts', 'src/unified.ts'], {
     ...options,
     noEmit: false,
     declaration: true,
@@ -52,8 +53,8 @@ export async function declarations() {
   const emitted = new Map()
   const { diagnostics } = program.emit(undefined, (file, text) => emitted.set(path.resolve(file), text))
   if (diagnostics.length > 0) throw new Error(ts.formatDiagnostics(diagnostics, ts.createCompilerHost(options)))
-  // index.d.ts and the declarations it imports, and theirs: not every module of diapo.
-  const pending = [path.join(outDir, 'index.d.ts')]
+  // index.d.ts and unified.d.ts, the declarations they import, and theirs: not every module of diapo.
+  const pending = [path.join(outDir, 'index.d.ts'), path.join(outDir, 'unified.d.ts')]
   const kept = new Map()
   while (pending.length > 0) {
     const file = pending.pop()

@@ -19,7 +19,7 @@ import remarkGfm from 'remark-gfm'
 import remarkMath from 'remark-math'
 import remarkParse from 'remark-parse'
 import remarkRehype from 'remark-rehype'
-import { unified } from 'unified'
+import { unified, type Preset } from 'unified'
 import { codeLines } from './code-lines.ts'
 import { collectDiagrams } from './collect-diagrams.ts'
 import type { Definition, Root as MdastRoot } from 'mdast'
@@ -57,25 +57,20 @@ import { speakerNotes } from './speaker-notes.ts'
 import { splitSlides } from './split-slides.ts'
 import { typography } from './typography.ts'
 
+/** The Markdown diapo reads: CommonMark with GFM, math, frontmatter and directives (the parser's extensions). */
+export const markdownSyntax: Preset = { plugins: [remarkGfm, remarkMath, [remarkFrontmatter, ['yaml']], remarkDirective] }
+
+/** Stage 1's reading of the tree, after the parser: its size limited, other tools' syntax and the frontmatter read. */
+export function readStages(budget: DeckBudget): Preset {
+  return { plugins: [[limitTree, budget], pandocTables, mathDollars, imageAlt, readFrontmatter, revealMdSeparators, slidevFrontmatter] }
+}
+
 /**
  * Stage 1, per file: Markdown text → syntax tree; its frontmatter read and
  * its diagrams collected, early, so the browser can boot while the rest runs.
  */
 export function parseStages(files: DeckFiles, budget = new DeckBudget()) {
-  return unified()
-    .use(remarkParse)
-    .use(remarkGfm)
-    .use(remarkMath)
-    .use(remarkFrontmatter, ['yaml'])
-    .use(remarkDirective)
-    .use(limitTree, budget)
-    .use(pandocTables)
-    .use(mathDollars)
-    .use(imageAlt)
-    .use(readFrontmatter)
-    .use(revealMdSeparators)
-    .use(slidevFrontmatter)
-    .use(collectDiagrams, { files })
+  return unified().use(remarkParse).use(markdownSyntax).use(readStages(budget)).use(collectDiagrams, { files })
 }
 
 /** What the slide stages are given besides the deck's settings. */

@@ -39,7 +39,15 @@ describe('the package', () => {
     const { filename, files } = (JSON.parse(packed.stdout) as Array<{ filename: string; files: Array<{ path: string }> }>)[0]!
     const tarball = path.join(dir, path.basename(filename))
     const paths = files.map((file) => file.path)
-    for (const file of ['lib/cli.js', 'lib/index.js', 'lib/types/index.d.ts', 'themes/diapo.css']) assert.ok(paths.includes(file), file)
+    for (const file of [
+      'lib/cli.js',
+      'lib/index.js',
+      'lib/unified.js',
+      'lib/types/index.d.ts',
+      'lib/types/unified.d.ts',
+      'themes/diapo.css',
+    ])
+      assert.ok(paths.includes(file), file)
     assert.deepEqual(
       paths.filter((file) => /^(src|test|slides|scripts|\.ci|dist)\//.test(file)),
       [],
@@ -105,6 +113,15 @@ describe('the package', () => {
     const used = await run(process.execPath, ['use.mjs'], { cwd: project, env })
     assert.deepEqual(JSON.parse(used.stdout), { ok: true, slides: 4, messages: 0 })
     assert.ok(existsSync(path.join(project, 'api-out', 'index.html')))
+    // The unified preset, by its own name.
+    const preset = await run(
+      process.execPath,
+      ['--input-type=module', '-e', "console.log((await import('diapo/unified')).default.plugins.length)"],
+      {
+        cwd: project,
+      },
+    )
+    assert.ok(Number(preset.stdout) > 1)
 
     // npx-style: the tarball run without installing it anywhere first.
     const { version } = JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8')) as { version: string }
