@@ -14,9 +14,21 @@
  *   npm run bench -- --only ab --baseline a1b85f6
  *                                 only the talk's full builds, this tree against a commit (or BENCH_BASELINE=a1b85f6)
  *   npm run bench -- --only corpus,ab --baseline a1b85f6   both: --only takes a list
+ *   npm run bench -- --only package         only the package (issue 18): packed, installed, its size
  */
 import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process'
-import { copyFileSync, cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
+import {
+  copyFileSync,
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
@@ -43,7 +55,7 @@ const only = values.only
   .map((word) => word.trim())
   .filter(Boolean)
 /** The sections that `--only` runs by their own name alone: such a word selects no case of the main table ("ab" is in "table"). */
-const sectionWords = ['corpus', 'ab']
+const sectionWords = ['corpus', 'ab', 'package']
 
 /** Whether `--only` leaves the section `name` in. */
 function selected(name: string): boolean {
@@ -755,6 +767,56 @@ function thisTree(): string {
  * The A/B section: the talk's full builds (HTML + PDF), cold and warm, by
  * this tree's lib/ and by the baseline commit's, taking turns in one run.
  */
+/** Bytes of the files under `folder`. */
+function sizeOf(folder: string): number {
+  return readdirSync(folder, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .reduce((total, entry) => total + statSync(path.join(entry.parentPath, entry.name)).size, 0)
+}
+
+/**
+ * The package as users get it (issue 18): packed from this tree, installed
+ * globally into a prefix of its own (from npm's cache where it can), its
+ * size and its packages, and how long the install took.
+ */
+function packageSection(): string {
+  if (!selected('package')) return ''
+  // Outside this repository, as a user's install is.
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'diapo-bench-package-'))
+  const npm = (args: string[], cwd: string) => {
+    const result = spawnSync('npm', [...args, '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], { cwd, encoding: 'utf8' })
+    if (result.status !== 0) throw new Error(`npm ${args.join(' ')} failed: ${result.stderr}`)
+    return result.stdout
+  }
+  const [packed] = JSON.parse(npm(['pack', '--json', '--pack-destination', dir], root)) as Array<{
+    filename: string
+    size: number
+    unpackedSize: number
+    entryCount: number
+  }>
+  const started = process.hrtime.bigint()
+  npm(['install', '--global', '--prefix', path.join(dir, 'prefix'), path.join(dir, path.basename(packed!.filename))], dir)
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9
+  const installed = path.join(dir, 'prefix', 'lib', 'node_modules', 'diapo')
+  const packages = readdirSync(path.join(installed, 'node_modules'), { recursive: true })
+    .map((name) => String(name).split(path.sep).join('/'))
+    .filter((name) => /^(?:(?:@[^/]+\/)?[^/]+\/node_modules\/)*(?:@[^/]+\/)?[^/]+\/package\.json$/.test(name)).length
+  const size = sizeOf(installed)
+  const megabytes = (bytes: number) => (bytes / 1e6).toFixed(1)
+  rmSync(dir, { recursive: true, force: true })
+  return (
+    `
+The package (npm pack, then npm install --global into a prefix of its own, from npm's cache where it can):
+
+` +
+    `| tarball | files | unpacked | installed with its dependencies | packages | install time |
+| --- | --- | --- | --- | --- | --- |
+` +
+    `| ${megabytes(packed!.size)} MB | ${packed!.entryCount} | ${megabytes(packed!.unpackedSize)} MB | ${megabytes(size)} MB | ${packages + 1} | ${seconds.toFixed(1)} s |
+`
+  )
+}
+
 function abSection(): string {
   if (!selected('ab') || !values.baseline) return ''
   const baseline = setUpBaseline(values.baseline)
@@ -856,9 +918,10 @@ const latencyText =
 const note = values.peers ? `\n${peerNote(work)}\n` : ''
 const corpusText = corpusSection()
 const abText = abSection()
+const packageText = packageSection()
 rmSync(path.join(work, 'out'), { recursive: true, force: true })
 const browser = findBrowser()
 process.stdout.write(
   `\n${runs} runs a case, whole-process wall time, ${new Date().toISOString().slice(0, 10)}; ` +
-    `diapo's browser, unless its row names one: ${browser.executable} (${browser.source})\n${table}${ratioText}${latencyText}${note}${corpusText}${abText}`,
+    `diapo's browser, unless its row names one: ${browser.executable} (${browser.source})\n${table}${ratioText}${latencyText}${note}${corpusText}${abText}${packageText}`,
 )
