@@ -13,12 +13,10 @@
  * if (!result.ok) process.exitCode = 1
  * ```
  */
-import { statSync } from 'node:fs'
-import path from 'node:path'
 import type { VFile } from 'vfile'
 import { buildDeck, type BuildOptions as DeckBuildOptions, type BuildResult as DeckBuildResult } from './build.ts'
+import { checkDeck, pdfOnly } from './deck-runs.ts'
 import { DevServer } from './dev-server.ts'
-import { makeDirectory, scratchFolder } from './folders.ts'
 
 export { countMessages, formatMessages, shownPath } from './report.ts'
 
@@ -97,23 +95,9 @@ export interface PdfOptions extends DeckOptions, PdfSettings {
 
 /** Print the deck to a PDF (and its handout, with `notes`), and write nothing else. */
 export async function pdf(options: PdfOptions = {}): Promise<BuildResult> {
-  const out = options.out ?? `dist${path.sep}`
-  const folder = /[\\/]$/.test(out) || statSync(out, { throwIfNoEntry: false })?.isDirectory() ? path.resolve(out) : undefined
-  if (folder) await makeDirectory(folder)
-  // The deck is built where nobody sees it; only its PDFs are kept.
-  const scratch = await scratchFolder('diapo-pdf-')
-  try {
-    const { fragments, notes, paper, perPage } = options
-    const result = await buildDeck({
-      ...deckOptions(options),
-      outDir: path.join(scratch.path, 'deck'),
-      pdf: { fragments, notes, paper, perPage },
-      ...(folder ? { pdfDir: folder } : { pdfFile: path.resolve(out) }),
-    })
-    return { ...resultOf(result), html: undefined }
-  } finally {
-    await scratch.remove()
-  }
+  const { fragments, notes, paper, perPage } = options
+  const result = await pdfOnly({ ...deckOptions(options), pdf: { fragments, notes, paper, perPage } }, options.out)
+  return { ...resultOf(result), html: undefined }
 }
 
 /** What {@link check} found. */
@@ -133,20 +117,9 @@ export interface CheckResult {
 
 /** Lay the deck out in the browser at its canvas size, and say what does not fit, is too small, too faint or empty. Writes nothing. */
 export async function check(options: DeckOptions & { screenshots?: string | undefined } = {}): Promise<CheckResult> {
-  const scratch = await scratchFolder('diapo-check-')
-  try {
-    const result = await buildDeck({
-      ...deckOptions(options),
-      outDir: path.join(scratch.path, 'deck'),
-      pdf: false,
-      measure: true,
-      screenshots: options.screenshots,
-    })
-    const { ok, slideCount, fitted, files } = result
-    return { ok, slideCount, fitted, files, findings: result.findings ?? 0, screenshots: result.screenshots ?? [] }
-  } finally {
-    await scratch.remove()
-  }
+  const result = await checkDeck({ ...deckOptions(options), screenshots: options.screenshots })
+  const { ok, slideCount, fitted, files } = result
+  return { ok, slideCount, fitted, files, findings: result.findings ?? 0, screenshots: result.screenshots ?? [] }
 }
 
 /** What {@link dev} takes. */

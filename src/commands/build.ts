@@ -2,12 +2,9 @@
  * `diapo build`: Markdown → reveal.js deck and its PDF in the output folder.
  * `diapo pdf` (see `pdf.ts`) shares this code and writes only the PDF.
  */
-import { statSync } from 'node:fs'
-import path from 'node:path'
 import { BrowserSession, findBrowser } from '../browser.ts'
 import type { BuildResult, PdfSettings } from '../build.ts'
-import { EnvironmentError, ExitCode, UsageError } from '../errors.ts'
-import { makeDirectory, scratchFolder } from '../folders.ts'
+import { ExitCode, UsageError } from '../errors.ts'
 import { fittingSummary } from '../fit-slides.ts'
 import { countMessages, formatMessages, shownPath } from '../report.ts'
 import { browserOptions, configFor, deckAccess, perPageOption, readCommandLine, timeoutOption } from './options.ts'
@@ -44,27 +41,13 @@ export async function runBuild(args: string[], mode: 'build' | 'pdf'): Promise<n
   // A PDF needs the browser: start it first, so it boots while the build code loads and runs.
   const session = new BrowserSession({ flag: values.browser, config: config.browser, log, timeout })
   if (pdf) session.get().catch(() => {})
-  const { buildDeck } = await import('../build.ts')
+  const [{ buildDeck }, { pdfOnly }] = await Promise.all([import('../build.ts'), import('../deck-runs.ts')])
 
-  // `diapo pdf` builds the deck in a folder of its own, prints it, and keeps only the PDF.
-  const scratch = mode === 'pdf' ? await scratchFolder('diapo-pdf-') : undefined
-  // `diapo pdf --out` names the PDF, or the folder to put it in: one that exists, or a path that ends with a slash.
-  const outFolder =
-    scratch && values.out !== undefined && (/[\\/]$/.test(values.out) || statSync(values.out, { throwIfNoEntry: false })?.isDirectory())
-  // Without --out, `diapo pdf` puts the PDF where `build` would: dist/<title>.pdf.
-  const pdfDir = scratch && (!values.out || outFolder) ? path.resolve(values.out ?? 'dist') : undefined
-  if (pdfDir)
-    await makeDirectory(pdfDir).catch((error: Error) => {
-      throw new EnvironmentError(`Cannot create the folder ${pdfDir}: ${error.message}`)
-    })
   let result: BuildResult
   try {
-    result = await buildDeck({
+    const options = {
       session,
       input,
-      outDir: scratch ? path.join(scratch.path, 'deck') : values.out,
-      pdfFile: scratch && values.out && !outFolder ? path.resolve(values.out) : undefined,
-      pdfDir,
       theme: values.theme,
       css: values.css,
       safe: values.safe,
@@ -76,10 +59,11 @@ export async function runBuild(args: string[], mode: 'build' | 'pdf'): Promise<n
       timeout,
       // Ended as soon as the build is done with it, while the output is written.
       browserDone: () => void session.close(),
-    })
+    }
+    // `diapo pdf` keeps only the PDF, where --out says (see deck-runs.ts).
+    result = mode === 'pdf' ? await pdfOnly(options, values.out) : await buildDeck({ ...options, outDir: values.out })
   } finally {
     await session.close()
-    await scratch?.remove()
   }
 
   const { errors, warnings } = countMessages(result.files)

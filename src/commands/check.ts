@@ -4,10 +4,8 @@
  * too small to read, too faint, or empty: `file:line:col  warning  Slide N:
  * message  rule`. Nothing is written, except screenshots when asked for.
  */
-import path from 'node:path'
 import { BrowserSession, findBrowser } from '../browser.ts'
 import { ExitCode } from '../errors.ts'
-import { scratchFolder } from '../folders.ts'
 import { fittingSummary } from '../fit-slides.ts'
 import { countMessages, formatMessages } from '../report.ts'
 import { browserOptions, configFor, deckAccess, readCommandLine, timeoutOption } from './options.ts'
@@ -23,28 +21,23 @@ export async function run(args: string[]): Promise<number> {
   // The check always needs the browser: start it now, while the build code loads.
   const session = new BrowserSession({ flag: values.browser, config: config.browser, timeout })
   session.get().catch(() => {})
-  const { buildDeck } = await import('../build.ts')
-  const scratch = await scratchFolder('diapo-check-')
+  const { checkDeck } = await import('../deck-runs.ts')
   let result
   try {
-    result = await buildDeck({
+    result = await checkDeck({
       session,
       input,
-      outDir: path.join(scratch.path, 'deck'),
       theme: values.theme,
       css: values.css,
       safe: values.safe,
       ...deckAccess(values, config),
       cacheDir: config.cacheDir,
-      pdf: false,
-      measure: true,
       screenshots: values.screenshots,
       timeout,
       browserDone: () => void session.close(),
     })
   } finally {
     await session.close()
-    await scratch.remove()
   }
 
   const { errors, warnings } = countMessages(result.files)

@@ -1,0 +1,49 @@
+/**
+ * The builds that write less than a deck: the layout check (nothing
+ * written) and the PDF alone. Each builds the deck in a folder of its own,
+ * which goes once it is done. The commands (`diapo check`, `diapo pdf`)
+ * and the API (`index.ts`) both run them.
+ */
+import { statSync } from 'node:fs'
+import path from 'node:path'
+import { buildDeck, type BuildOptions, type BuildResult } from './build.ts'
+import { EnvironmentError } from './errors.ts'
+import { makeDirectory, scratchFolder } from './folders.ts'
+
+/** Lay the deck out in the browser and measure it, writing nothing (screenshots aside). */
+export async function checkDeck(options: Omit<BuildOptions, 'outDir' | 'pdf' | 'measure'>): Promise<BuildResult> {
+  const scratch = await scratchFolder('diapo-check-')
+  try {
+    return await buildDeck({ ...options, outDir: path.join(scratch.path, 'deck'), pdf: false, measure: true })
+  } finally {
+    await scratch.remove()
+  }
+}
+
+/**
+ * Print the deck and keep only its PDFs. `out` names the PDF, or the folder
+ * to write `<title>.pdf` into: one that exists, or a path that ends with a
+ * slash. Default: `dist/`, where `diapo build` puts it.
+ */
+export async function pdfOnly(options: Omit<BuildOptions, 'outDir' | 'pdfFile' | 'pdfDir'>, out: string | undefined): Promise<BuildResult> {
+  const folder =
+    out === undefined
+      ? path.resolve('dist')
+      : /[\\/]$/.test(out) || statSync(out, { throwIfNoEntry: false })?.isDirectory()
+        ? path.resolve(out)
+        : undefined
+  if (folder)
+    await makeDirectory(folder).catch((error: Error) => {
+      throw new EnvironmentError(`Cannot create the folder ${folder}: ${error.message}`)
+    })
+  const scratch = await scratchFolder('diapo-pdf-')
+  try {
+    return await buildDeck({
+      ...options,
+      outDir: path.join(scratch.path, 'deck'),
+      ...(folder ? { pdfDir: folder } : { pdfFile: path.resolve(out!) }),
+    })
+  } finally {
+    await scratch.remove()
+  }
+}
