@@ -34,6 +34,7 @@ import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { findBrowser } from '../src/browser.ts'
+import { packagesUnder, sizeOf } from './installed-package.ts'
 import { chromium, peerCases, peerNote } from './peers.ts'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
@@ -767,13 +768,6 @@ function thisTree(): string {
  * The A/B section: the talk's full builds (HTML + PDF), cold and warm, by
  * this tree's lib/ and by the baseline commit's, taking turns in one run.
  */
-/** Bytes of the files under `folder`. */
-function sizeOf(folder: string): number {
-  return readdirSync(folder, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile())
-    .reduce((total, entry) => total + statSync(path.join(entry.parentPath, entry.name)).size, 0)
-}
-
 /**
  * The package as users get it (issue 18): packed from this tree, installed
  * globally into a prefix of its own (from npm's cache where it can), its
@@ -798,9 +792,7 @@ function packageSection(): string {
   npm(['install', '--global', '--prefix', path.join(dir, 'prefix'), path.join(dir, path.basename(packed!.filename))], dir)
   const seconds = Number(process.hrtime.bigint() - started) / 1e9
   const installed = path.join(dir, 'prefix', 'lib', 'node_modules', 'diapo')
-  const packages = readdirSync(path.join(installed, 'node_modules'), { recursive: true })
-    .map((name) => String(name).split(path.sep).join('/'))
-    .filter((name) => /^(?:(?:@[^/]+\/)?[^/]+\/node_modules\/)*(?:@[^/]+\/)?[^/]+\/package\.json$/.test(name)).length
+  const packages = packagesUnder(installed)
   const size = sizeOf(installed)
   const megabytes = (bytes: number) => (bytes / 1e6).toFixed(1)
   rmSync(dir, { recursive: true, force: true })

@@ -6,10 +6,11 @@
 import assert from 'node:assert/strict'
 import { execFile } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { mkdir, readdir, readFile, stat, symlink, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { describe, test } from 'node:test'
 import { promisify } from 'node:util'
+import { packagesUnder, sizeOf } from '../scripts/installed-package.ts'
 import { readPdf } from './pdf-helpers.ts'
 import { root, tempDir } from './helpers.ts'
 
@@ -17,15 +18,6 @@ const run = promisify(execFile)
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm'
 /** Quiet, and from the cache `npm ci` filled where it can. */
 const npmFlags = ['--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error']
-
-/** Bytes of all the files under `folder`. */
-async function sizeOf(folder: string): Promise<number> {
-  let total = 0
-  for (const entry of await readdir(folder, { recursive: true, withFileTypes: true })) {
-    if (entry.isFile()) total += (await stat(path.join(entry.parentPath, entry.name))).size
-  }
-  return total
-}
 
 describe('the package', () => {
   test('packed, installed globally in a prefix of its own, it builds a new deck from an unrelated folder; npx-style too', async (t) => {
@@ -57,11 +49,7 @@ describe('the package', () => {
     const prefix = path.join(dir, 'prefix')
     await run(npm, ['install', '--global', '--prefix', prefix, tarball, ...npmFlags], { cwd: dir })
     const installed = path.join(prefix, 'lib', 'node_modules', 'diapo')
-    // Packages installed: each `<name>/package.json` (or `@scope/<name>/…`), at any depth of node_modules.
-    const packages = (await readdir(path.join(installed, 'node_modules'), { recursive: true }))
-      .map((name) => name.split(path.sep).join('/'))
-      .filter((name) => /^(?:(?:@[^/]+\/)?[^/]+\/node_modules\/)*(?:@[^/]+\/)?[^/]+\/package\.json$/.test(name))
-    t.diagnostic(`installed: ${Math.round((await sizeOf(installed)) / 1e6)} MB, ${packages.length + 1} packages with diapo`)
+    t.diagnostic(`installed: ${Math.round(sizeOf(installed) / 1e6)} MB, ${packagesUnder(installed) + 1} packages with diapo`)
 
     // A new deck with what loads files at run time: fonts (Latin, CJK, emoji), KaTeX, highlighting, a diagram with an icon.
     const deck = path.join(dir, 'elsewhere')
