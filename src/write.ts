@@ -123,40 +123,62 @@ async function swap(staging: string, target: string) {
 const lockWait = 60_000
 
 /**
- * Take the output's lock: a folder beside it, made atomically, holding a
- * file named after its owner. A lock whose owner is gone is taken over.
+ * Take the output's lock: a folder beside it holding a file named after its
+ * owner, made whole beside it and renamed into place (a rename onto a folder
+ * that is there fails), so the lock is this build's exactly when it holds
+ * this build's name. An interruption at any moment then removes this
+ * build's lock and never another's (with the lock made first and named
+ * after, Ctrl-C between the two left a nameless lock behind). A lock whose
+ * owner is gone is taken over.
  */
 async function lock(target: string): Promise<() => void> {
   const folder = path.join(path.dirname(target), `.${path.basename(target)}.lock`)
-  const started = performance.now()
-  for (;;) {
-    try {
-      await mkdir(folder)
-      const unlock = () => rmSync(folder, { recursive: true, force: true })
-      const registered = untilDone(unlock)
-      await writeFile(path.join(folder, `${owner}-lock`), '')
-      return () => {
-        registered()
-        unlock()
+  const mine = `${owner}-lock`
+  const making = `${folder}-${owner}-new`
+  const unlock = () => {
+    rmSync(making, { recursive: true, force: true })
+    if (existsSync(path.join(folder, mine))) rmSync(folder, { recursive: true, force: true })
+  }
+  const registered = untilDone(unlock)
+  const release = () => {
+    registered()
+    unlock()
+  }
+  try {
+    // What a killed build was making.
+    await sweep(path.dirname(folder), `${path.basename(folder)}-`)
+    await mkdir(making, { recursive: true })
+    await writeFile(path.join(making, mine), '')
+    const started = performance.now()
+    for (;;) {
+      try {
+        await rename(making, folder)
+        return release
+      } catch (error) {
+        // Taken (Windows says EPERM of a rename onto a folder that is there).
+        const code = (error as NodeJS.ErrnoException).code
+        if (code !== 'EEXIST' && code !== 'ENOTEMPTY' && !(code === 'EPERM' && existsSync(folder))) throw error
       }
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+      const holders = await readdir(folder).catch(() => [] as string[])
+      // Empty for long: made by a diapo of before this way of locking, killed before it named itself.
+      const abandoned = holders.length === 0 && Date.now() - ((await stat(folder).catch(() => undefined))?.mtimeMs ?? Date.now()) > 5000
+      if (abandoned || (holders.length > 0 && holders.every((name) => ownerGone(name)))) {
+        await rm(folder, { recursive: true, force: true })
+        continue
+      }
+      if (performance.now() - started > lockWait) {
+        throw new EnvironmentError(
+          `Another diapo has been writing ${target} for ${lockWait / 1000} s; wait for it, or remove ${folder} if no build is running`,
+        )
+      }
+      await new Promise((resolve) => setTimeout(resolve, 20))
     }
-    const holders = await readdir(folder).catch(() => [] as string[])
-    // Empty for long: its maker was killed between making it and naming itself.
-    const abandoned = holders.length === 0 && Date.now() - ((await stat(folder).catch(() => undefined))?.mtimeMs ?? Date.now()) > 5000
-    if (abandoned || (holders.length > 0 && holders.every((name) => ownerGone(name)))) {
-      await rm(folder, { recursive: true, force: true })
-      continue
-    }
-    if (performance.now() - started > lockWait) {
-      throw new EnvironmentError(
-        `Another diapo has been writing ${target} for ${lockWait / 1000} s; wait for it, or remove ${folder} if no build is running`,
-      )
-    }
-    await new Promise((resolve) => setTimeout(resolve, 20))
+  } catch (error) {
+    release()
+    throw error
   }
 }
+
 async function attempt<T>(what: string, action: () => Promise<T>): Promise<T> {
   try {
     return await action()
