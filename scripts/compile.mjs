@@ -23,7 +23,8 @@ export async function compile() {
     // Mermaid's files are served to the browser as they are, so it stays in node_modules.
     // puppeteer-core is bundled: one file loads ~60 ms sooner than its hundreds of
     // modules, on the path of every build that starts a browser (~0.09 s a build with PDF).
-    external: ['mermaid'],
+    // jiti (a TypeScript config's compiler) is loaded only for a `diapo.config.ts`, from node_modules.
+    external: ['mermaid', 'jiti'],
     // CommonJS dependencies bundled into ES modules still call require().
     banner: { js: "import { createRequire as __diapoRequire } from 'node:module'; const require = __diapoRequire(import.meta.url);" },
     legalComments: 'none',

@@ -23,6 +23,7 @@ import { readInput } from './input.ts'
 import { checkLimits, DeckBudget } from './markdown-limits.ts'
 import { revealOptions } from './reveal-options.ts'
 import { fail, warn } from './messages.ts'
+import type { UserConfig } from './user-config.ts'
 import { diapoVersion, packageDir } from './packages.ts'
 import { linkDefinitions } from './deck-definitions.ts'
 import { shortcodeEmoji } from './emoji-shortcodes.ts'
@@ -50,7 +51,7 @@ export interface BuildOptions {
   css?: string[] | undefined
   /** The browser to draw diagrams with (the `--browser` flag); see `findBrowser`. */
   browser?: string
-  /** The browser named by `diapo.config.json`, tried after `browser`. */
+  /** The browser named by the config file, tried after `browser`. */
   configBrowser?: string
   /** Where rendered diagrams are kept. Default: {@link defaultCacheDir}. */
   cacheDir?: string
@@ -83,7 +84,7 @@ export interface BuildOptions {
   /** Sanitize the authors' HTML (`--safe`): for Markdown that is not yours. */
   safe?: boolean
   /**
-   * The project's folder (where `diapo.config.json` is): the deck may read
+   * The project's folder (where the config file is): the deck may read
    * files anywhere in it, when it holds the input. Default: none.
    */
   projectRoot?: string | undefined
@@ -95,6 +96,10 @@ export interface BuildOptions {
    * finishes; the `build` command does.
    */
   browserDone?: () => void
+  /** The config file's frontmatter defaults and plugins (see `user-config.ts`). */
+  project?: Pick<UserConfig, 'defaults' | 'remarkPlugins' | 'rehypePlugins' | 'identity'> | undefined
+  /** Said as warnings on the deck's first file: what the caller left out, and why (e.g. a config file not read with `safe`). */
+  notices?: readonly string[] | undefined
 }
 
 /** Which PDFs to print. */
@@ -184,7 +189,7 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
   if (files.some((file) => file.messages.some((message) => message.ruleId === 'too-large'))) return failed()
 
   const budget = new DeckBudget()
-  const parser = parseStages(deckFiles, budget)
+  const parser = parseStages(deckFiles, budget, options.project?.remarkPlugins)
   // A file past the limits is not parsed: parsing it could take minutes.
   const parse = (file: VFile, labels?: string[]): MdastRoot => parseMarkdown(parser, file, { cache: options.parseCache, labels })
   const trees = files.map((file): MdastRoot => (checkLimits(file, budget) ? parse(file) : { type: 'root', children: [] }))
@@ -200,7 +205,8 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
     trees[index] = (await withinStack(file, tree, () => parser.run(tree, file))) as MdastRoot
   }
   // Errors so far fail the build, but it goes on so that one run reports every problem.
-  const config = deckConfig(files, options.safe ?? false)
+  for (const notice of options.notices ?? []) if (files[0]) warn(files[0], notice, undefined, 'not-read')
+  const config = deckConfig(files, options.safe ?? false, options.project?.defaults)
 
   const theme = await deckTheme(options.theme, config.theme, files[0]!, deckFiles, await charactersOf(files), {
     flag: options.css,
@@ -238,8 +244,20 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
         )
       : undefined
   // Slides an earlier build made to fit are fitted the same way, browser or not.
-  const fits = new SlideFits(fitsCache, [theme.identity, config.reveal, ...(utilities ? [utilities.content] : [])])
-  const slides = slideStages(config, await fits.fromCache(), { safe: options.safe, files: deckFiles, definitions, mathCache })
+  // The config's plugins change the slides a fit was measured on: its text is in the key.
+  const fits = new SlideFits(fitsCache, [
+    theme.identity,
+    config.reveal,
+    ...(utilities ? [utilities.content] : []),
+    ...(options.project?.identity ? [options.project.identity] : []),
+  ])
+  const slides = slideStages(config, await fits.fromCache(), {
+    safe: options.safe,
+    files: deckFiles,
+    definitions,
+    mathCache,
+    rehypePlugins: options.project?.rehypePlugins,
+  })
   const slideTrees: HastRoot[] = []
   // Measuring may ask for the slides again, fitted: the trees as the fit finds them are kept, to run the rest again on.
   const beforeFit: MdastRoot[] = []
@@ -356,7 +374,13 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
   let printed: PdfResult | undefined
   /** The deck again, its slides fitted by `fits`: the slide stages from the fit on run on a copy of the trees kept. */
   const remake = async (fits: FitLookup | undefined, staging: string) => {
-    const stages = slideStages(config, fits, { safe: options.safe, files: deckFiles, definitions, mathCache }).fromFit
+    const stages = slideStages(config, fits, {
+      safe: options.safe,
+      files: deckFiles,
+      definitions,
+      mathCache,
+      rehypePlugins: options.project?.rehypePlugins,
+    }).fromFit
     const copies = beforeFit.map((tree) => structuredClone(tree))
     const remade: HastRoot[] = []
     for (const [index, tree] of copies.entries()) {
@@ -717,8 +741,8 @@ function withDiagramFiles(files: VFile[]): VFile[] {
   return [...files, ...diagramFiles.values()]
 }
 
-/** The deck's settings: defaults, then the first file's frontmatter, its `reveal:` options checked. */
-function deckConfig(files: readonly VFile[], safe: boolean): DeckConfig {
+/** The deck's settings: diapo's defaults, the config file's, then the first file's frontmatter, its `reveal:` options checked. */
+function deckConfig(files: readonly VFile[], safe: boolean, defaults: Partial<DeckConfig> = {}): DeckConfig {
   for (const file of files.slice(1)) {
     const places = Object.values(file.data.frontmatter?.places ?? {})
     if (places.length > 0) {
@@ -726,7 +750,7 @@ function deckConfig(files: readonly VFile[], safe: boolean): DeckConfig {
     }
   }
   const first = files[0]
-  const config = { ...defaultConfig, ...first?.data.frontmatter?.values }
+  const config = { ...defaultConfig, ...defaults, ...first?.data.frontmatter?.values }
   if (first) config.reveal = revealOptions(config.reveal, first.data.frontmatter?.revealPlaces ?? {}, first, safe)
   return config
 }

@@ -44,6 +44,8 @@ Options:
                         URLs, no settings that load code: for Markdown that is not yours
       --allow-path <dir>  Let the deck read files of <dir> too (images, diagrams, themes): a deck
                         reads no file outside its folder otherwise; repeatable; never with --safe
+      --config <file>   The config file to read (default: diapo.config.{js,ts,json}
+                        found upward from the deck); --no-config reads none
   -q, --quiet           Print errors only
       --verbose         Say which browser is used, what is cached, and when
   -h, --help            Show this help
@@ -73,6 +75,7 @@ Options:
       --css <file>      A stylesheet added after the theme (again for more)
       --safe            Nothing in the deck may run (see diapo build --help)
       --allow-path <dir>  Let the deck read files of <dir> too; never with --safe
+      --config <file>   The config file to read; --no-config reads none
       --browser <path>  Chrome or Chromium to use
       --timeout <s>     Most seconds any step in the browser may take (default 60)
   -q, --quiet           Print errors only
@@ -100,6 +103,7 @@ Options:
       --css <file>      A stylesheet added after the theme (again for more)
       --safe            Nothing in the deck may run (see diapo build --help)
       --allow-path <dir>  Let the deck read files of <dir> too; never with --safe
+      --config <file>   The config file to read; --no-config reads none
       --browser <path>  Chrome or Chromium for diagrams
       --timeout <s>     Most seconds any step in the browser may take (default 60)
   -q, --quiet           Print only the URL`,
@@ -123,6 +127,7 @@ Options:
       --css <file>          A stylesheet added after the theme (again for more)
       --safe                Nothing in the deck may run (see diapo build --help)
       --allow-path <dir>    Let the deck read files of <dir> too; never with --safe
+      --config <file>       The config file to read; --no-config reads none
       --screenshots <dir>   Also write a PNG of every slide into <dir>
       --browser <path>      Chrome or Chromium to use
       --timeout <s>         Most seconds any step in the browser may take (default 60)

@@ -123,11 +123,11 @@ export function describeKind(kind: ValueKind): string {
   }
 }
 
-/** The closest known key to `key`, when one is a likely typo of it. */
-export function suggestKey(key: string): string | undefined {
+/** The closest of the `known` keys (default: the frontmatter's) to `key`, when one is a likely typo of it. */
+export function suggestKey(key: string, knownKeys: readonly string[] = Object.keys(configSchema)): string | undefined {
   let best: string | undefined
   let bestDistance = Infinity
-  for (const known of Object.keys(configSchema)) {
+  for (const known of knownKeys) {
     const distance = editDistance(key.toLowerCase(), known.toLowerCase())
     if (distance < bestDistance) {
       best = known

@@ -20,7 +20,8 @@ import { buildDeck, type BuildResult } from './build.ts'
 import { devClient } from './dev-client.ts'
 import { ParseCache } from './parse-markdown.ts'
 import { formatMessages } from './report.ts'
-import { readUserConfig, type UserConfig } from './user-config.ts'
+import { buildOptionsOf, projectOf } from './settings.ts'
+import { configNames, findConfigFile, type UserConfig } from './user-config.ts'
 import type { OutputFile } from './write.ts'
 
 /** What to serve, and how. */
@@ -34,8 +35,10 @@ export interface DevServerOptions {
   safe?: boolean | undefined
   /** Folders outside the deck it may read from (`--allow-path`), besides the config's; ignored with `safe`. */
   allowPaths?: readonly string[] | undefined
-  /** The browser the command line names (`--browser`); else `diapo.config.json`'s, else one found. */
+  /** The browser the command line names (`--browser`); else the config file's, else one found. */
   browser?: string | undefined
+  /** The config file to read, or `false` for none. Default: the nearest `diapo.config.*` upward from the deck. */
+  config?: string | false | undefined
   /** Interface to listen on. Default: `127.0.0.1`. */
   host?: string | undefined
   /** Port to try first; the next free one is taken when it is busy. Default: 4000. */
@@ -87,7 +90,10 @@ export class DevServer {
   #again = false
   #timer: NodeJS.Timeout | undefined
   #closed = false
-  readonly #parsed = new ParseCache()
+  #parsed = new ParseCache()
+  /** The config's plugins the parsed sections were read with (a remark plugin may add syntax). */
+  #parsedWith: string | undefined
+  #configFile: string | undefined
   /** The browser for diagrams, started only when a diagram is not in the cache; made again when the config names another. */
   #session: BrowserSession | undefined
   #sessionBrowser: string | undefined
@@ -128,7 +134,7 @@ export class DevServer {
     await this.#session?.close()
   }
 
-  /** The browser session for this build, as `diapo.config.json` says now. */
+  /** The browser session for this build, as the config file says now. */
   async #sessionFor(config: UserConfig): Promise<BrowserSession> {
     if (!this.#session || this.#sessionBrowser !== config.browser) {
       await this.#session?.close()
@@ -164,18 +170,18 @@ export class DevServer {
     const started = performance.now()
     let result: BuildResult
     try {
-      // diapo.config.json is watched: a new browser or cache folder takes effect on the next build.
-      // With --safe the config is the project's, not the author's: not read (see commands/options.ts).
-      const config: UserConfig = this.#options.safe ? {} : await readUserConfig()
+      // The config file is watched: a new browser, cache folder, default or plugin takes effect on the next build.
+      // With --safe the config is the project's, not the author's: not read (see settings.ts).
+      const { input, config } = this.#options
+      this.#configFile = config === false ? undefined : config ? path.resolve(config) : await findConfigFile(input ?? 'slides')
+      const { project, notices } = await projectOf(this.#options)
+      if (project.identity !== this.#parsedWith) {
+        this.#parsed = new ParseCache()
+        this.#parsedWith = project.identity
+      }
       result = await buildDeck({
-        input: this.#options.input,
-        theme: this.#options.theme,
-        css: this.#options.css,
-        safe: this.#options.safe,
-        projectRoot: config.folder,
-        allowPaths: [...(this.#options.allowPaths ?? []).map((folder) => path.resolve(folder)), ...(config.allowPaths ?? [])],
-        cacheDir: config.cacheDir,
-        session: await this.#sessionFor(config),
+        ...buildOptionsOf(this.#options, project, notices),
+        session: await this.#sessionFor(project),
         pdf: false,
         write: false,
         parseCache: this.#parsed,
@@ -253,9 +259,12 @@ export class DevServer {
   /** Watch the folders of every file the build read, and the input folder for new files. */
   #watch(result: BuildResult) {
     const input = path.resolve(this.#options.input ?? 'slides')
-    const files = new Set([...result.dependencies, path.resolve('diapo.config.json')])
+    const deckFolder = input.endsWith('.md') ? path.dirname(input) : input
+    // The config file, or one made beside the deck.
+    const configs = this.#configFile ? [this.#configFile] : configNames.map((name) => path.join(deckFolder, name))
+    const files = new Set([...result.dependencies, ...configs])
     const folders = new Set([...files].map((file) => path.dirname(file)))
-    folders.add(input.endsWith('.md') ? path.dirname(input) : input)
+    folders.add(deckFolder)
     this.#watched = files
     for (const [folder, watcher] of this.#watchers) {
       if (!folders.has(folder)) {

@@ -13,12 +13,14 @@
  * if (!result.ok) process.exitCode = 1
  * ```
  */
+import path from 'node:path'
 import type { VFile } from 'vfile'
-import { buildDeck, type BuildOptions as DeckBuildOptions, type BuildResult as DeckBuildResult } from './build.ts'
-import { checkDeck, pdfOnly } from './deck-runs.ts'
-import { DevServer } from './dev-server.ts'
+import { BrowserSession, findBrowser } from './browser.ts'
+import type { BuildOptions as DeckBuildOptions, BuildResult as DeckBuildResult } from './build.ts'
+import { buildOptionsOf, projectOf } from './settings.ts'
 
 export { countMessages, formatMessages, shownPath } from './report.ts'
+export { defineConfig, type ConfigFile, type PluginEntry } from './user-config.ts'
 
 /** The PDFs to print. */
 export interface PdfSettings {
@@ -50,7 +52,7 @@ export interface BuildResult {
   fitted: { split: number; shrunk: number; cutOff: number }
 }
 
-/** What every function takes: the deck, and how to read it. */
+/** What every function of the API takes: the deck, and how to read it. */
 export interface DeckOptions {
   /** A Markdown file, or a folder whose `*.md` files are read in name order. Default: `slides`. */
   input?: string | undefined
@@ -58,14 +60,16 @@ export interface DeckOptions {
   theme?: string | undefined
   /** Stylesheets added after the theme. */
   css?: string[] | undefined
-  /** Nothing in the deck may run (its HTML sanitized, no script URLs): for Markdown that is not yours. */
+  /** Nothing in the deck may run (its HTML sanitized, no script URLs, no config file read): for Markdown that is not yours. */
   safe?: boolean | undefined
   /** Folders outside the deck's own that it may read files from; ignored with `safe`. */
-  allowPaths?: string[] | undefined
-  /** The Chrome or Chromium to use. Default: found as the command finds it. */
+  allowPaths?: readonly string[] | undefined
+  /** The Chrome or Chromium to use. Default: the config file's, else found (see the README). */
   browser?: string | undefined
-  /** Where drawn diagrams, math and fits are kept. Default: as the command keeps them. */
+  /** Where drawn diagrams, math and fits are kept. Default: the config file's, else `node_modules/.cache/diapo`. */
   cacheDir?: string | undefined
+  /** The config file to read, or `false` for none. Default: the nearest `diapo.config.*` upward from the deck. */
+  config?: string | false | undefined
   /** Most time any step in the browser may take, in milliseconds. Default: 60 s. */
   timeout?: number | undefined
   /** Where progress lines go (the command's `--verbose`). Default: nowhere. */
@@ -84,7 +88,11 @@ export interface BuildOptions extends DeckOptions {
 
 /** Build the deck into `out`: `index.html`, its assets, and its PDF. Nothing is written when `ok` is false. */
 export async function build(options: BuildOptions = {}): Promise<BuildResult> {
-  return resultOf(await buildDeck({ ...deckOptions(options), outDir: options.out, pdf: options.pdf, screenshots: options.screenshots }))
+  return withSession(options, options.pdf !== false || options.screenshots !== undefined, async (settings, project) => {
+    const { buildDeck } = await import('./build.ts')
+    const outDir = options.out ?? project.out
+    return resultOf(await buildDeck({ ...settings, outDir, pdf: options.pdf, screenshots: options.screenshots }))
+  })
 }
 
 /** What {@link pdf} takes. */
@@ -96,8 +104,13 @@ export interface PdfOptions extends DeckOptions, PdfSettings {
 /** Print the deck to a PDF (and its handout, with `notes`), and write nothing else. */
 export async function pdf(options: PdfOptions = {}): Promise<BuildResult> {
   const { fragments, notes, paper, perPage } = options
-  const result = await pdfOnly({ ...deckOptions(options), pdf: { fragments, notes, paper, perPage } }, options.out)
-  return { ...resultOf(result), html: undefined }
+  return withSession(options, true, async (settings, project) => {
+    const { pdfOnly } = await import('./deck-runs.ts')
+    // The config's output folder is where `<title>.pdf` goes, as `diapo build` puts it there.
+    const out = options.out ?? (project.out === undefined ? undefined : `${project.out}${path.sep}`)
+    const result = await pdfOnly({ ...settings, pdf: { fragments, notes, paper, perPage } }, out)
+    return { ...resultOf(result), html: undefined }
+  })
 }
 
 /** What {@link check} found. */
@@ -117,9 +130,12 @@ export interface CheckResult {
 
 /** Lay the deck out in the browser at its canvas size, and say what does not fit, is too small, too faint or empty. Writes nothing. */
 export async function check(options: DeckOptions & { screenshots?: string | undefined } = {}): Promise<CheckResult> {
-  const result = await checkDeck({ ...deckOptions(options), screenshots: options.screenshots })
-  const { ok, slideCount, fitted, files } = result
-  return { ok, slideCount, fitted, files, findings: result.findings ?? 0, screenshots: result.screenshots ?? [] }
+  return withSession(options, true, async (settings) => {
+    const { checkDeck } = await import('./deck-runs.ts')
+    const result = await checkDeck({ ...settings, screenshots: options.screenshots })
+    const { ok, slideCount, fitted, files } = result
+    return { ok, slideCount, fitted, files, findings: result.findings ?? 0, screenshots: result.screenshots ?? [] }
+  })
 }
 
 /** What {@link dev} takes. */
@@ -142,7 +158,11 @@ export interface DevHandle {
 
 /** Serve the deck, rebuilt in memory as its files change, every open page updated in place. */
 export async function dev(options: DevOptions = {}): Promise<DevHandle> {
-  const { input, theme, css, safe, allowPaths, browser, timeout, report } = options
+  const { input, theme, css, safe, allowPaths, browser, timeout, report, config } = options
+  if (browser) findBrowser({ flag: browser })
+  // A config file that cannot be read is an error now; the server reads it again on each build, and shows what is wrong on the page.
+  await projectOf(options)
+  const { DevServer } = await import('./dev-server.ts')
   const server = new DevServer({
     input,
     theme,
@@ -152,6 +172,7 @@ export async function dev(options: DevOptions = {}): Promise<DevHandle> {
     browser,
     timeout,
     report,
+    config,
     host: options.host ?? '127.0.0.1',
     port: options.port ?? 4000,
   })
@@ -179,8 +200,25 @@ function resultOf(result: DeckBuildResult): BuildResult {
   }
 }
 
-/** The options every function passes on to the build. */
-function deckOptions(options: DeckOptions): DeckBuildOptions {
-  const { input, theme, css, safe, allowPaths, browser, cacheDir, timeout, log } = options
-  return { input, theme, css, safe, allowPaths, browser, cacheDir, timeout, log }
+/**
+ * Run `work` with the build's settings (the options over the config file)
+ * and a browser session of its own: started at once when `early` (the
+ * browser boots while the build's code loads), ended as soon as the build
+ * is done with it (while the output is written), and in any case at the end.
+ */
+async function withSession<T>(
+  options: DeckOptions,
+  early: boolean,
+  work: (settings: DeckBuildOptions, project: Awaited<ReturnType<typeof projectOf>>['project']) => Promise<T>,
+): Promise<T> {
+  const { project, notices } = await projectOf(options)
+  // A browser named that does not exist is an error now, not only once something needs it.
+  if (options.browser) findBrowser({ flag: options.browser })
+  const session = new BrowserSession({ flag: options.browser, config: project.browser, log: options.log, timeout: options.timeout })
+  if (early) session.get().catch(() => {})
+  try {
+    return await work({ ...buildOptionsOf(options, project, notices), session, browserDone: () => void session.close() }, project)
+  } finally {
+    await session.close()
+  }
 }

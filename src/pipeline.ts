@@ -2,15 +2,22 @@
  * The pipeline: every stage of a build, in order. Each stage is a unified
  * plugin in a file of its own; this file only lists them.
  *
- *   Markdown ─parse (math too)─▶ mdast ─pandoc tables─▶ ─$ as pandoc reads it─▶ ─image alt─▶ ─frontmatter─▶ settings ─reveal.js separators─▶ ─Slidev─▶ ─collect diagrams─▶
+ *   Markdown ─parse (math too)─▶ mdast ─pandoc tables─▶ ─$ as pandoc reads it─▶ ─image alt─▶ ─frontmatter─▶ settings ─reveal.js separators─▶ ─Slidev─▶ ─[the config's remarkPlugins]─▶ ─collect diagrams─▶
  *   mdast ─pandoc title slide─▶ ─pandoc heading attributes─▶ ─heading ids─▶ ─reveal.js comments─▶ ─split─▶ slides ─Marp─▶ ─Slidev─▶ ─pandoc pauses, attributes─▶ ─attributes─▶ ─notes─▶ ─image beside─▶ ─fit─▶ ─header, footer─▶ ─typography─▶ ─fragments─▶ ─directives─▶
  *         ─emoji─▶ ─images─▶ ─raw HTML─▶ ─link definitions─▶ ─to HTML─▶ hast ─footnotes─▶ ─highlight─▶ ─code lines and steps─▶
- *         ─contain raw HTML (sanitize)─▶ ─math (KaTeX, loaded only for math)─▶ (per file)
+ *         ─contain raw HTML (sanitize)─▶ ─math (KaTeX, loaded only for math)─▶ ─[the config's rehypePlugins]─▶ (per file)
  *   all diagrams ─render (one browser, cached)─▶ SVG
  *   all slides ─insert SVG─▶ ─slide numbers─▶ ─reveal document─▶ ─stringify─▶ HTML ─write─▶ dist/
  *   HTML ─measure in the browser─▶ (slides that run off: ─fit─▶ again) ─print─▶ PDF
  *
  * The rendering and writing steps are called by `build.ts` between these.
+ *
+ * The user's plugins (`remarkPlugins`, `rehypePlugins` of the config file,
+ * see `user-config.ts`) run at the two points marked: a remark plugin sees
+ * each Markdown file read (frontmatter, directives, math, code blocks; a
+ * diagram it writes is drawn), a rehype plugin each file's slides as HTML
+ * (`<section>`s, highlighted code, rendered math). What one throws is an
+ * error on its file, not a crash.
  */
 import rehypeStringify from 'rehype-stringify'
 import remarkDirective from 'remark-directive'
@@ -19,7 +26,9 @@ import remarkGfm from 'remark-gfm'
 import remarkMath from 'remark-math'
 import remarkParse from 'remark-parse'
 import remarkRehype from 'remark-rehype'
-import { unified, type Preset } from 'unified'
+import { unified, type Pluggable, type PluggableList, type Plugin, type Preset, type Processor, type Transformer } from 'unified'
+import type { Node } from 'unist'
+import type { VFile } from 'vfile'
 import { codeLines } from './code-lines.ts'
 import { collectDiagrams } from './collect-diagrams.ts'
 import type { Definition, Root as MdastRoot } from 'mdast'
@@ -36,6 +45,8 @@ import { highlightCode } from './highlight-code.ts'
 import { imageAlt } from './image-alt.ts'
 import { insertDiagrams, type InsertDiagramsOptions } from './insert-diagrams.ts'
 import { localImages } from './local-images.ts'
+import { fail } from './messages.ts'
+import { UsageError } from './errors.ts'
 import { marpDirectivesStage } from './marp-directives.ts'
 import { DeckBudget, limitTree } from './markdown-limits.ts'
 import { otherDirectives } from './other-directives.ts'
@@ -69,8 +80,13 @@ export function readStages(budget: DeckBudget): Preset {
  * Stage 1, per file: Markdown text → syntax tree; its frontmatter read and
  * its diagrams collected, early, so the browser can boot while the rest runs.
  */
-export function parseStages(files: DeckFiles, budget = new DeckBudget()) {
-  return unified().use(remarkParse).use(markdownSyntax).use(readStages(budget)).use(collectDiagrams, { files })
+export function parseStages(files: DeckFiles, budget = new DeckBudget(), remarkPlugins?: PluggableList) {
+  return unified()
+    .use(remarkParse)
+    .use(markdownSyntax)
+    .use(readStages(budget))
+    .use(userPlugins(remarkPlugins, 'remark'))
+    .use(collectDiagrams, { files })
 }
 
 /** What the slide stages are given besides the deck's settings. */
@@ -80,6 +96,8 @@ export interface SlideStageOptions {
   definitions?: readonly Definition[] | undefined
   /** Renderings of math kept from earlier builds (see render-math.ts). */
   mathCache?: DiskCache | undefined
+  /** The config file's rehype plugins, run last. */
+  rehypePlugins?: PluggableList | undefined
 }
 
 /**
@@ -128,6 +146,7 @@ function slideStagesFromFit(config: DeckConfig, fits: FitLookup | undefined, opt
     .use(codeLines)
     .use(containRawHtml, options)
     .use(renderMath, { cache: options.mathCache })
+    .use(userPlugins(options.rehypePlugins, 'rehype'))
 }
 
 /** Stage 3, whole deck: every file's slides and the drawn diagrams → one reveal.js HTML document. */
@@ -137,4 +156,47 @@ export function deckStages(options: RevealDocumentOptions & InsertDiagramsOption
     .use(numberSlides)
     .use(revealDocument, options)
     .use(rehypeStringify, { allowDangerousHtml: true })
+}
+
+/**
+ * The user's plugins, each made to report what it throws (or passes on as
+ * an error) as an error on the file at hand, rather than end the build.
+ */
+function userPlugins(plugins: PluggableList | undefined, kind: 'remark' | 'rehype'): Preset {
+  return { plugins: (plugins ?? []).map((entry) => reporting(entry, kind)) }
+}
+
+function reporting(entry: Pluggable, kind: 'remark' | 'rehype'): Pluggable {
+  if (!Array.isArray(entry) || typeof entry[0] !== 'function') return entry
+  const [plugin, ...options] = entry as [Plugin<unknown[]>, ...unknown[]]
+  const name = `The ${kind} plugin \`${plugin.name || 'anonymous'}\``
+  function attacher(this: Processor, ...args: unknown[]) {
+    let transformer: Transformer | void
+    try {
+      transformer = (plugin as (this: Processor, ...args: unknown[]) => Transformer | void).apply(this, args)
+    } catch (error) {
+      throw new UsageError(`${name} (from the config file) could not be set up: ${(error as Error).message}`)
+    }
+    if (typeof transformer !== 'function') return transformer
+    const transform = transformer
+    return async function (tree: Node, file: VFile): Promise<Node | undefined> {
+      try {
+        const result = await new Promise<unknown>((resolve, reject) => {
+          const returned: unknown = transform(tree, file, (error, changed) => {
+            if (error) reject(error)
+            else resolve(changed)
+          })
+          // A transformer that takes no callback returns, or resolves to, its result.
+          if (transform.length < 3) Promise.resolve(returned).then(resolve, reject)
+        })
+        if (result instanceof Error) throw result
+        return (result as Node | undefined) ?? undefined
+      } catch (error) {
+        fail(file, `${name} (from the config file) failed: ${(error as Error).message ?? String(error)}`, undefined, 'plugin')
+        return undefined
+      }
+    }
+  }
+  Object.defineProperty(attacher, 'name', { value: plugin.name })
+  return [attacher as Plugin, ...options] as Pluggable
 }

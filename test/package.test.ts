@@ -83,7 +83,9 @@ describe('the package', () => {
     await writeFile(path.join(project, 'package.json'), '{ "type": "module" }\n')
     const use = (typed: boolean) =>
       [
-        `import { build, formatMessages${typed ? ', type BuildResult' : ''} } from 'diapo'`,
+        `import { build, defineConfig, formatMessages${typed ? ', type BuildResult' : ''} } from 'diapo'`,
+        // A config file's settings, typed: what \`diapo.config.ts\` exports.
+        "defineConfig({ out: 'public', defaults: { lang: 'es', slideNumber: true }, remarkPlugins: [() => undefined] })",
         `const result${typed ? ': BuildResult' : ''} = await build({ input: ${JSON.stringify(path.join(deck, 'deck.md'))}, out: 'api-out', pdf: false })`,
         'console.log(JSON.stringify({ ok: result.ok, slides: result.slideCount, messages: formatMessages(result.files).length }))',
       ].join('\n')

@@ -2,12 +2,12 @@
  * `diapo build`: Markdown → reveal.js deck and its PDF in the output folder.
  * `diapo pdf` (see `pdf.ts`) shares this code and writes only the PDF.
  */
-import { BrowserSession, findBrowser } from '../browser.ts'
-import type { BuildResult, PdfSettings } from '../build.ts'
+import type { PdfSettings } from '../build.ts'
 import { ExitCode, UsageError } from '../errors.ts'
 import { fittingSummary } from '../fit-slides.ts'
+import { build, pdf as printPdf, type BuildResult } from '../index.ts'
 import { countMessages, formatMessages, shownPath } from '../report.ts'
-import { browserOptions, configFor, deckAccess, perPageOption, readCommandLine, timeoutOption } from './options.ts'
+import { browserOptions, deckOptionsOf, perPageOption, readCommandLine } from './options.ts'
 
 /** Run `diapo build` with its command-line arguments; returns the exit code. */
 export function run(args: string[]): Promise<number> {
@@ -29,42 +29,15 @@ export async function runBuild(args: string[], mode: 'build' | 'pdf'): Promise<n
     screenshots: { type: 'string' },
   })
   const pdf = pdfSettings(values, mode)
-  const timeout = timeoutOption(values.timeout)
-
-  const config = await configFor(values)
-  // An explicit browser that does not exist is an error now, not only once something needs it.
-  if (values.browser) findBrowser({ flag: values.browser })
   const log = values.verbose
     ? (line: string) => process.stderr.write(`[${Math.round(performance.now() - started)} ms] ${line}\n`)
     : undefined
-
-  // A PDF needs the browser: start it first, so it boots while the build code loads and runs.
-  const session = new BrowserSession({ flag: values.browser, config: config.browser, log, timeout })
-  if (pdf) session.get().catch(() => {})
-  const [{ buildDeck }, { pdfOnly }] = await Promise.all([import('../build.ts'), import('../deck-runs.ts')])
-
-  let result: BuildResult
-  try {
-    const options = {
-      session,
-      input,
-      theme: values.theme,
-      css: values.css,
-      safe: values.safe,
-      ...deckAccess(values, config),
-      cacheDir: config.cacheDir,
-      pdf,
-      screenshots: values.screenshots,
-      log,
-      timeout,
-      // Ended as soon as the build is done with it, while the output is written.
-      browserDone: () => void session.close(),
-    }
-    // `diapo pdf` keeps only the PDF, where --out says (see deck-runs.ts).
-    result = mode === 'pdf' ? await pdfOnly(options, values.out) : await buildDeck({ ...options, outDir: values.out })
-  } finally {
-    await session.close()
-  }
+  const deck = { ...deckOptionsOf(values, input), log }
+  // `diapo pdf` keeps only the PDF, where --out says (see deck-runs.ts).
+  const result =
+    mode === 'pdf'
+      ? await printPdf({ ...deck, ...(pdf || {}), out: values.out })
+      : await build({ ...deck, out: values.out, pdf, screenshots: values.screenshots })
 
   const { errors, warnings } = countMessages(result.files)
   const lines = formatMessages(result.files).filter((line) => !values.quiet || / {2}error {2}/.test(line))
@@ -81,8 +54,8 @@ function summary(result: BuildResult, mode: 'build' | 'pdf', milliseconds: numbe
   const relative = (file: string | undefined) => (file ? shownPath(file) : '')
   const outputs = mode === 'build' ? [relative(result.html)] : []
   if (result.pdf) {
-    outputs.push(`${relative(result.pdf.slides)} (${plural(result.pdf.pages.slides ?? 0, 'page')})`)
-    if (result.pdf.notes) outputs.push(`${relative(result.pdf.notes)} (${plural(result.pdf.pages.notes ?? 0, 'page')})`)
+    outputs.push(`${relative(result.pdf.slides)} (${plural(result.pdf.slidesPages, 'page')})`)
+    if (result.pdf.notes) outputs.push(`${relative(result.pdf.notes)} (${plural(result.pdf.notesPages ?? 0, 'page')})`)
   }
   const warned = warnings ? ` (${plural(warnings, 'warning')})` : ''
   const fitted = fittingSummary(result.fitted)

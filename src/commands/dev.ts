@@ -6,11 +6,10 @@
  */
 import { stat } from 'node:fs/promises'
 import open from 'open'
-import { findBrowser } from '../browser.ts'
 import { setInterruptNote } from '../cleanup.ts'
-import { DevServer } from '../dev-server.ts'
 import { UsageError } from '../errors.ts'
-import { browserOptions, configFor, deckAccess, readCommandLine, timeoutOption } from './options.ts'
+import { dev } from '../index.ts'
+import { browserOptions, deckOptionsOf, readCommandLine } from './options.ts'
 
 /** Run `diapo dev` with its command-line arguments; resolves only if the server cannot start. */
 export async function run(args: string[]): Promise<number> {
@@ -22,33 +21,15 @@ export async function run(args: string[]): Promise<number> {
   })
   const port = values.port === undefined ? 4000 : Number(values.port)
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port takes a port number, not \`${values.port}\``)
-  const timeout = timeoutOption(values.timeout)
   const host = values.host ?? '127.0.0.1'
   // A mistyped input is a usage error now, not an error page served forever.
   if (!(await stat(input ?? 'slides').catch(() => undefined))) {
     throw new UsageError(`Input not found: ${input ?? 'slides'}; pass a Markdown file or a folder of them (default: slides/)`)
   }
-  // Read now so that a broken diapo.config.json is an error at once; the server reads it again on each build.
-  const config = await configFor(values)
-  // Said once, now; the server reads the config again on each build.
-  deckAccess(values, config)
-  if (values.browser) findBrowser({ flag: values.browser })
-
   const say = (line: string) => process.stderr.write(`${line}\n`)
-  const server = new DevServer({
-    input,
-    theme: values.theme,
-    css: values.css,
-    safe: values.safe,
-    allowPaths: values['allow-path'],
-    browser: values.browser,
-    host,
-    port,
-    timeout,
-    report: values.quiet ? undefined : say,
-  })
   setInterruptNote('the dev server is stopped')
-  const url = await server.start()
+  // A broken config file is an error at once (the server reads it again on each build and shows it on the page).
+  const { url } = await dev({ ...deckOptionsOf(values, input), host, port, report: values.quiet ? undefined : say })
   process.stdout.write(`diapo dev: serving ${url} — watching for changes; Ctrl-C to stop\n`)
   if (!isLoopback(host)) {
     say(`warning: listening on ${host}: anyone who can reach this machine can see the deck; use --host 127.0.0.1 to keep it private`)

@@ -23,7 +23,8 @@ export async function run(args: string[]): Promise<number> {
   } catch (error) {
     throw new UsageError((error as Error).message)
   }
-  const config = await readUserConfig()
+  // The project of the working folder: the config file found upward from it.
+  const config = await readUserConfig('.')
   const lines: Array<[string, string]> = [
     ['diapo', `${diapoVersion()} on Node.js ${process.version} (${process.platform} ${process.arch})`],
     ['reveal.js', packageVersion('reveal.js')],
@@ -45,6 +46,7 @@ export async function run(args: string[]): Promise<number> {
     lines.push(['browser', `none: ${error.message}`])
     status = ExitCode.environment
   }
+  lines.push(['config', config.file ? shownPath(config.file) : 'none (diapo.config.js, .ts or .json, found upward from the deck)'])
   const cacheDir = config.cacheDir ?? defaultCacheDir()
   lines.push(['diagram cache', `${shownPath(cacheDir)} (${await describeCache(cacheDir)})`])
   lines.push(['themes', themeNames().join(', ')])

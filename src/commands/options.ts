@@ -3,12 +3,10 @@
  * errors turned into usage errors (exit 2), at most one input, and the
  * options every command that uses the browser takes.
  */
-import { existsSync } from 'node:fs'
-import path from 'node:path'
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { UsageError } from '../errors.ts'
 import type { HandoutPerPage } from '../export-pdf.ts'
-import { readUserConfig, type UserConfig } from '../user-config.ts'
+import type { DeckOptions } from '../index.ts'
 
 /** Options of every command that builds the deck (and may start the browser). */
 export const browserOptions = {
@@ -19,35 +17,36 @@ export const browserOptions = {
   timeout: { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },
   'allow-path': { type: 'string', multiple: true },
+  config: { type: 'string' },
+  'no-config': { type: 'boolean' },
 } as const
 
-/**
- * `diapo.config.json` of the working folder; with `--safe`, nothing: the
- * file then belongs to the project being built, not to whoever builds it,
- * and a browser it names would run (as would folders it allows be read).
- */
-export async function configFor(values: { safe?: boolean | undefined }): Promise<UserConfig> {
-  if (!values.safe) return readUserConfig()
-  if (existsSync(path.resolve('diapo.config.json'))) {
-    process.stderr.write('warning: --safe does not read diapo.config.json (a browser it names would run); use --browser or CHROME_PATH\n')
+/** The API's options for the deck, from the flags every command that builds takes. */
+export function deckOptionsOf(
+  values: {
+    theme?: string | undefined
+    css?: string[] | undefined
+    safe?: boolean | undefined
+    browser?: string | undefined
+    timeout?: string | undefined
+    'allow-path'?: string[] | undefined
+    config?: string | undefined
+    'no-config'?: boolean | undefined
+  },
+  input: string | undefined,
+): DeckOptions {
+  if (values.config !== undefined && values['no-config'])
+    throw new UsageError('--config names the config file and --no-config reads none: give one of them')
+  return {
+    input,
+    theme: values.theme,
+    css: values.css,
+    safe: values.safe,
+    browser: values.browser,
+    allowPaths: values['allow-path'],
+    config: values['no-config'] ? false : values.config,
+    timeout: timeoutOption(values.timeout),
   }
-  return {}
-}
-
-/**
- * The folders outside the deck it may read from: `--allow-path` and the
- * config's `allowPaths`, and the project's folder; none with `--safe`,
- * which says so when some were named.
- */
-export function deckAccess(
-  values: { safe?: boolean | undefined; 'allow-path'?: string[] | undefined },
-  config: UserConfig,
-): { projectRoot: string | undefined; allowPaths: string[] } {
-  const allowPaths = [...(values['allow-path'] ?? []).map((folder) => path.resolve(folder)), ...(config.allowPaths ?? [])]
-  if (values.safe && allowPaths.length > 0) {
-    process.stderr.write(`warning: --safe reads no file outside the deck; ignoring the allowed folders ${allowPaths.join(', ')}\n`)
-  }
-  return { projectRoot: config.folder, allowPaths: values.safe ? [] : allowPaths }
 }
 
 /** `args` read by `options`, with at most one positional: the input. */
