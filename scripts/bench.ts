@@ -33,7 +33,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { findBrowser } from '../src/browser.ts'
+import { findBrowser } from '../src/browser/browser.ts'
 import { packagesUnder, sizeOf } from './installed-package.ts'
 import { chromium, peerCases, peerNote } from './peers.ts'
 
@@ -475,7 +475,7 @@ const edits = 20
  */
 async function devLatencies(): Promise<string[]> {
   if (!selected('dev edit latency')) return []
-  const { findBrowser, launchBrowser } = await import('../src/browser.ts')
+  const { findBrowser, launchBrowser } = await import('../src/browser/browser.ts')
   const browser = await launchBrowser(findBrowser(), { loopback: true })
   const rows: string[] = []
   try {

@@ -5,7 +5,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { findBrowser, launchBrowser } from '../src/browser.ts'
+import { findBrowser, launchBrowser } from '../src/browser/browser.ts'
 import { buildDeck } from '../src/build.ts'
 
 const root = fileURLToPath(new URL('..', import.meta.url))

@@ -12,7 +12,7 @@ export async function compile() {
   await build({
     // The CLI, the API (`import { build } from 'diapo'`), the unified preset (`diapo/unified`),
     // and the browser finder on its own for scripts/setup.mjs.
-    entryPoints: ['src/cli.ts', 'src/index.ts', 'src/unified.ts', 'src/browser.ts'],
+    entryPoints: { cli: 'src/cli/cli.ts', index: 'src/index.ts', unified: 'src/unified.ts', browser: 'src/browser/browser.ts' },
     outdir: 'lib',
     bundle: true,
     splitting: true,

@@ -1,5 +1,5 @@
 /**
- * Writes src/highlight-languages.ts: every language highlight.js knows, by
+ * Writes src/html/highlight-languages.ts: every language highlight.js knows, by
  * each of its names and aliases, as a loader of its grammar. A deck's code
  * then loads only the grammars it uses (all 192 take ~60 ms to load), and
  * the bundle keeps each grammar in a chunk of its own.
@@ -29,7 +29,7 @@ export async function highlightLanguagesSource(): Promise<string> {
   const aliasLines = [...aliases]
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([alias, name]) => `  ${JSON.stringify(alias)}: ${JSON.stringify(name)},`)
-  const file = fileURLToPath(new URL('../src/highlight-languages.ts', import.meta.url))
+  const file = fileURLToPath(new URL('../src/html/highlight-languages.ts', import.meta.url))
   return format(
     `/**
  * Every language highlight.js ${version} knows: a loader of each grammar, by
@@ -53,5 +53,5 @@ ${aliasLines.join('\n')}
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  await writeFile(new URL('../src/highlight-languages.ts', import.meta.url), await highlightLanguagesSource())
+  await writeFile(new URL('../src/html/highlight-languages.ts', import.meta.url), await highlightLanguagesSource())
 }

@@ -21,7 +21,7 @@ import type { Case } from './bench.ts'
  */
 export const chromium = '/usr/bin/chromium'
 export const headlessShell = '/usr/bin/chromium-headless-shell'
-/** diapo makes its browser's profile in memory (see `profileParent` in src/browser.ts); the bare prints do too. */
+/** diapo makes its browser's profile in memory (see `profileParent` in src/browser/browser.ts); the bare prints do too. */
 const memory = '/dev/shm'
 const packages = ['@marp-team/marp-cli', 'reveal-md']
 

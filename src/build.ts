@@ -13,31 +13,31 @@ import type { Root as MdastRoot } from 'mdast'
 import { toString } from 'mdast-util-to-string'
 import { VFile } from 'vfile'
 import { location } from 'vfile-location'
-import { BrowserSession, type Log } from './browser.ts'
-import { checkInternalLinks } from './check-links.ts'
-import { canvasOf, defaultConfig, type DeckConfig } from './config.ts'
-import { DiskCache, defaultCacheDir } from './cache.ts'
-import { DeckFiles } from './deck-files.ts'
+import { BrowserSession, type Log } from './browser/browser.ts'
+import { checkInternalLinks } from './html/check-links.ts'
+import { canvasOf, defaultConfig, type DeckConfig } from './config/deck-config.ts'
+import { DiskCache, defaultCacheDir } from './files/cache.ts'
+import { DeckFiles } from './files/deck-files.ts'
 import { ContentError } from './errors.ts'
-import { readInput } from './input.ts'
-import { checkLimits, DeckBudget } from './markdown-limits.ts'
-import { revealOptions } from './reveal-options.ts'
+import { readInput } from './files/input.ts'
+import { checkLimits, DeckBudget } from './markdown/markdown-limits.ts'
+import { revealOptions } from './config/reveal-options.ts'
 import { fail, warn } from './messages.ts'
-import type { UserConfig } from './user-config.ts'
+import type { UserConfig } from './config/config-file.ts'
 import { diapoVersion, packageDir } from './packages.ts'
-import { linkDefinitions } from './deck-definitions.ts'
-import { shortcodeEmoji } from './emoji-shortcodes.ts'
-import { parseMarkdown, type ParseCache } from './parse-markdown.ts'
+import { linkDefinitions } from './markdown/deck-definitions.ts'
+import { shortcodeEmoji } from './markdown/emoji-shortcodes.ts'
+import { parseMarkdown, type ParseCache } from './markdown/parse-markdown.ts'
 import { deckStages, parseStages, slideStages } from './pipeline.ts'
-import { drawDiagrams, planDiagrams } from './render-diagrams.ts'
-import { mathAssets } from './render-math.ts'
-import { slidevUtilities } from './slidev-utilities.ts'
-import { exportPdf, openPrintTab, type HandoutPerPage, type PdfResult, type Refit } from './export-pdf.ts'
-import { isClipped, SlideFits, type FitLookup, type SlideSource } from './fit-slides.ts'
-import type { Layout } from './measure-slides.ts'
-import { slidesOf } from './slide-attributes.ts'
-import { builtInTheme, isThemePath, loadTheme, themeNames, type LoadedTheme } from './theme.ts'
-import { writeDeck, type OutputFile } from './write.ts'
+import { drawDiagrams, planDiagrams } from './browser/render-diagrams.ts'
+import { mathAssets } from './html/render-math.ts'
+import { slidevUtilities } from './markdown/dialects/slidev-utilities.ts'
+import { exportPdf, openPrintTab, type HandoutPerPage, type PdfResult, type Refit } from './browser/export-pdf.ts'
+import { isClipped, SlideFits, type FitLookup, type SlideSource } from './markdown/fit-slides.ts'
+import type { Layout } from './browser/measure-slides.ts'
+import { slidesOf } from './markdown/slide-attributes.ts'
+import { builtInTheme, isThemePath, loadTheme, themeNames, type LoadedTheme } from './deck/theme.ts'
+import { writeDeck, type OutputFile } from './files/write.ts'
 
 /** What to build. */
 export interface BuildOptions {
@@ -96,7 +96,7 @@ export interface BuildOptions {
    * finishes; the `build` command does.
    */
   browserDone?: () => void
-  /** The config file's frontmatter defaults and plugins (see `user-config.ts`). */
+  /** The config file's frontmatter defaults and plugins (see `config-file.ts`). */
   project?: Pick<UserConfig, 'defaults' | 'remarkPlugins' | 'rehypePlugins' | 'identity'> | undefined
   /** Said as warnings on the deck's first file: what the caller left out, and why (e.g. a config file not read with `safe`). */
   notices?: readonly string[] | undefined

@@ -8,7 +8,7 @@ import { statSync } from 'node:fs'
 import path from 'node:path'
 import { buildDeck, type BuildOptions, type BuildResult } from './build.ts'
 import { EnvironmentError } from './errors.ts'
-import { makeDirectory, scratchFolder } from './folders.ts'
+import { makeDirectory, scratchFolder } from './files/folders.ts'
 
 /** Lay the deck out in the browser and measure it, writing nothing (screenshots aside). */
 export async function checkDeck(options: Omit<BuildOptions, 'outDir' | 'pdf' | 'measure'>): Promise<BuildResult> {

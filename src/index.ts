@@ -2,7 +2,7 @@
  * diapo as a library (`import { build } from 'diapo'`): what the `diapo`
  * command does, as functions that return what happened — the files
  * written, the slides, every message as a vfile message at its
- * file:line:col — and print nothing. The command (`cli.ts`, `commands/`)
+ * file:line:col — and print nothing. The command (`cli/`)
  * is these, with flags and printing.
  *
  * ```js
@@ -15,12 +15,12 @@
  */
 import path from 'node:path'
 import type { VFile } from 'vfile'
-import { BrowserSession, findBrowser } from './browser.ts'
+import { BrowserSession, findBrowser } from './browser/browser.ts'
 import type { BuildOptions as DeckBuildOptions, BuildResult as DeckBuildResult } from './build.ts'
-import { buildOptionsOf, projectOf } from './settings.ts'
+import { buildOptionsOf, projectOf } from './config/settings.ts'
 
 export { countMessages, formatMessages, shownPath } from './report.ts'
-export { defineConfig, type ConfigFile, type PluginEntry } from './user-config.ts'
+export { defineConfig, type ConfigFile, type PluginEntry } from './config/config-file.ts'
 
 /** The PDFs to print. */
 export interface PdfSettings {
@@ -162,7 +162,7 @@ export async function dev(options: DevOptions = {}): Promise<DevHandle> {
   if (browser) findBrowser({ flag: browser })
   // A config file that cannot be read is an error now; the server reads it again on each build, and shows what is wrong on the page.
   await projectOf(options)
-  const { DevServer } = await import('./dev-server.ts')
+  const { DevServer } = await import('./dev/dev-server.ts')
   const server = new DevServer({
     input,
     theme,

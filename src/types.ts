@@ -5,7 +5,7 @@
 import type { Parent, RootContent } from 'mdast'
 import type { Position } from 'unist'
 import type { VFile } from 'vfile'
-import type { DeckConfig } from './config.ts'
+import type { DeckConfig } from './config/deck-config.ts'
 
 /** One slide: becomes a reveal.js `<section>`. */
 export interface Slide extends Parent {

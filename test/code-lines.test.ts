@@ -9,7 +9,7 @@ import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { after, before, describe, test } from 'node:test'
 import type { Page } from 'puppeteer-core'
-import { findBrowser, launchBrowser, type RunningBrowser } from '../src/browser.ts'
+import { findBrowser, launchBrowser, type RunningBrowser } from '../src/browser/browser.ts'
 import { readPdf } from './pdf-helpers.ts'
 import { root, runCli, slidesOf, tempDir } from './helpers.ts'
 

@@ -12,7 +12,7 @@ import { pathToFileURL } from 'node:url'
 import { after, before, describe, test } from 'node:test'
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs'
 import type { Page } from 'puppeteer-core'
-import { findBrowser, launchBrowser, type RunningBrowser } from '../src/browser.ts'
+import { findBrowser, launchBrowser, type RunningBrowser } from '../src/browser/browser.ts'
 import { root, runCli, slidesOf, tempDir } from './helpers.ts'
 
 declare const Reveal: { isReady(): boolean; getCurrentSlide(): HTMLElement; slide(index: number): void }

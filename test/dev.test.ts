@@ -12,7 +12,7 @@ import { networkInterfaces } from 'node:os'
 import path from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import type { Page } from 'puppeteer-core'
-import { findBrowser, launchBrowser, type RunningBrowser } from '../src/browser.ts'
+import { findBrowser, launchBrowser, type RunningBrowser } from '../src/browser/browser.ts'
 import { cli, root, runCli, tempDir } from './helpers.ts'
 
 /** A running `diapo dev` on a copy of the talk, with what it printed. */

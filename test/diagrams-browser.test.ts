@@ -10,7 +10,7 @@ import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { after, before, describe, test } from 'node:test'
 import type { Page } from 'puppeteer-core'
-import { findBrowser, launchBrowser, type RunningBrowser } from '../src/browser.ts'
+import { findBrowser, launchBrowser, type RunningBrowser } from '../src/browser/browser.ts'
 import { buildDeck, type BuildResult } from '../src/build.ts'
 import { runCli, snapshot, tempDir } from './helpers.ts'
 

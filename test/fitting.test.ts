@@ -283,7 +283,7 @@ describe('highlighting', () => {
   })
 
   test('the list of languages matches the installed highlight.js', async () => {
-    const written = await readFile(path.join(root, 'src', 'highlight-languages.ts'), 'utf8')
+    const written = await readFile(path.join(root, 'src', 'html', 'highlight-languages.ts'), 'utf8')
     assert.equal(written, await highlightLanguagesSource(), 'run: node --import tsx scripts/highlight-languages.ts')
   })
 })

@@ -1,12 +1,12 @@
 /**
  * Reading a few members of a large JSON object without parsing it whole
- * (`src/json-members.ts`): what it finds must be what `JSON.parse` finds.
+ * (`src/files/json-members.ts`): what it finds must be what `JSON.parse` finds.
  */
 import assert from 'node:assert/strict'
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { test } from 'node:test'
-import { members, parseSpan } from '../src/json-members.ts'
+import { members, parseSpan } from '../src/files/json-members.ts'
 import { root } from './helpers.ts'
 
 /** Every member of the object, parsed through its span. */

@@ -3,14 +3,14 @@
  * whole parse gives, positions included, and an edit re-parses one part.
  */
 import assert from 'node:assert/strict'
-import { pandocFencedDivs } from '../src/pandoc-divs.ts'
+import { pandocFencedDivs } from '../src/markdown/dialects/pandoc-divs.ts'
 import { readdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { describe, test } from 'node:test'
 import fc from 'fast-check'
 import { VFile } from 'vfile'
-import { parseMarkdown, ParseCache, splitParts } from '../src/parse-markdown.ts'
-import { DeckFiles } from '../src/deck-files.ts'
+import { parseMarkdown, ParseCache, splitParts } from '../src/markdown/parse-markdown.ts'
+import { DeckFiles } from '../src/files/deck-files.ts'
 import { parseStages } from '../src/pipeline.ts'
 import { fixtures, root } from './helpers.ts'
 

@@ -8,7 +8,7 @@ import { inflateSync } from 'node:zlib'
 import { describe, test } from 'node:test'
 import { PDFDict, PDFDocument, PDFName, PDFString } from 'pdf-lib'
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs'
-import { finishPdf, type PdfMetadata } from '../src/pdf-metadata.ts'
+import { finishPdf, type PdfMetadata } from '../src/browser/pdf-metadata.ts'
 
 const metadata: PdfMetadata = {
   title: 'Introducción a los contenedores',

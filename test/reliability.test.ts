@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs'
 import { mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { before, describe, test } from 'node:test'
-import { findBrowser, launchBrowser, profileParent } from '../src/browser.ts'
+import { findBrowser, launchBrowser, profileParent } from '../src/browser/browser.ts'
 import { assertEndedCleanly, browsersUnder, killBrowsersUnder, leftovers, startBuild } from './faults.ts'
 import { root, runCli, runMeasured, snapshot, tempDir } from './helpers.ts'
 

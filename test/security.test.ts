@@ -14,7 +14,7 @@ import path from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import { pathToFileURL } from 'node:url'
 import { parse } from 'parse5'
-import { findBrowser, launchBrowser, type RunningBrowser } from '../src/browser.ts'
+import { findBrowser, launchBrowser, type RunningBrowser } from '../src/browser/browser.ts'
 import { readPdf } from './pdf-helpers.ts'
 import { runCli, tempDir } from './helpers.ts'
 

@@ -1,0 +1,87 @@
+/**
+ * `diapo build`: Markdown → reveal.js deck and its PDF in the output folder.
+ * `diapo pdf` (see `pdf.ts`) shares this code and writes only the PDF.
+ */
+import type { PdfSettings } from '../../build.ts'
+import { ExitCode, UsageError } from '../../errors.ts'
+import { fittingSummary } from '../../markdown/fit-slides.ts'
+import { build, pdf as printPdf, type BuildResult } from '../../index.ts'
+import { countMessages, formatMessages, shownPath } from '../../report.ts'
+import { browserOptions, deckOptionsOf, perPageOption, readCommandLine } from './options.ts'
+
+/** Run `diapo build` with its command-line arguments; returns the exit code. */
+export function run(args: string[]): Promise<number> {
+  return runBuild(args, 'build')
+}
+
+/** `build` writes the deck and its PDFs; `pdf` writes only the PDF, to `--out`. */
+export async function runBuild(args: string[], mode: 'build' | 'pdf'): Promise<number> {
+  const started = performance.now()
+  const { values, input } = readCommandLine(args, {
+    ...browserOptions,
+    out: { type: 'string', short: 'o' },
+    'no-pdf': { type: 'boolean' },
+    notes: { type: 'boolean' },
+    fragments: { type: 'string' },
+    paper: { type: 'string' },
+    'per-page': { type: 'string' },
+    verbose: { type: 'boolean' },
+    screenshots: { type: 'string' },
+  })
+  const pdf = pdfSettings(values, mode)
+  const log = values.verbose
+    ? (line: string) => process.stderr.write(`[${Math.round(performance.now() - started)} ms] ${line}\n`)
+    : undefined
+  const deck = { ...deckOptionsOf(values, input), log }
+  // `diapo pdf` keeps only the PDF, where --out says (see deck-runs.ts).
+  const result =
+    mode === 'pdf'
+      ? await printPdf({ ...deck, ...(pdf || {}), out: values.out })
+      : await build({ ...deck, out: values.out, pdf, screenshots: values.screenshots })
+
+  const { errors, warnings } = countMessages(result.files)
+  const lines = formatMessages(result.files).filter((line) => !values.quiet || / {2}error {2}/.test(line))
+  if (lines.length > 0) process.stderr.write(`${lines.join('\n')}\n`)
+  if (!result.ok) {
+    process.stderr.write(`\n${plural(errors, 'error')}${warnings ? `, ${plural(warnings, 'warning')}` : ''}: nothing was written\n`)
+    return ExitCode.content
+  }
+  if (!values.quiet) process.stdout.write(`${summary(result, mode, performance.now() - started, warnings)}\n`)
+  return ExitCode.ok
+}
+
+function summary(result: BuildResult, mode: 'build' | 'pdf', milliseconds: number, warnings: number): string {
+  const relative = (file: string | undefined) => (file ? shownPath(file) : '')
+  const outputs = mode === 'build' ? [relative(result.html)] : []
+  if (result.pdf) {
+    outputs.push(`${relative(result.pdf.slides)} (${plural(result.pdf.slidesPages, 'page')})`)
+    if (result.pdf.notes) outputs.push(`${relative(result.pdf.notes)} (${plural(result.pdf.notesPages ?? 0, 'page')})`)
+  }
+  const warned = warnings ? ` (${plural(warnings, 'warning')})` : ''
+  const fitted = fittingSummary(result.fitted)
+  const fit = fitted ? ` (${fitted})` : ''
+  return `Built ${plural(result.slideCount, 'slide')}${fit} → ${outputs.join(', ')} in ${(milliseconds / 1000).toFixed(2)} s${warned}`
+}
+
+function pdfSettings(
+  values: { 'no-pdf'?: boolean; notes?: boolean; fragments?: string; paper?: string; 'per-page'?: string },
+  mode: 'build' | 'pdf',
+): false | PdfSettings {
+  if (values['no-pdf']) {
+    if (mode === 'pdf') throw new UsageError('`diapo pdf` writes a PDF: --no-pdf makes no sense here')
+    if (values.notes || values.fragments || values.paper || values['per-page'])
+      throw new UsageError('--notes, --fragments, --paper and --per-page need the PDF: drop --no-pdf')
+    return false
+  }
+  const fragments = values.fragments ?? 'final'
+  if (fragments !== 'final' && fragments !== 'each') throw new UsageError(`--fragments takes \`final\` or \`each\`, not \`${fragments}\``)
+  const paper = (values.paper ?? 'a4').toLowerCase()
+  if (paper !== 'a4' && paper !== 'letter') throw new UsageError(`--paper takes \`a4\` or \`letter\`, not \`${values.paper}\``)
+  const perPage = perPageOption(values['per-page'])
+  if (perPage !== undefined && !values.notes) throw new UsageError('--per-page lays out the handout: add --notes')
+  return { fragments, paper, notes: values.notes ?? false, perPage }
+}
+
+function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? '' : 's'}`
+}

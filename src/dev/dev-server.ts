@@ -1,0 +1,423 @@
+/**
+ * Stage: serve the deck while it is written. The deck is built in memory
+ * and served on 127.0.0.1; the files it was built from are watched, and on a
+ * change it is built again — diagrams from the cache, a browser started only
+ * for a new one, no PDF — and every open page is told what changed over a
+ * server-sent event stream. The page (`dev-client.ts`) swaps the changed
+ * slides in place and stays where it was; a change of theme or settings
+ * reloads it, on the same slide. A content error shows over the last good
+ * deck, with its place, until it is fixed.
+ */
+import { createHash } from 'node:crypto'
+import { watch, type FSWatcher } from 'node:fs'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { isIP, type AddressInfo } from 'node:net'
+import path from 'node:path'
+import mime from 'mime/lite'
+import send from 'send'
+import { BrowserSession } from '../browser/browser.ts'
+import { buildDeck, type BuildResult } from '../build.ts'
+import { devClient } from './dev-client.ts'
+import { ParseCache } from '../markdown/parse-markdown.ts'
+import { formatMessages } from '../report.ts'
+import { buildOptionsOf, projectOf } from '../config/settings.ts'
+import { configNames, findConfigFile, type UserConfig } from '../config/config-file.ts'
+import type { OutputFile } from '../files/write.ts'
+
+/** What to serve, and how. */
+export interface DevServerOptions {
+  /** A Markdown file or a folder of them. Default: `'slides'`. */
+  input?: string | undefined
+  theme?: string | undefined
+  /** Stylesheets added after the theme (`--css`). */
+  css?: string[] | undefined
+  /** Sanitize the authors' HTML (see `raw-html.ts`). */
+  safe?: boolean | undefined
+  /** Folders outside the deck it may read from (`--allow-path`), besides the config's; ignored with `safe`. */
+  allowPaths?: readonly string[] | undefined
+  /** The browser the command line names (`--browser`); else the config file's, else one found. */
+  browser?: string | undefined
+  /** The config file to read, or `false` for none. Default: the nearest `diapo.config.*` upward from the deck. */
+  config?: string | false | undefined
+  /** Interface to listen on. Default: `127.0.0.1`. */
+  host?: string | undefined
+  /** Port to try first; the next free one is taken when it is busy. Default: 4000. */
+  port?: number | undefined
+  /** Where to say what happened: each rebuild, its time, its problems. */
+  report?: ((line: string) => void) | undefined
+  timeout?: number | undefined
+}
+
+/** One version of the deck, as the pages get it. */
+interface Deck {
+  version: number
+  /** Files by URL path (`/index.html`, `/assets/…`). */
+  files: Map<string, OutputFile>
+  /** The HTML of each top-level slide, and a hash of each, in order. */
+  slides: string[]
+  hashes: string[]
+  /** The HTML around the slides: when it changes (theme, settings), pages reload. */
+  shell: string
+}
+
+/** A message to the pages. */
+type Update =
+  | { type: 'slides'; version: number; slides: string[]; hashes: string[] }
+  | { type: 'reload'; version: number }
+  | { type: 'errors'; version: number; messages: string[] }
+
+const events = '/__diapo/events'
+const client = '/__diapo/client.js'
+
+/** The type a file of the deck is served as, by its name (`mime`); text in UTF-8, as diapo writes it. */
+function contentType(name: string): string {
+  const type = mime.getType(name) ?? 'application/octet-stream'
+  return type.startsWith('text/') ? `${type}; charset=utf-8` : type
+}
+
+export class DevServer {
+  readonly #options: DevServerOptions
+  #server: Server | undefined
+  #deck: Deck | undefined
+  #errors: string[] = []
+  #version = 0
+  /** The version at which the HTML around the slides last changed: a page older than it must reload. */
+  #shellVersion = 0
+  readonly #pages = new Set<ServerResponse>()
+  readonly #watchers = new Map<string, FSWatcher>()
+  #watched = new Set<string>()
+  #building: Promise<void> | undefined
+  #again = false
+  #timer: NodeJS.Timeout | undefined
+  #closed = false
+  #parsed = new ParseCache()
+  /** The config's plugins the parsed sections were read with (a remark plugin may add syntax). */
+  #parsedWith: string | undefined
+  #configFile: string | undefined
+  /** The browser for diagrams, started only when a diagram is not in the cache; made again when the config names another. */
+  #session: BrowserSession | undefined
+  #sessionBrowser: string | undefined
+
+  constructor(options: DevServerOptions) {
+    this.#options = options
+  }
+
+  /** Build the deck, then listen; resolves to the URL of the deck. */
+  async start(): Promise<string> {
+    await this.#rebuild()
+    const host = this.#options.host ?? '127.0.0.1'
+    this.#server = createServer((request, response) => this.#respond(request, response))
+    const port = await listen(this.#server, host, this.#options.port ?? 4000)
+    const shown = host.includes(':') ? `[${host}]` : host
+    return `http://${shown}:${port}/`
+  }
+
+  /** The port listened on. */
+  get port(): number {
+    return (this.#server?.address() as AddressInfo | null)?.port ?? 0
+  }
+
+  /** Stop listening and watching; end every page's stream. */
+  async close(): Promise<void> {
+    this.#closed = true
+    clearTimeout(this.#timer)
+    for (const watcher of this.#watchers.values()) watcher.close()
+    this.#watchers.clear()
+    for (const page of this.#pages) page.end()
+    this.#pages.clear()
+    const server = this.#server
+    if (server) {
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+      server.closeAllConnections()
+    }
+    await this.#building?.catch(() => {})
+    await this.#session?.close()
+  }
+
+  /** The browser session for this build, as the config file says now. */
+  async #sessionFor(config: UserConfig): Promise<BrowserSession> {
+    if (!this.#session || this.#sessionBrowser !== config.browser) {
+      await this.#session?.close()
+      this.#sessionBrowser = config.browser
+      this.#session = new BrowserSession({ flag: this.#options.browser, config: config.browser, timeout: this.#options.timeout })
+    }
+    return this.#session
+  }
+
+  /** Build now, or once more after the build under way: a burst of saves ends in one last build. */
+  #schedule() {
+    clearTimeout(this.#timer)
+    // Editors save in several steps (write, rename): wait for the burst to settle.
+    this.#timer = setTimeout(() => {
+      if (this.#building) this.#again = true
+      else void this.#rebuild()
+    }, 15)
+  }
+
+  #rebuild(): Promise<void> {
+    this.#building = (async () => {
+      do {
+        this.#again = false
+        await this.#buildOnce()
+      } while (this.#again && !this.#closed)
+    })().finally(() => {
+      this.#building = undefined
+    })
+    return this.#building
+  }
+
+  async #buildOnce(): Promise<void> {
+    const started = performance.now()
+    let result: BuildResult
+    try {
+      // The config file is watched: a new browser, cache folder, default or plugin takes effect on the next build.
+      // With --safe the config is the project's, not the author's: not read (see settings.ts).
+      const { input, config } = this.#options
+      this.#configFile = config === false ? undefined : config ? path.resolve(config) : await findConfigFile(input ?? 'slides')
+      const { project, notices } = await projectOf(this.#options)
+      if (project.identity !== this.#parsedWith) {
+        this.#parsed = new ParseCache()
+        this.#parsedWith = project.identity
+      }
+      result = await buildDeck({
+        ...buildOptionsOf(this.#options, project, notices),
+        session: await this.#sessionFor(project),
+        pdf: false,
+        write: false,
+        parseCache: this.#parsed,
+        timeout: this.#options.timeout,
+      })
+      this.#parsed.prune()
+    } catch (error) {
+      // No browser, a hung one, an unreadable folder: the last good deck stays, the page says why.
+      this.#fail([(error as Error).message], started)
+      return
+    }
+    this.#watch(result)
+    const lines = formatMessages(result.files)
+    if (!result.ok || !result.memory) {
+      this.#fail(
+        lines.filter((line) => / {2}error {2}/.test(line)),
+        started,
+        lines,
+      )
+      return
+    }
+    this.#publish(result.memory, started, lines, result.diagrams.rendered)
+  }
+
+  #fail(messages: string[], started: number, lines: string[] = messages) {
+    this.#errors = messages
+    this.#version++
+    const page = this.#deck ? 'the page shows the last good deck' : 'the page shows these errors until they are fixed'
+    this.#say(`${lines.join('\n')}\n✗ build failed in ${Math.round(performance.now() - started)} ms; ${page}`)
+    this.#send({ type: 'errors', version: this.#version, messages })
+  }
+
+  #publish(memory: NonNullable<BuildResult['memory']>, started: number, lines: string[], rendered: number) {
+    const files = new Map(memory.files.map((file) => [`/${file.path}`, file]))
+    const { shell } = memory
+    const previous = this.#deck
+    this.#errors = []
+    this.#version++
+    const deck: Deck = {
+      version: this.#version,
+      files,
+      slides: memory.slides,
+      hashes: memory.slides.map((slide) => createHash('sha256').update(slide).digest('hex').slice(0, 16)),
+      shell,
+    }
+    this.#deck = deck
+    // A page still on the error page, or on another theme or settings, reloads; the others swap slides.
+    const reload = !previous || previous.shell !== shell
+    if (reload) {
+      this.#shellVersion = deck.version
+      this.#send({ type: 'reload', version: deck.version })
+    } else {
+      this.#send({ type: 'slides', version: deck.version, slides: deck.slides, hashes: deck.hashes })
+    }
+    const changed = previous ? countChanged(previous.hashes, deck.hashes) : deck.slides.length
+    const took = Math.round(performance.now() - started)
+    const what = !previous
+      ? `built ${deck.slides.length} slides`
+      : reload
+        ? 'theme or settings changed: pages reload'
+        : `${changed} slide${changed === 1 ? '' : 's'} updated`
+    const drawn = rendered > 0 ? ` (drew ${rendered} diagram${rendered === 1 ? '' : 's'} in the browser)` : ''
+    this.#say(`${lines.length > 0 ? `${lines.join('\n')}\n` : ''}✓ ${what} in ${took} ms${drawn}`)
+  }
+
+  #say(line: string) {
+    this.#options.report?.(line)
+  }
+
+  #send(update: Update) {
+    const data = message(update)
+    for (const page of this.#pages) page.write(data)
+  }
+
+  /** Watch the folders of every file the build read, and the input folder for new files. */
+  #watch(result: BuildResult) {
+    const input = path.resolve(this.#options.input ?? 'slides')
+    const deckFolder = input.endsWith('.md') ? path.dirname(input) : input
+    // The config file, or one made beside the deck.
+    const configs = this.#configFile ? [this.#configFile] : configNames.map((name) => path.join(deckFolder, name))
+    const files = new Set([...result.dependencies, ...configs])
+    const folders = new Set([...files].map((file) => path.dirname(file)))
+    folders.add(deckFolder)
+    this.#watched = files
+    for (const [folder, watcher] of this.#watchers) {
+      if (!folders.has(folder)) {
+        watcher.close()
+        this.#watchers.delete(folder)
+      }
+    }
+    for (const folder of folders) {
+      if (this.#watchers.has(folder)) continue
+      try {
+        const watcher = watch(folder, (_, name) => {
+          const file = name ? path.join(folder, name.toString()) : undefined
+          const relevant = !file || this.#watched.has(file) || (folder === input && file.endsWith('.md'))
+          if (relevant) this.#schedule()
+        })
+        watcher.on('error', () => watcher.close())
+        this.#watchers.set(folder, watcher)
+      } catch {
+        // A folder that does not exist (yet): nothing in it to watch.
+      }
+    }
+  }
+
+  #respond(request: IncomingMessage, response: ServerResponse) {
+    const reject = (status: number, text: string) => {
+      response.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' })
+      response.end(text)
+    }
+    if (!this.#allowedHost(request.headers.host)) return reject(403, 'Forbidden: unexpected Host header')
+    if (request.method !== 'GET' && request.method !== 'HEAD') return reject(405, 'Method not allowed')
+    let pathname: string
+    try {
+      pathname = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname)
+    } catch {
+      return reject(400, 'Bad request')
+    }
+    if (pathname === events)
+      return this.#stream(request, response, Number(new URL(request.url ?? '/', 'http://localhost').searchParams.get('since')))
+    if (pathname === client) {
+      response.writeHead(200, { 'content-type': contentType('client.js'), 'cache-control': 'no-store' })
+      return response.end(devClient)
+    }
+    if (pathname === '/favicon.ico') {
+      response.writeHead(204)
+      return response.end()
+    }
+    if (pathname === '/') pathname = '/index.html'
+    if (pathname === '/index.html') {
+      response.writeHead(200, { 'content-type': contentType('index.html'), 'cache-control': 'no-store' })
+      return response.end(this.#page())
+    }
+    // Only the deck's own files, by their exact names: no folder listing, nothing outside.
+    const file = this.#deck?.files.get(pathname)
+    if (!file) return reject(404, 'Not found')
+    if ('content' in file) {
+      response.writeHead(200, { 'content-type': contentType(pathname), 'cache-control': 'no-cache' })
+      return response.end(file.content)
+    }
+    // A file of the author's (a picture, a video): served by `send`, with the Range requests a video needs to seek.
+    send(request, file.source, { dotfiles: 'allow', cacheControl: false })
+      .on('headers', (served: ServerResponse) => served.setHeader('cache-control', 'no-cache'))
+      .on('error', () => reject(404, 'Not found'))
+      .pipe(response)
+  }
+
+  /** The deck's page, with the client that keeps it up to date; or, before any good build, the errors. */
+  #page(): string {
+    const deck = this.#deck
+    const state = JSON.stringify({ version: this.#version, hashes: deck?.hashes ?? [], errors: this.#errors }).replace(/</g, '\\u003c')
+    const script = `<script>window.diapoDev = ${state}</script><script src="${client}"></script>`
+    const html = deck?.files.get('/index.html')
+    if (!html || !('content' in html)) {
+      return `<!doctype html><html><head><meta charset="utf-8"><title>diapo</title></head><body>${script}</body></html>`
+    }
+    return String(html.content).replace('</body>', `${script}\n</body>`)
+  }
+
+  /** The update stream of one page, which has the deck of version `since`: same-origin pages only. */
+  #stream(request: IncomingMessage, response: ServerResponse, since: number) {
+    const origin = request.headers.origin
+    const site = request.headers['sec-fetch-site']
+    if ((origin && origin !== `http://${request.headers.host}`) || (site && site !== 'same-origin' && site !== 'none')) {
+      response.writeHead(403, { 'content-type': 'text/plain; charset=utf-8' })
+      return response.end('Forbidden: updates go to pages of this server only')
+    }
+    response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' })
+    response.write(': diapo\n\n')
+    // A page that loaded before the last build catches up at once.
+    const deck = this.#deck
+    if (this.#errors.length > 0) response.write(message({ type: 'errors', version: this.#version, messages: this.#errors }))
+    else if (deck && since < deck.version) {
+      const update: Update =
+        since < this.#shellVersion
+          ? { type: 'reload', version: deck.version }
+          : { type: 'slides', version: deck.version, slides: deck.slides, hashes: deck.hashes }
+      response.write(message(update))
+    }
+    this.#pages.add(response)
+    request.on('close', () => this.#pages.delete(response))
+  }
+
+  /**
+   * DNS rebinding guard: the Host must name this server by an IP address
+   * (its own, or the machine's on the network when --host allows it),
+   * `localhost`, or the --host given; a domain name that resolves here does not.
+   */
+  #allowedHost(header: string | undefined): boolean {
+    if (!header) return false
+    let url: URL
+    try {
+      url = new URL(`http://${header}`)
+    } catch {
+      return false
+    }
+    const name = url.hostname.replace(/^\[|\]$/g, '')
+    const port = Number(url.port || 80)
+    return port === this.port && (isIP(name) !== 0 || name === 'localhost' || name === this.#options.host)
+  }
+}
+
+/** An update as a server-sent event. */
+function message(update: Update): string {
+  return `data: ${JSON.stringify(update)}\n\n`
+}
+
+/** Listen on `port`, or the next free one (up to 20 further). */
+async function listen(server: Server, host: string, port: number): Promise<number> {
+  for (let candidate = port; candidate < port + 20; candidate++) {
+    const taken = await new Promise<boolean>((resolve, reject) => {
+      const onError = (error: NodeJS.ErrnoException) => {
+        server.off('listening', onListening)
+        if (error.code === 'EADDRINUSE') resolve(true)
+        else reject(error)
+      }
+      const onListening = () => {
+        server.off('error', onError)
+        resolve(false)
+      }
+      server.once('error', onError)
+      server.once('listening', onListening)
+      server.listen(candidate, host)
+    })
+    if (!taken) return (server.address() as AddressInfo).port
+  }
+  throw new Error(`Ports ${port} to ${port + 19} are all in use; choose another with --port`)
+}
+
+/** How many slides differ between two versions of the deck, as the page will see it. */
+function countChanged(before: string[], after: string[]): number {
+  let start = 0
+  while (start < before.length && start < after.length && before[start] === after[start]) start++
+  let end = 0
+  while (end < before.length - start && end < after.length - start && before[before.length - 1 - end] === after[after.length - 1 - end])
+    end++
+  return Math.max(before.length - start - end, after.length - start - end)
+}
