@@ -94,3 +94,16 @@ function describe(source: string, alt: string | undefined, file: VFile, line: nu
 export function isDiagramPath(url: string): boolean {
   return /\.mmd$/i.test(url.split(/[?#]/)[0] ?? '')
 }
+
+/** The Markdown files, then each `.mmd` file they use (which may hold messages too). */
+export function withDiagramFiles(files: VFile[]): VFile[] {
+  const diagramFiles = new Map<string, VFile>()
+  for (const file of files) {
+    for (const diagram of file.data.diagrams ?? []) {
+      const known = diagramFiles.get(diagram.file.path)
+      if (diagram.file !== file && (!known || diagram.file.messages.length > known.messages.length))
+        diagramFiles.set(diagram.file.path, diagram.file)
+    }
+  }
+  return [...files, ...diagramFiles.values()]
+}
