@@ -144,6 +144,8 @@ const cases: Case[] = [
     slides: 8,
     command: build(featureDeck(features === 'with'), `features-${features}`, { pdf: true }),
   })),
+  // Issue 19: a course (the talk and the hello-docker pages) in one build, against each deck built on its own.
+  ...courseCases(),
   { name: 'diapo check, the talk', slides: 15, command: check('slides') },
   { name: 'diapo check, 200 generated slides', slides: 200, command: check(generateDeck(200)) },
   ...[10, 100, 1000, 5000].map((count) => ({
@@ -179,6 +181,69 @@ const cases: Case[] = [
     : []),
 ]
 
+/**
+ * The course of issue 19 — the talk as chapter 0 and the hello-docker pages
+ * of test/corpus — built whole (cold, nothing changed, one chapter edited),
+ * and each deck on its own. Each case has a copy of the course: the edited
+ * one must not make the unchanged one change.
+ */
+function courseCases(): Case[] {
+  const copy = (name: string) => {
+    const dir = path.join(work, 'decks', name)
+    rmSync(dir, { recursive: true, force: true })
+    cpSync(path.join(root, 'test', 'corpus', 'hello-docker'), dir, { recursive: true })
+    cpSync(path.join(root, 'slides'), path.join(dir, '0-introduccion'), { recursive: true })
+    writeFileSync(path.join(dir, 'diapo.config.json'), JSON.stringify({ defaults: { lang: 'es' } }))
+    return dir
+  }
+  const decks = ['README.md', '0-introduccion', '1-corriendo-contenedores', '3-servicios', '4-docker-stacks', 'docker-cheatsheet.md']
+  const slides = 55
+  const cold = copy('course-cold')
+  const unchanged = copy('course-unchanged')
+  const edited = copy('course-edited')
+  const chapter = path.join(edited, '3-servicios', 'README.md')
+  const original = readFileSync(chapter, 'utf8')
+  let edits = 0
+  const separate = copy('course-separate')
+  const builds = decks.map((deck) =>
+    build(path.join(separate, deck), `course-separate-${deck}`, { pdf: true })
+      .map((word) => JSON.stringify(word))
+      .join(' '),
+  )
+  return [
+    {
+      name: 'build a course of 6 decks (HTML + PDF), cold: empty caches, no earlier output',
+      slides,
+      command: build(cold, 'course-cold', { pdf: true }),
+      cold: true,
+      prepare: () => rmSync(path.join(work, 'out', 'course-cold'), { recursive: true, force: true }),
+    },
+    {
+      name: 'build each deck of the course on its own (HTML + PDF), cold: 6 builds',
+      slides,
+      command: ['sh', '-c', builds.join(' && ')],
+      cold: true,
+    },
+    {
+      name: 'build a course of 6 decks (HTML + PDF), nothing changed',
+      slides,
+      command: build(unchanged, 'course-unchanged', { pdf: true }),
+      target: 0.3,
+    },
+    {
+      name: 'build a course of 6 decks (HTML + PDF), one chapter edited',
+      slides,
+      command: build(edited, 'course-edited', { pdf: true }),
+      prepare: () => writeFileSync(chapter, `${original}\n\nEdición ${++edits}.\n`),
+    },
+    {
+      name: 'build that course chapter on its own (HTML + PDF), warm',
+      slides: 6,
+      command: build(path.join(edited, '3-servicios'), 'course-chapter', { pdf: true }),
+    },
+  ]
+}
+
 /** Hostile inputs from issue 14, written once: their names and files. */
 function hostileInputs(): Array<[string, string]> {
   const dir = path.join(work, 'decks', 'hostile')
@@ -207,6 +272,18 @@ function check(input: string): string[] {
 
 /** Targets the issues set as ratios between two rows of the same run, each pair with the same browser. */
 const ratios: Array<{ name: string; row: string; over: string; target: number }> = [
+  {
+    name: 'a course of 6 decks, cold, vs each deck built on its own',
+    row: 'build a course of 6 decks (HTML + PDF), cold: empty caches, no earlier output',
+    over: 'build each deck of the course on its own (HTML + PDF), cold: 6 builds',
+    target: 0.5,
+  },
+  {
+    name: 'a course with one chapter edited vs that chapter built on its own, warm',
+    row: 'build a course of 6 decks (HTML + PDF), one chapter edited',
+    over: 'build that course chapter on its own (HTML + PDF), warm',
+    target: 1.3,
+  },
   {
     name: 'a deck with math, layouts, code steps, css, header and footer vs the same deck without them, warm',
     row: 'build a deck with math, layouts, code steps, css, header and footer (HTML + PDF)',

@@ -38,7 +38,8 @@ import { SlideFits, type FitLookup, type SlideSource } from './markdown/fit-slid
 import type { Layout } from './browser/measure-slides.ts'
 import { slidesOf } from './markdown/slide-attributes.ts'
 import type { LoadedTheme } from './deck/theme.ts'
-import { writeDeck, type OutputFile } from './files/write.ts'
+import type { CourseLinks } from './markdown/course-links.ts'
+import { writeDeck, writeFiles, type OutputFile } from './files/write.ts'
 
 /** What to build. */
 export interface BuildOptions {
@@ -46,6 +47,14 @@ export interface BuildOptions {
   input?: string
   /** The output folder. Default: `'dist'`. */
   outDir?: string
+  /**
+   * Write the deck into this folder, which exists, rather than replace
+   * `outDir` with it: a course writes each deck into its own output being
+   * made, and `outDir` is where the deck will be once that is in place.
+   */
+  into?: string | undefined
+  /** In a course: the other decks, which its links to their Markdown lead to (see `course-links.ts`). */
+  course?: CourseLinks | undefined
   /** A theme that overrides the frontmatter's. */
   theme?: string
   /** Stylesheets added after the theme and the frontmatter's `css:` (the `--css` flag). */
@@ -147,6 +156,11 @@ export interface BuildResult {
   memory?: { files: OutputFile[]; slides: string[]; shell: string } | undefined
   /** Every file the build read: Markdown, diagram sources, images, the theme and what it imports. */
   dependencies: string[]
+  /** The deck's title and description (a course's index says them), and its theme's stylesheet in the output, when `ok`. */
+  title?: string | undefined
+  description?: string | undefined
+  lang?: string | undefined
+  theme?: string | undefined
 }
 
 /** Build the deck of `options.input` into `options.outDir`. */
@@ -264,6 +278,10 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
     findings: printed?.layout.findings.length,
     screenshots: printed?.screenshots,
     dependencies,
+    title: source.title,
+    description: source.config.description,
+    lang: source.config.lang,
+    theme: look.theme.output,
   }
 }
 
@@ -409,6 +427,7 @@ async function slidesPhase(
       definitions,
       mathCache: given.mathCache,
       rehypePlugins: options.project?.rehypePlugins,
+      course: options.course,
     })
   const stages = stagesWith(given.fits)
   const slideTrees: HastRoot[] = []
@@ -545,8 +564,14 @@ async function outputPhase(
   const { files } = source
   let { html, slideCount } = document.first
   let slideList = listSlides(files, source.trees)
+  // A course's deck is written into the course's output being made; a deck of its own replaces its output folder.
+  const writeOut = async (beforeSwap?: (staging: string) => Promise<void>) => {
+    if (!options.into) return writeDeck(outDir, document.outputs, { beforeSwap })
+    await writeFiles(options.into, document.outputs)
+    await beforeSwap?.(options.into)
+  }
   if (!browser) {
-    await writeDeck(outDir, document.outputs)
+    await writeOut()
     return { printed: undefined, slideCount, slideList }
   }
   const { pdf, fits, diagrams } = browser
@@ -608,7 +633,7 @@ async function outputPhase(
       done: options.browserDone,
     })
   }
-  await writeDeck(outDir, document.outputs, { beforeSwap: browserPass })
+  await writeOut(browserPass)
   return { printed, slideCount, slideList }
 }
 

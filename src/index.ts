@@ -13,11 +13,14 @@
  * if (!result.ok) process.exitCode = 1
  * ```
  */
+import { stat } from 'node:fs/promises'
 import path from 'node:path'
 import type { VFile } from 'vfile'
 import { BrowserSession, findBrowser } from './browser/browser.ts'
 import type { BuildOptions as DeckBuildOptions, BuildResult as DeckBuildResult } from './build.ts'
 import { buildOptionsOf, projectOf } from './config/settings.ts'
+import { findCourse, type Course } from './course/find-course.ts'
+import { UsageError } from './errors.ts'
 
 export { countMessages, formatMessages, shownPath } from './report.ts'
 export { defineConfig, type ConfigFile, type PluginEntry } from './config/config-file.ts'
@@ -50,6 +53,21 @@ export interface BuildResult {
   diagrams: { rendered: number; cached: number }
   /** Slides split or shrunk to fit their canvas, and slides that could not be, shown cut off. */
   fitted: { split: number; shrunk: number; cutOff: number }
+  /** For a course (a folder of decks): each deck, in order, and whether it was built now or kept unchanged. */
+  course?: { unchanged: boolean; decks: CourseDeckSummary[] } | undefined
+}
+
+/** One deck of a course, as {@link build} reports it. */
+export interface CourseDeckSummary {
+  /** Its folder in the output. */
+  name: string
+  title: string
+  slideCount: number
+  html: string
+  pdf: string | undefined
+  notes: string | undefined
+  /** False when it had not changed since the last build, and was kept. */
+  built: boolean
 }
 
 /** What every function of the API takes: the deck, and how to read it. */
@@ -88,11 +106,64 @@ export interface BuildOptions extends DeckOptions {
 
 /** Build the deck into `out`: `index.html`, its assets, and its PDF. Nothing is written when `ok` is false. */
 export async function build(options: BuildOptions = {}): Promise<BuildResult> {
-  return withSession(options, options.pdf !== false || options.screenshots !== undefined, async (settings, project) => {
+  const read = await projectOf(options)
+  const course = await findCourse(options.input ?? 'slides', read.project.decks)
+  if (course) return buildOfCourse(course, options, read)
+  const early = options.pdf !== false || options.screenshots !== undefined
+  return withSession(options, early, read, async (settings, project) => {
     const { buildDeck } = await import('./build.ts')
     const outDir = options.out ?? project.out
     return resultOf(await buildDeck({ ...settings, outDir, pdf: options.pdf, screenshots: options.screenshots }))
   })
+}
+
+/** A course's build: every deck, and the index; the browser started only once a deck needs building. */
+async function buildOfCourse(course: Course, options: BuildOptions, read: Awaited<ReturnType<typeof projectOf>>): Promise<BuildResult> {
+  if (options.screenshots) throw new UsageError('--screenshots takes one deck, not a course: give the deck’s folder')
+  return withSession(options, false, read, async (settings, project) => {
+    const { buildCourse } = await import('./course/build-course.ts')
+    const outDir = options.out ?? project.out ?? 'dist'
+    // The decks share the session: none of them ends it.
+    const result = await buildCourse(course, {
+      ...settings,
+      browserDone: undefined,
+      outDir,
+      pdf: options.pdf,
+      title: project.title,
+      description: project.description,
+      links: project.links,
+      identity: project.file && (await configIdentity(project.file)),
+    })
+    const built = result.decks.flatMap((deck) => (deck.result ? [deck.result] : []))
+    const sum = (count: (result: DeckBuildResult) => number) => built.reduce((total, deck) => total + count(deck), 0)
+    return {
+      ok: result.ok,
+      files: result.files,
+      slideCount: result.decks.reduce((total, deck) => total + deck.slideCount, 0),
+      html: result.html,
+      pdf: undefined,
+      diagrams: { rendered: sum((deck) => deck.diagrams.rendered), cached: sum((deck) => deck.diagrams.cached) },
+      fitted: {
+        split: sum((deck) => deck.fitted.split),
+        shrunk: sum((deck) => deck.fitted.shrunk),
+        cutOff: sum((deck) => deck.fitted.cutOff),
+      },
+      course: {
+        unchanged: result.unchanged,
+        decks: result.decks.map(({ name, title, slideCount, pdf, notes, built: made }) => {
+          const folder = path.join(path.resolve(outDir), name)
+          const file = (name?: string) => (name ? path.join(folder, name) : undefined)
+          return { name, title, slideCount, html: path.join(folder, 'index.html'), pdf: file(pdf), notes: file(notes), built: made }
+        }),
+      },
+    }
+  })
+}
+
+/** The config file's text and age: a course is built again whole when it changes. */
+async function configIdentity(file: string): Promise<string> {
+  const info = await stat(file)
+  return `${file}:${info.size}:${info.mtimeMs}`
 }
 
 /** What {@link pdf} takes. */
@@ -104,7 +175,12 @@ export interface PdfOptions extends DeckOptions, PdfSettings {
 /** Print the deck to a PDF (and its handout, with `notes`), and write nothing else. */
 export async function pdf(options: PdfOptions = {}): Promise<BuildResult> {
   const { fragments, notes, paper, perPage } = options
-  return withSession(options, true, async (settings, project) => {
+  const read = await projectOf(options)
+  if (await findCourse(options.input ?? 'slides', read.project.decks))
+    throw new UsageError(
+      `${options.input ?? 'slides'} is a course: \`diapo pdf\` prints one deck (give its folder); \`diapo build\` writes every deck's PDF`,
+    )
+  return withSession(options, true, read, async (settings, project) => {
     const { pdfOnly } = await import('./deck-runs.ts')
     // The config's output folder is where `<title>.pdf` goes, as `diapo build` puts it there.
     const out = options.out ?? (project.out === undefined ? undefined : `${project.out}${path.sep}`)
@@ -126,15 +202,45 @@ export interface CheckResult {
   findings: number
   /** The screenshots written, when asked for. */
   screenshots: string[]
+  /** For a course: what was found in each deck, in order. */
+  decks?: Array<Omit<CheckResult, 'decks'> & { name: string }> | undefined
 }
 
 /** Lay the deck out in the browser at its canvas size, and say what does not fit, is too small, too faint or empty. Writes nothing. */
 export async function check(options: DeckOptions & { screenshots?: string | undefined } = {}): Promise<CheckResult> {
-  return withSession(options, true, async (settings) => {
+  const read = await projectOf(options)
+  const course = await findCourse(options.input ?? 'slides', read.project.decks)
+  if (course && options.screenshots) throw new UsageError('--screenshots takes one deck, not a course: give the deck’s folder')
+  return withSession(options, true, read, async (settings) => {
     const { checkDeck } = await import('./deck-runs.ts')
-    const result = await checkDeck({ ...settings, screenshots: options.screenshots })
-    const { ok, slideCount, fitted, files } = result
-    return { ok, slideCount, fitted, files, findings: result.findings ?? 0, screenshots: result.screenshots ?? [] }
+    // A course's decks are checked one after the other in the one browser; each deck's messages are on its files.
+    const decks = course ? course.decks.map((deck) => deck.input) : [settings.input]
+    const results: CheckResult[] = []
+    for (const input of decks) {
+      const result = await checkDeck({
+        ...settings,
+        input,
+        browserDone: course ? undefined : settings.browserDone,
+        screenshots: options.screenshots,
+      })
+      const { ok, slideCount, fitted, files } = result
+      results.push({ ok, slideCount, fitted, files, findings: result.findings ?? 0, screenshots: result.screenshots ?? [] })
+    }
+    if (!course) return results[0]!
+    const sum = (count: (result: CheckResult) => number) => results.reduce((total, result) => total + count(result), 0)
+    return {
+      ok: results.every((result) => result.ok),
+      slideCount: sum((result) => result.slideCount),
+      fitted: {
+        split: sum((result) => result.fitted.split),
+        shrunk: sum((result) => result.fitted.shrunk),
+        cutOff: sum((result) => result.fitted.cutOff),
+      },
+      files: results.flatMap((result) => result.files),
+      findings: sum((result) => result.findings),
+      screenshots: [],
+      decks: course.decks.map((deck, index) => ({ name: deck.name, ...results[index]! })),
+    }
   })
 }
 
@@ -161,7 +267,11 @@ export async function dev(options: DevOptions = {}): Promise<DevHandle> {
   const { input, theme, css, safe, allowPaths, browser, timeout, report, config } = options
   if (browser) findBrowser({ flag: browser })
   // A config file that cannot be read is an error now; the server reads it again on each build, and shows what is wrong on the page.
-  await projectOf(options)
+  const { project } = await projectOf(options)
+  if (await findCourse(input ?? 'slides', project.decks))
+    throw new UsageError(
+      `${input ?? 'slides'} is a course: \`diapo dev\` serves one deck at a time; give one deck's folder (\`diapo build\` builds the course and its index)`,
+    )
   const { DevServer } = await import('./dev/dev-server.ts')
   const server = new DevServer({
     input,
@@ -209,9 +319,9 @@ function resultOf(result: DeckBuildResult): BuildResult {
 async function withSession<T>(
   options: DeckOptions,
   early: boolean,
+  { project, notices }: Awaited<ReturnType<typeof projectOf>>,
   work: (settings: DeckBuildOptions, project: Awaited<ReturnType<typeof projectOf>>['project']) => Promise<T>,
 ): Promise<T> {
-  const { project, notices } = await projectOf(options)
   // A browser named that does not exist is an error now, not only once something needs it.
   if (options.browser) findBrowser({ flag: options.browser })
   const session = new BrowserSession({ flag: options.browser, config: project.browser, log: options.log, timeout: options.timeout })

@@ -4,7 +4,7 @@
  *
  *   Markdown ─parse (math too)─▶ mdast ─pandoc tables─▶ ─$ as pandoc reads it─▶ ─image alt─▶ ─frontmatter─▶ settings ─reveal.js separators─▶ ─Slidev─▶ ─[the config's remarkPlugins]─▶ ─collect diagrams─▶
  *   mdast ─pandoc title slide─▶ ─pandoc heading attributes─▶ ─heading ids─▶ ─reveal.js comments─▶ ─split─▶ slides ─Marp─▶ ─Slidev─▶ ─pandoc pauses, attributes─▶ ─attributes─▶ ─notes─▶ ─image beside─▶ ─fit─▶ ─header, footer─▶ ─typography─▶ ─fragments─▶ ─directives─▶
- *         ─emoji─▶ ─images─▶ ─raw HTML─▶ ─link definitions─▶ ─to HTML─▶ hast ─footnotes─▶ ─highlight─▶ ─code lines and steps─▶
+ *         ─emoji─▶ ─images─▶ ─raw HTML─▶ ─link definitions─▶ ─links to a course's other decks─▶ ─to HTML─▶ hast ─footnotes─▶ ─highlight─▶ ─code lines and steps─▶
  *         ─contain raw HTML (sanitize)─▶ ─math (KaTeX, loaded only for math)─▶ ─[the config's rehypePlugins]─▶ (per file)
  *   all diagrams ─render (one browser, cached)─▶ SVG
  *   all slides ─insert SVG─▶ ─slide numbers─▶ ─reveal document─▶ ─stringify─▶ HTML ─write─▶ dist/
@@ -31,6 +31,7 @@ import type { Node } from 'unist'
 import type { VFile } from 'vfile'
 import { codeLines } from './html/code-lines.ts'
 import { collectDiagrams } from './markdown/collect-diagrams.ts'
+import { courseLinks, type CourseLinks } from './markdown/course-links.ts'
 import type { Definition, Root as MdastRoot } from 'mdast'
 import type { DiskCache } from './files/cache.ts'
 import type { DeckConfig } from './config/deck-config.ts'
@@ -98,6 +99,8 @@ export interface SlideStageOptions {
   mathCache?: DiskCache | undefined
   /** The config file's rehype plugins, run last. */
   rehypePlugins?: PluggableList | undefined
+  /** In a course, the other decks (their links lead to their pages). */
+  course?: CourseLinks | undefined
 }
 
 /**
@@ -140,6 +143,7 @@ function slideStagesFromFit(config: DeckConfig, fits: FitLookup | undefined, opt
     .use(localImages, { files: options.files })
     .use(rawHtmlWarnings, options)
     .use(deckDefinitions, options.definitions ?? [])
+    .use(courseLinks, options)
     .use(remarkRehype, { allowDangerousHtml: true })
     .use(slideFootnotes)
     .use(highlightCode)

@@ -23,7 +23,9 @@ const commands: Record<string, Command> = {
 
 Build the Markdown in [input] (a file, or a folder of *.md files in name
 order; default: slides/) into a reveal.js deck, <out>/index.html and its
-assets, and its PDF, <out>/<title>.pdf: one page a slide.
+assets, and its PDF, <out>/<title>.pdf: one page a slide. A folder whose
+subfolders hold Markdown is a course: each deck is built into <out>/<deck>/,
+with <out>/index.html listing them; only decks that changed are built again.
 
 Options:
   -o, --out <dir>       Output folder, replaced whole on success (default: dist)
@@ -36,7 +38,7 @@ Options:
       --per-page <n>    Slides on each page of the handout, with their notes:
                         1, 2, 3, 4 or 6 (default: as many as fit)
       --fragments <how> final (default): slides as they end; each: a page a step
-      --browser <path>  Chrome or Chromium to use (else diapo.config.json,
+      --browser <path>  Chrome or Chromium to use (else the config file's,
                         PUPPETEER_EXECUTABLE_PATH, CHROME_PATH, installed ones)
       --timeout <s>     Most seconds any step in the browser may take (default 60)
       --screenshots <dir>  Also write a PNG of every slide into <dir>

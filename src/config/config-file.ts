@@ -46,6 +46,14 @@ export interface ConfigFile {
   remarkPlugins?: PluginEntry[]
   /** rehype plugins, run on each file's slides as HTML, after diapo's own stages, before they make the deck. */
   rehypePlugins?: PluginEntry[]
+  /** In a course folder, what a deck is: each subfolder with Markdown (`folders`, the default), or each Markdown file (`files`). */
+  decks?: 'folders' | 'files'
+  /** The course's title, on its index page. Default: the folder's name. */
+  title?: string
+  /** A sentence on the course's index page, under its title. */
+  description?: string
+  /** Public addresses of a course's chapters, and the Markdown each is: a link to one leads to that deck when built in the course. */
+  links?: Record<string, string>
 }
 
 /** The settings of a config file, read and checked: paths absolute, plugins loaded. */
@@ -57,6 +65,11 @@ export interface UserConfig {
   defaults?: Partial<DeckConfig>
   remarkPlugins?: LoadedPlugin[]
   rehypePlugins?: LoadedPlugin[]
+  decks?: 'folders' | 'files'
+  title?: string
+  description?: string
+  /** Addresses of chapters, and their Markdown files (absolute paths). */
+  links?: Map<string, string>
   /** The config file, when there is one. */
   file?: string
   /** Its folder: the project's. */
@@ -205,6 +218,10 @@ const settings = {
   defaults: 'frontmatter',
   remarkPlugins: 'plugins',
   rehypePlugins: 'plugins',
+  decks: 'decks',
+  title: 'text',
+  description: 'text',
+  links: 'links',
 } as const satisfies Record<keyof ConfigFile, string>
 
 /** The file's settings checked, paths made absolute (from the file's folder), plugins loaded. */
@@ -245,6 +262,30 @@ async function checkConfig(file: string, loaded: Loaded): Promise<UserConfig> {
         break
       case 'frontmatter':
         config.defaults = checkDefaults(setting, folder, wrong)
+        break
+      case 'decks':
+        if (setting !== 'folders' && setting !== 'files')
+          wrong([key], '`decks` is `folders` (each subfolder with Markdown is a deck) or `files` (each Markdown file is)')
+        config.decks = setting as 'folders' | 'files'
+        break
+      case 'text':
+        if (typeof setting !== 'string') wrong([key], `\`${key}\` must be a text`)
+        config[name as 'title' | 'description'] = setting as string
+        break
+      case 'links':
+        if (
+          typeof setting !== 'object' ||
+          setting === null ||
+          Array.isArray(setting) ||
+          !Object.values(setting).every((item) => typeof item === 'string')
+        )
+          wrong(
+            [key],
+            '`links` maps addresses to the Markdown of a chapter, such as {"https://example.com/chapter-1": "1-chapter/README.md"}',
+          )
+        config.links = new Map(
+          Object.entries(setting as Record<string, string>).map(([address, file]) => [address, path.resolve(folder, file)]),
+        )
         break
       case 'plugins':
         config[name as 'remarkPlugins' | 'rehypePlugins'] = await loadPlugins(key, setting, file, wrong)

@@ -23,6 +23,20 @@ export interface WriteDeckOptions {
   beforeSwap?: (staging: string) => Promise<void>
 }
 
+/**
+ * Write `files` into `folder`, which exists: a deck's part of an output
+ * being made (a course's, whose folder takes the output's place at once).
+ */
+export async function writeFiles(folder: string, files: OutputFile[]): Promise<void> {
+  const folders = new Set(files.map((file) => path.dirname(path.join(folder, file.path))))
+  for (const made of [...folders].sort()) await mkdir(made, { recursive: true })
+  await Promise.all(
+    files.map((file) =>
+      'content' in file ? writeFile(path.join(folder, file.path), file.content) : copyFile(file.source, path.join(folder, file.path)),
+    ),
+  )
+}
+
 /** Write `files` as the new content of `outDir`, replacing what it held. */
 export async function writeDeck(outDir: string, files: OutputFile[], options: WriteDeckOptions = {}): Promise<void> {
   const target = path.resolve(outDir)
@@ -36,13 +50,9 @@ export async function writeDeck(outDir: string, files: OutputFile[], options: Wr
   const done = untilDone(() => rmSync(staging, { recursive: true, force: true }))
   try {
     await attempt(`create a folder in ${parent}`, () => mkdir(staging))
-    const folders = new Set(files.map((file) => path.dirname(path.join(staging, file.path))))
-    for (const folder of [...folders].sort()) await mkdir(folder, { recursive: true })
     await Promise.all([
       writeFile(path.join(staging, outputMarker), 'This folder is written by diapo; each build replaces it whole.\n'),
-      ...files.map((file) =>
-        'content' in file ? writeFile(path.join(staging, file.path), file.content) : copyFile(file.source, path.join(staging, file.path)),
-      ),
+      writeFiles(staging, files),
     ])
     await options.beforeSwap?.(staging)
     await swap(staging, target)

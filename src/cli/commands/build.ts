@@ -46,7 +46,12 @@ export async function runBuild(args: string[], mode: 'build' | 'pdf'): Promise<n
     process.stderr.write(`\n${plural(errors, 'error')}${warnings ? `, ${plural(warnings, 'warning')}` : ''}: nothing was written\n`)
     return ExitCode.content
   }
-  if (!values.quiet) process.stdout.write(`${summary(result, mode, performance.now() - started, warnings)}\n`)
+  if (!values.quiet) {
+    const line = result.course
+      ? courseSummary(result, performance.now() - started, warnings)
+      : summary(result, mode, performance.now() - started, warnings)
+    process.stdout.write(`${line}\n`)
+  }
   return ExitCode.ok
 }
 
@@ -61,6 +66,22 @@ function summary(result: BuildResult, mode: 'build' | 'pdf', milliseconds: numbe
   const fitted = fittingSummary(result.fitted)
   const fit = fitted ? ` (${fitted})` : ''
   return `Built ${plural(result.slideCount, 'slide')}${fit} → ${outputs.join(', ')} in ${(milliseconds / 1000).toFixed(2)} s${warned}`
+}
+
+/** A course's build: each deck, built or kept, then the index. */
+function courseSummary(result: BuildResult, milliseconds: number, warnings: number): string {
+  const course = result.course!
+  const seconds = `${(milliseconds / 1000).toFixed(2)} s`
+  const index = shownPath(result.html ?? '')
+  if (course.unchanged)
+    return `Course unchanged: ${plural(course.decks.length, 'deck')}, ${plural(result.slideCount, 'slide')} → ${index} (${seconds})`
+  const lines = course.decks.map((deck) => {
+    const pdf = deck.pdf ? `, ${shownPath(deck.pdf)}` : ''
+    return `  ${deck.built ? 'built' : 'kept '}  ${deck.name}: ${plural(deck.slideCount, 'slide')} → ${shownPath(deck.html)}${pdf}`
+  })
+  const built = course.decks.filter((deck) => deck.built).length
+  const warned = warnings ? ` (${plural(warnings, 'warning')})` : ''
+  return `${lines.join('\n')}\nBuilt a course of ${plural(course.decks.length, 'deck')} (${built} built, ${course.decks.length - built} unchanged), ${plural(result.slideCount, 'slide')} → ${index} in ${seconds}${warned}`
 }
 
 function pdfSettings(

@@ -24,6 +24,12 @@ export async function run(args: string[]): Promise<number> {
   const shots = result.screenshots.length ? `; screenshots in ${values.screenshots}` : ''
   const summary = fittingSummary(result.fitted)
   const fitted = summary ? `, ${summary}` : ''
+  if (!values.quiet && result.decks) {
+    for (const deck of result.decks) {
+      const found = deck.findings === 0 && deck.ok ? 'all fit' : `${deck.findings} finding${deck.findings === 1 ? '' : 's'}`
+      process.stdout.write(`  ${deck.name}: ${deck.slideCount} slide${deck.slideCount === 1 ? '' : 's'}, ${found}\n`)
+    }
+  }
   if (!values.quiet) {
     const verdict = warnings === 0 && errors === 0 ? 'all fit' : `${warnings} warning${warnings === 1 ? '' : 's'}`
     process.stdout.write(

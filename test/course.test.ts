@@ -1,0 +1,182 @@
+/**
+ * A course: a folder of decks built in one run — the talk and the
+ * hello-docker chapters of test/corpus (CC BY-SA 4.0, see its README) —
+ * with an index, links between decks, incremental rebuilds and one atomic
+ * output.
+ */
+import assert from 'node:assert/strict'
+import { cp, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import { before, describe, test } from 'node:test'
+import { build, check } from '../src/index.ts'
+import { readPdf } from './pdf-helpers.ts'
+import { root, runCli, tempDir } from './helpers.ts'
+
+/** The course: the talk as chapter 0, the corpus's chapters and pages, and a config naming it and the talk's link to chapter 1. */
+async function course(): Promise<string> {
+  const dir = path.join(await tempDir(), 'course')
+  await cp(path.join(root, 'test', 'corpus', 'hello-docker'), dir, { recursive: true })
+  await cp(path.join(root, 'slides'), path.join(dir, '0-introduccion'), { recursive: true })
+  await writeFile(
+    path.join(dir, 'diapo.config.json'),
+    JSON.stringify({
+      title: 'Hello Docker',
+      description: 'Un curso de contenedores.',
+      defaults: { lang: 'es' },
+      links: { 'https://github.com/bitlogic/hello-docker/tree/master/1-running-containers': '1-corriendo-contenedores/README.md' },
+    }),
+  )
+  return dir
+}
+
+describe('the talk and the hello-docker chapters as a course', () => {
+  let dir: string
+  let out: string
+  let first: Awaited<ReturnType<typeof build>>
+  before(async () => {
+    dir = await course()
+    out = path.join(path.dirname(dir), 'out')
+    first = await build({ input: dir, out, cacheDir: path.join(path.dirname(dir), 'cache') })
+  })
+
+  test('every deck in a folder of its own, with its PDF: one page a slide', async () => {
+    assert.equal(first.ok, true, JSON.stringify(first.files.flatMap((file) => file.messages.map(String))))
+    const decks = first.course!.decks
+    assert.deepEqual(
+      decks.map((deck) => deck.name),
+      ['README', '0-introduccion', '1-corriendo-contenedores', '3-servicios', '4-docker-stacks', 'docker-cheatsheet'],
+    )
+    for (const deck of decks) {
+      assert.equal(deck.built, true)
+      const pdf = await readPdf(deck.pdf!)
+      assert.equal(pdf.pages.length, deck.slideCount, `${deck.name}: one page a slide`)
+    }
+    assert.equal(decks[1]!.title, 'Introducción a los contenedores')
+  })
+
+  test('an index lists every deck in order, with its title, slide count and links, in the course’s language and the first deck’s theme', async () => {
+    const index = await readFile(path.join(out, 'index.html'), 'utf8')
+    assert.match(index, /<html lang="es">/)
+    assert.match(index, /<title>Hello Docker<\/title>/)
+    assert.match(index, /<link rel="stylesheet" href="README\/assets\/theme-[\da-f]+\.css">/)
+    const listed = [...index.matchAll(/<h2><a href="([^"]+)">([^<]+)<\/a><\/h2>/g)].map((match) => [match[1], match[2]])
+    assert.deepEqual(listed.slice(0, 3), [
+      ['README/index.html', '¡Hola Docker!'],
+      ['0-introduccion/index.html', 'Introducción a los contenedores'],
+      ['1-corriendo-contenedores/index.html', 'Docker Containers'],
+    ])
+    assert.match(index, /15 slides · <a href="0-introduccion\/introduccion-a-los-contenedores\.pdf">PDF<\/a>/)
+    // Nothing from the network: every link and stylesheet is a file of the course.
+    for (const [, href] of index.matchAll(/(?:href|src)="([^"]+)"/g)) {
+      assert.ok(await stat(path.join(out, decodeURIComponent(href!))).then(() => true), `${href} is in the course`)
+    }
+  })
+
+  test('the talk’s closing slide leads to the next chapter (the address the config names)', async () => {
+    const talk = await readFile(path.join(out, '0-introduccion', 'index.html'), 'utf8')
+    assert.match(talk, /Siguiente sección: <a href="\.\.\/1-corriendo-contenedores\/index\.html">Contenedores en ejecución<\/a>/)
+  })
+
+  test('nothing changed: nothing is built or written', async () => {
+    const before = await stat(path.join(out, 'index.html'))
+    const again = await build({ input: dir, out, cacheDir: path.join(path.dirname(dir), 'cache') })
+    assert.equal(again.ok, true)
+    assert.equal(again.course!.unchanged, true)
+    assert.ok(again.course!.decks.every((deck) => !deck.built))
+    assert.equal((await stat(path.join(out, 'index.html'))).mtimeMs, before.mtimeMs)
+  })
+
+  test('one chapter edited: only its deck is built again; the others are kept as they were', async () => {
+    const kept = await readFile(path.join(out, '1-corriendo-contenedores', 'index.html'), 'utf8')
+    await writeFile(
+      path.join(dir, '3-servicios', 'README.md'),
+      `${await readFile(path.join(dir, '3-servicios', 'README.md'), 'utf8')}\n## Un añadido\n\nTexto nuevo.\n`,
+    )
+    const again = await build({ input: dir, out, cacheDir: path.join(path.dirname(dir), 'cache') })
+    assert.equal(again.ok, true)
+    assert.deepEqual(
+      again.course!.decks.filter((deck) => deck.built).map((deck) => deck.name),
+      ['3-servicios'],
+    )
+    assert.match(await readFile(path.join(out, '3-servicios', 'index.html'), 'utf8'), /Un añadido/)
+    assert.equal(await readFile(path.join(out, '1-corriendo-contenedores', 'index.html'), 'utf8'), kept)
+    assert.match(await readFile(path.join(out, 'index.html'), 'utf8'), /7 slides · <a href="3-servicios\//)
+  })
+})
+
+describe('links between decks', () => {
+  test('a link to another deck’s Markdown, with or without an anchor, leads to its page; one to a missing chapter is an error at its line, and the previous course stays', async () => {
+    const dir = path.join(await tempDir(), 'course')
+    await mkdir(path.join(dir, '1-uno'), { recursive: true })
+    await mkdir(path.join(dir, '2-dos'), { recursive: true })
+    await writeFile(
+      path.join(dir, '1-uno', 'README.md'),
+      '## Uno\n\nSigue en [el dos](../2-dos/README.md) y [su final](../2-dos/README.md#final).\n',
+    )
+    await writeFile(path.join(dir, '2-dos', 'README.md'), '## Dos\n\nVuelve [al uno](../1-uno/).\n\n## Final\n\nFin.\n')
+    const out = path.join(path.dirname(dir), 'out')
+    const built = await runCli(['build', dir, '--out', out, '--no-pdf'])
+    assert.equal(built.code, 0, built.stderr)
+    assert.match(built.stdout, /Built a course of 2 decks \(2 built, 0 unchanged\), 3 slides/)
+    const one = await readFile(path.join(out, '1-uno', 'index.html'), 'utf8')
+    assert.match(one, /<a href="\.\.\/2-dos\/index\.html">el dos<\/a> y <a href="\.\.\/2-dos\/index\.html#\/final">su final<\/a>/)
+    assert.match(await readFile(path.join(out, '2-dos', 'index.html'), 'utf8'), /<a href="\.\.\/1-uno\/index\.html">al uno<\/a>/)
+
+    const index = await readFile(path.join(out, 'index.html'), 'utf8')
+    await writeFile(path.join(dir, '1-uno', 'README.md'), '## Uno\n\nSigue en [el tres](../3-tres/README.md).\n')
+    await writeFile(path.join(dir, '2-dos', 'README.md'), '## Dos\n\n![falta](falta.png)\n')
+    const broken = await runCli(['build', dir, '--out', out, '--no-pdf'])
+    assert.equal(broken.code, 1, broken.stderr)
+    // Every deck's problem, in one run.
+    assert.match(
+      broken.stderr,
+      /1-uno\/README\.md:3:10 +error +Link to `\.\.\/3-tres\/README\.md`: no deck of the course has this Markdown file/,
+    )
+    assert.match(broken.stderr, /2-dos\/README\.md:3:1 +error/)
+    assert.equal(await readFile(path.join(out, 'index.html'), 'utf8'), index, 'the previous course is intact')
+    assert.match(await readFile(path.join(out, '1-uno', 'index.html'), 'utf8'), /el dos/)
+  })
+})
+
+describe('what a course is', () => {
+  test('a folder of Markdown files is one deck, as ever; with `decks: files` in the config, each file is a deck', async () => {
+    const dir = await tempDir()
+    await writeFile(path.join(dir, 'a.md'), '## A\n\nUno.\n')
+    await writeFile(path.join(dir, 'b.md'), '## B\n\nDos.\n')
+    const one = await build({ input: dir, out: path.join(dir, 'one'), pdf: false })
+    assert.equal(one.course, undefined)
+    assert.equal(one.slideCount, 2)
+    await writeFile(path.join(dir, 'diapo.config.json'), JSON.stringify({ decks: 'files' }))
+    const two = await build({ input: dir, out: path.join(dir, 'two'), pdf: false })
+    assert.deepEqual(
+      two.course?.decks.map((deck) => [deck.name, deck.slideCount]),
+      [
+        ['a', 1],
+        ['b', 1],
+      ],
+    )
+  })
+
+  test('diapo check course/ checks every deck and reports each', async () => {
+    const dir = path.join(await tempDir(), 'course')
+    await mkdir(path.join(dir, 'uno'), { recursive: true })
+    await mkdir(path.join(dir, 'dos'), { recursive: true })
+    await writeFile(path.join(dir, 'uno', 'README.md'), '## Uno\n\nBien.\n')
+    await writeFile(
+      path.join(dir, 'dos', 'README.md'),
+      `## Dos\n\n${Array.from({ length: 40 }, (_, index) => `- Punto ${index}`).join('\n')}\n\n::slide{fit="none"}\n`,
+    )
+    const result = await check({ input: dir })
+    assert.deepEqual(
+      result.decks?.map((deck) => [deck.name, deck.findings > 0]),
+      [
+        ['dos', true],
+        ['uno', false],
+      ],
+    )
+    const run = await runCli(['check', dir])
+    assert.match(run.stdout, /^ {2}dos: 1 slide, \d+ findings?$/m)
+    assert.match(run.stdout, /^ {2}uno: 1 slide, all fit$/m)
+    await rm(dir, { recursive: true })
+  })
+})
