@@ -242,6 +242,10 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
       fitted: fits.counts,
       memory: { files: document.outputs, ...pageParts(document.first.document, (tree) => document.stages.stringify(tree)) },
       dependencies,
+      title: source.title,
+      description: source.config.description,
+      lang: source.config.lang,
+      theme: look.theme.output,
     }
   }
 

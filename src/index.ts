@@ -19,7 +19,7 @@ import type { VFile } from 'vfile'
 import { BrowserSession, findBrowser } from './browser/browser.ts'
 import type { BuildOptions as DeckBuildOptions, BuildResult as DeckBuildResult } from './build.ts'
 import { buildOptionsOf, projectOf } from './config/settings.ts'
-import { findCourse, type Course } from './course/find-course.ts'
+import { findCourse, linksOf, type Course } from './course/find-course.ts'
 import { UsageError } from './errors.ts'
 
 export { countMessages, formatMessages, shownPath } from './report.ts'
@@ -268,12 +268,8 @@ export async function dev(options: DevOptions = {}): Promise<DevHandle> {
   if (browser) findBrowser({ flag: browser })
   // A config file that cannot be read is an error now; the server reads it again on each build, and shows what is wrong on the page.
   const { project } = await projectOf(options)
-  if (await findCourse(input ?? 'slides', project.decks))
-    throw new UsageError(
-      `${input ?? 'slides'} is a course: \`diapo dev\` serves one deck at a time; give one deck's folder (\`diapo build\` builds the course and its index)`,
-    )
-  const { DevServer } = await import('./dev/dev-server.ts')
-  const server = new DevServer({
+  const course = await findCourse(input ?? 'slides', project.decks)
+  const serving = {
     input,
     theme,
     css,
@@ -285,7 +281,11 @@ export async function dev(options: DevOptions = {}): Promise<DevHandle> {
     config,
     host: options.host ?? '127.0.0.1',
     port: options.port ?? 4000,
-  })
+  }
+  // A course: its index at `/`, each deck under its folder's name.
+  const server = course
+    ? new (await import('./dev/course-dev-server.ts')).CourseDevServer(serving, course, linksOf(course, project.links), project)
+    : new (await import('./dev/dev-server.ts')).DevServer(serving)
   const url = await server.start()
   return { url, close: () => server.close() }
 }

@@ -8,7 +8,8 @@ import assert from 'node:assert/strict'
 import { cp, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { before, describe, test } from 'node:test'
-import { build, check } from '../src/index.ts'
+import { findBrowser, launchBrowser } from '../src/browser/browser.ts'
+import { build, check, dev } from '../src/index.ts'
 import { readPdf } from './pdf-helpers.ts'
 import { root, runCli, tempDir } from './helpers.ts'
 
@@ -178,5 +179,49 @@ describe('what a course is', () => {
     assert.match(run.stdout, /^ {2}dos: 1 slide, \d+ findings?$/m)
     assert.match(run.stdout, /^ {2}uno: 1 slide, all fit$/m)
     await rm(dir, { recursive: true })
+  })
+})
+
+describe('diapo dev on a course', () => {
+  test('serves the index and every deck; an edit updates its deck in place and builds no other', async () => {
+    const dir = path.join(await tempDir(), 'course')
+    await mkdir(path.join(dir, 'uno'), { recursive: true })
+    await mkdir(path.join(dir, 'dos'), { recursive: true })
+    await writeFile(path.join(dir, 'uno', 'README.md'), '## Uno\n\nSigue en [el dos](../dos/README.md).\n\n## Otra\n\nTexto.\n')
+    await writeFile(path.join(dir, 'dos', 'README.md'), '## Dos\n\nFin.\n')
+    const lines: string[] = []
+    const server = await dev({ input: dir, port: 0, report: (line) => lines.push(line) })
+    const browser = await launchBrowser(findBrowser(), { loopback: true })
+    try {
+      const index = await (await fetch(server.url)).text()
+      assert.match(index, /<a href="uno\/index\.html">Uno<\/a>/)
+      assert.match(index, /<a href="dos\/index\.html">Dos<\/a>/)
+      const page = await browser.browser.newPage()
+      await page.goto(new URL('uno/', server.url).href, { waitUntil: 'load' })
+      await page.waitForFunction('window.Reveal && Reveal.isReady()')
+      assert.equal(await page.$eval('a[href="../dos/index.html"]', (link) => link.textContent), 'el dos')
+      await page.evaluate('Reveal.slide(1)')
+      const built = lines.length
+      await writeFile(
+        path.join(dir, 'uno', 'README.md'),
+        '## Uno\n\nSigue en [el dos](../dos/README.md).\n\n## Otra\n\nTexto recién editado.\n',
+      )
+      await page.waitForFunction(() => document.querySelector('.reveal .slides')!.textContent!.includes('recién editado'), {
+        timeout: 10_000,
+      })
+      assert.equal(await page.evaluate('Reveal.getIndices().h'), 1, 'updated in place, on the same slide')
+      const after = lines.slice(built)
+      assert.ok(
+        after.some((line) => /^uno: ✓ 1 slide updated/.test(line)),
+        after.join('\n'),
+      )
+      assert.ok(!after.some((line) => line.startsWith('dos:')), 'the other deck was not built')
+      // The other deck, under its own name; its updates come from its own stream.
+      const other = await (await fetch(new URL('dos/', server.url))).text()
+      assert.match(other, /"events":"\/dos\/__diapo\/events"/)
+    } finally {
+      await browser.close()
+      await server.close()
+    }
   })
 })

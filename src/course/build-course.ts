@@ -21,10 +21,9 @@ import type { VFile } from 'vfile'
 import { buildDeck, type BuildOptions, type BuildResult } from '../build.ts'
 import { ContentError } from '../errors.ts'
 import { writeDeck } from '../files/write.ts'
-import type { CourseLinks } from '../markdown/course-links.ts'
 import { diapoVersion } from '../packages.ts'
 import { courseIndex, type IndexedDeck } from './course-index.ts'
-import type { Course, CourseDeck } from './find-course.ts'
+import { linksOf, type Course, type CourseDeck } from './find-course.ts'
 
 /** What the course build did for one deck. */
 export interface CourseDeckResult extends IndexedDeck {
@@ -94,7 +93,7 @@ export async function buildCourse(course: Course, options: CourseOptions): Promi
 
   // Something is built: the browser boots while the first deck is read.
   if (options.pdf !== false) options.session?.get().catch(() => {})
-  const links = courseLinks(course, options.links)
+  const links = linksOf(course, options.links)
   const results = new Map<string, BuildResult>()
   let made: Manifest | undefined
   try {
@@ -185,21 +184,6 @@ export async function buildCourse(course: Course, options: CourseOptions): Promi
   })
   const ok = made !== undefined
   return { ok, files, html: ok ? path.join(outDir, 'index.html') : undefined, decks, unchanged: false }
-}
-
-/** Which deck each Markdown file and folder of the course is, and which public addresses are decks. */
-function courseLinks(course: Course, addresses: ReadonlyMap<string, string> | undefined): Omit<CourseLinks, 'deck'> {
-  const decks = new Map<string, string>()
-  for (const deck of course.decks) {
-    decks.set(path.resolve(deck.input), deck.name)
-    for (const file of deck.markdown) decks.set(path.resolve(file), deck.name)
-  }
-  const byAddress = new Map<string, string>()
-  for (const [address, file] of addresses ?? []) {
-    const deck = decks.get(file)
-    if (deck !== undefined) byAddress.set(address, deck)
-  }
-  return { folder: course.folder, decks, addresses: byAddress }
 }
 
 /** Run `tasks`, at most `width` at a time; once all have ended, rejects with the first failure, if one failed. */

@@ -13,6 +13,7 @@
 import { readdir, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { UsageError } from '../errors.ts'
+import type { CourseLinks } from '../markdown/course-links.ts'
 
 const markdownFile = /\.(?:md|markdown)$/i
 const notDecks = new Set(['node_modules', 'dist'])
@@ -74,4 +75,19 @@ export async function markdownIn(folder: string): Promise<string[]> {
     .filter((entry) => (entry.isFile() || entry.isSymbolicLink()) && markdownFile.test(entry.name))
     .map((entry) => path.join(folder, entry.name))
     .sort()
+}
+
+/** Which deck each Markdown file and folder of the course is, and which public addresses are decks. */
+export function linksOf(course: Course, addresses: ReadonlyMap<string, string> | undefined): Omit<CourseLinks, 'deck'> {
+  const decks = new Map<string, string>()
+  for (const deck of course.decks) {
+    decks.set(path.resolve(deck.input), deck.name)
+    for (const file of deck.markdown) decks.set(path.resolve(file), deck.name)
+  }
+  const byAddress = new Map<string, string>()
+  for (const [address, file] of addresses ?? []) {
+    const deck = decks.get(file)
+    if (deck !== undefined) byAddress.set(address, deck)
+  }
+  return { folder: course.folder, decks, addresses: byAddress }
 }

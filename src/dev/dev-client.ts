@@ -75,7 +75,8 @@ export const devClient = String.raw`(() => {
   }
 
   function connect() {
-    const source = new EventSource('/__diapo/events?since=' + state.version)
+    // A deck of a course is served under its folder's name: the server says where its updates come from.
+    const source = new EventSource((state.events || '/__diapo/events') + '?since=' + state.version)
     source.onmessage = (event) => {
       const update = JSON.parse(event.data)
       if (update.version <= state.version && update.type !== 'errors') return

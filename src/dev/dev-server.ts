@@ -23,6 +23,7 @@ import { formatMessages } from '../report.ts'
 import { buildOptionsOf, projectOf } from '../config/settings.ts'
 import { configNames, findConfigFile, type UserConfig } from '../config/config-file.ts'
 import type { OutputFile } from '../files/write.ts'
+import type { CourseLinks } from '../markdown/course-links.ts'
 
 /** What to serve, and how. */
 export interface DevServerOptions {
@@ -46,6 +47,30 @@ export interface DevServerOptions {
   /** Where to say what happened: each rebuild, its time, its problems. */
   report?: ((line: string) => void) | undefined
   timeout?: number | undefined
+  /** A deck of a course: the path it is served under (`/1-chapter`), and the other decks its links lead to. */
+  mount?: { prefix: string; course: CourseLinks; sessions: DevSessions } | undefined
+}
+
+/** The browser of a dev server's builds, shared by a course's decks: made again when the config names another. */
+export class DevSessions {
+  #session: BrowserSession | undefined
+  #browser: string | undefined
+
+  constructor(readonly options: { flag?: string | undefined; timeout?: number | undefined }) {}
+
+  /** The session for a build, as the config file says now. */
+  async for(config: UserConfig): Promise<BrowserSession> {
+    if (!this.#session || this.#browser !== config.browser) {
+      await this.#session?.close()
+      this.#browser = config.browser
+      this.#session = new BrowserSession({ flag: this.options.flag, config: config.browser, timeout: this.options.timeout })
+    }
+    return this.#session
+  }
+
+  async close(): Promise<void> {
+    await this.#session?.close()
+  }
 }
 
 /** One version of the deck, as the pages get it. */
@@ -70,7 +95,7 @@ const events = '/__diapo/events'
 const client = '/__diapo/client.js'
 
 /** The type a file of the deck is served as, by its name (`mime`); text in UTF-8, as diapo writes it. */
-function contentType(name: string): string {
+export function contentType(name: string): string {
   const type = mime.getType(name) ?? 'application/octet-stream'
   return type.startsWith('text/') ? `${type}; charset=utf-8` : type
 }
@@ -94,22 +119,35 @@ export class DevServer {
   /** The config's plugins the parsed sections were read with (a remark plugin may add syntax). */
   #parsedWith: string | undefined
   #configFile: string | undefined
-  /** The browser for diagrams, started only when a diagram is not in the cache; made again when the config names another. */
-  #session: BrowserSession | undefined
-  #sessionBrowser: string | undefined
+  /** The browser for diagrams, started only when a diagram is not in the cache (a course's decks share one). */
+  readonly #sessions: DevSessions
+  /** The title and slide count of the last good build, for a course's index. */
+  #summary:
+    { title: string; slideCount: number; description: string | undefined; lang: string | undefined; theme: string | undefined } | undefined
 
   constructor(options: DevServerOptions) {
     this.#options = options
+    this.#sessions = options.mount?.sessions ?? new DevSessions({ flag: options.browser, timeout: options.timeout })
   }
 
   /** Build the deck, then listen; resolves to the URL of the deck. */
   async start(): Promise<string> {
-    await this.#rebuild()
+    await this.build()
     const host = this.#options.host ?? '127.0.0.1'
     this.#server = createServer((request, response) => this.#respond(request, response))
     const port = await listen(this.#server, host, this.#options.port ?? 4000)
     const shown = host.includes(':') ? `[${host}]` : host
     return `http://${shown}:${port}/`
+  }
+
+  /** Build the deck, the first time (a course's server listens for its decks). */
+  build(): Promise<void> {
+    return this.#rebuild()
+  }
+
+  /** What the last good build made: its title, description and slides; undefined before one. */
+  get summary() {
+    return this.#summary
   }
 
   /** The port listened on. */
@@ -131,17 +169,7 @@ export class DevServer {
       server.closeAllConnections()
     }
     await this.#building?.catch(() => {})
-    await this.#session?.close()
-  }
-
-  /** The browser session for this build, as the config file says now. */
-  async #sessionFor(config: UserConfig): Promise<BrowserSession> {
-    if (!this.#session || this.#sessionBrowser !== config.browser) {
-      await this.#session?.close()
-      this.#sessionBrowser = config.browser
-      this.#session = new BrowserSession({ flag: this.#options.browser, config: config.browser, timeout: this.#options.timeout })
-    }
-    return this.#session
+    if (!this.#options.mount) await this.#sessions.close()
   }
 
   /** Build now, or once more after the build under way: a burst of saves ends in one last build. */
@@ -181,7 +209,8 @@ export class DevServer {
       }
       result = await buildDeck({
         ...buildOptionsOf(this.#options, project, notices),
-        session: await this.#sessionFor(project),
+        session: await this.#sessions.for(project),
+        course: this.#options.mount?.course,
         pdf: false,
         write: false,
         parseCache: this.#parsed,
@@ -202,6 +231,13 @@ export class DevServer {
         lines,
       )
       return
+    }
+    this.#summary = {
+      title: result.title ?? path.basename(this.#options.input ?? 'slides'),
+      slideCount: result.slideCount,
+      description: result.description,
+      lang: result.lang,
+      theme: result.theme,
     }
     this.#publish(result.memory, started, lines, result.diagrams.rendered)
   }
@@ -289,17 +325,15 @@ export class DevServer {
   }
 
   #respond(request: IncomingMessage, response: ServerResponse) {
+    const pathname = checkedPath(request, response, (header) => allowedHost(header, this.port, this.#options.host))
+    if (pathname !== undefined) this.handle(request, response, pathname)
+  }
+
+  /** Answer a request of the deck for `pathname` (under the deck's prefix, when it has one, without it). */
+  handle(request: IncomingMessage, response: ServerResponse, pathname: string) {
     const reject = (status: number, text: string) => {
       response.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' })
       response.end(text)
-    }
-    if (!this.#allowedHost(request.headers.host)) return reject(403, 'Forbidden: unexpected Host header')
-    if (request.method !== 'GET' && request.method !== 'HEAD') return reject(405, 'Method not allowed')
-    let pathname: string
-    try {
-      pathname = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname)
-    } catch {
-      return reject(400, 'Bad request')
     }
     if (pathname === events)
       return this.#stream(request, response, Number(new URL(request.url ?? '/', 'http://localhost').searchParams.get('since')))
@@ -333,7 +367,11 @@ export class DevServer {
   /** The deck's page, with the client that keeps it up to date; or, before any good build, the errors. */
   #page(): string {
     const deck = this.#deck
-    const state = JSON.stringify({ version: this.#version, hashes: deck?.hashes ?? [], errors: this.#errors }).replace(/</g, '\\u003c')
+    const where = { events: `${this.#options.mount?.prefix ?? ''}${events}` }
+    const state = JSON.stringify({ version: this.#version, hashes: deck?.hashes ?? [], errors: this.#errors, ...where }).replace(
+      /</g,
+      '\\u003c',
+    )
     const script = `<script>window.diapoDev = ${state}</script><script src="${client}"></script>`
     const html = deck?.files.get('/index.html')
     if (!html || !('content' in html)) {
@@ -365,24 +403,47 @@ export class DevServer {
     this.#pages.add(response)
     request.on('close', () => this.#pages.delete(response))
   }
+}
 
-  /**
-   * DNS rebinding guard: the Host must name this server by an IP address
-   * (its own, or the machine's on the network when --host allows it),
-   * `localhost`, or the --host given; a domain name that resolves here does not.
-   */
-  #allowedHost(header: string | undefined): boolean {
-    if (!header) return false
-    let url: URL
-    try {
-      url = new URL(`http://${header}`)
-    } catch {
-      return false
-    }
-    const name = url.hostname.replace(/^\[|\]$/g, '')
-    const port = Number(url.port || 80)
-    return port === this.port && (isIP(name) !== 0 || name === 'localhost' || name === this.#options.host)
+/**
+ * The path a request asks for, decoded; undefined when it was answered
+ * already: refused for its Host (see {@link allowedHost}), its method, or
+ * a path that is not one.
+ */
+export function checkedPath(
+  request: IncomingMessage,
+  response: ServerResponse,
+  hostAllowed: (header: string | undefined) => boolean,
+): string | undefined {
+  const reject = (status: number, text: string): undefined => {
+    response.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' })
+    response.end(text)
+    return undefined
   }
+  if (!hostAllowed(request.headers.host)) return reject(403, 'Forbidden: unexpected Host header')
+  if (request.method !== 'GET' && request.method !== 'HEAD') return reject(405, 'Method not allowed')
+  try {
+    return decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname)
+  } catch {
+    return reject(400, 'Bad request')
+  }
+}
+
+/**
+ * DNS rebinding guard: the Host must name this server by an IP address
+ * (its own, or the machine's on the network when --host allows it),
+ * `localhost`, or the --host given; a domain name that resolves here does not.
+ */
+export function allowedHost(header: string | undefined, port: number, host: string | undefined): boolean {
+  if (!header) return false
+  let url: URL
+  try {
+    url = new URL(`http://${header}`)
+  } catch {
+    return false
+  }
+  const name = url.hostname.replace(/^\[|\]$/g, '')
+  return Number(url.port || 80) === port && (isIP(name) !== 0 || name === 'localhost' || name === host)
 }
 
 /** An update as a server-sent event. */
@@ -391,7 +452,7 @@ function message(update: Update): string {
 }
 
 /** Listen on `port`, or the next free one (up to 20 further). */
-async function listen(server: Server, host: string, port: number): Promise<number> {
+export async function listen(server: Server, host: string, port: number): Promise<number> {
   for (let candidate = port; candidate < port + 20; candidate++) {
     const taken = await new Promise<boolean>((resolve, reject) => {
       const onError = (error: NodeJS.ErrnoException) => {
