@@ -35,7 +35,7 @@ import { parseArgs } from 'node:util'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { findBrowser } from '../src/browser/browser.ts'
 import { packagesUnder, sizeOf } from './installed-package.ts'
-import { chromium, peerCases, peerNote } from './peers.ts'
+import { chromium, marpCourseCase, peerCases, peerNote } from './peers.ts'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const work = path.join(root, '.bench')
@@ -241,6 +241,19 @@ function courseCases(): Case[] {
       slides: 6,
       command: build(path.join(edited, '3-servicios'), 'course-chapter', { pdf: true }),
     },
+    // Like for like with Marp CLI (which runs Debian's Chromium): the course cold with it, and Marp on the same folder.
+    ...(values.peers
+      ? [
+          {
+            name: 'build a course of 6 decks (HTML + PDF), cold, chromium',
+            slides,
+            command: [...build(cold, 'course-cold-chromium', { pdf: true }), '--browser', chromium],
+            cold: true,
+            prepare: () => rmSync(path.join(work, 'out', 'course-cold-chromium'), { recursive: true, force: true }),
+          },
+          marpCourseCase(work, copy('course-marp'), slides, path.join('3-servicios', 'README.pdf')),
+        ]
+      : []),
   ]
 }
 

@@ -35,6 +35,28 @@ interface Places {
   out: string
 }
 
+/**
+ * Marp CLI on a course folder (`marp -I folder --pdf`: each Markdown file a
+ * PDF of its own), with Debian's Chromium, as issue 19 compares: `checked`
+ * is one PDF, relative to the output folder, each run must write.
+ */
+export function marpCourseCase(work: string, folder: string, slides: number, checked: string): Case {
+  const peers = path.join(work, 'peers')
+  const places: Places = { root: '', peers, content: path.join(peers, 'content'), out: path.join(work, 'out', 'peers') }
+  const marpCli = [process.execPath, path.join(peers, 'node_modules', '@marp-team', 'marp-cli', 'marp-cli.js')]
+  return peerCase(
+    places,
+    once(() => installPeers(peers)),
+    {
+      name: 'Marp CLI, PDFs of the course folder (marp -I), chromium',
+      slides,
+      output: checked,
+      command: (_, out) => [...marpCli, '-I', folder, '--pdf', '-o', out, '--browser-path', chromium],
+      env: { CHROME_PATH: chromium, CHROME_NO_SANDBOX: '1' },
+    },
+  )
+}
+
 /** The peer rows, after diapo's; the talk is converted now, the tools installed only when a row first runs. */
 export function peerCases(root: string, work: string): Case[] {
   const peers = path.join(work, 'peers')
