@@ -161,6 +161,8 @@ export interface BuildResult {
   description?: string | undefined
   lang?: string | undefined
   theme?: string | undefined
+  /** Every element id of the slides, when `ok`: what a link from another deck of a course can lead to. */
+  ids?: string[] | undefined
 }
 
 /** Build the deck of `options.input` into `options.outDir`. */
@@ -246,6 +248,7 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
       description: source.config.description,
       lang: source.config.lang,
       theme: look.theme.output,
+      ids: slides.ids,
     }
   }
 
@@ -286,6 +289,7 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
     description: source.config.description,
     lang: source.config.lang,
     theme: look.theme.output,
+    ids: slides.ids,
   }
 }
 
@@ -413,6 +417,8 @@ async function diagramsPhase(
 interface Slides {
   trees: HastRoot[]
   beforeFit: MdastRoot[]
+  /** Every element id of the slides: what `#/id` can lead to. */
+  ids: string[]
   /** The slide stages of this build, from the fit on, with other fits. */
   remakeStages: (fits: FitLookup | undefined) => ReturnType<typeof slideStages>['fromFit']
 }
@@ -446,8 +452,8 @@ async function slidesPhase(
     }
     slideTrees.push(await withinStack(file, { type: 'root', children: [] }, run))
   }
-  checkInternalLinks(files, slideTrees)
-  return { trees: slideTrees, beforeFit, remakeStages: (fits) => stagesWith(fits).fromFit }
+  const ids = checkInternalLinks(files, slideTrees)
+  return { trees: slideTrees, beforeFit, remakeStages: (fits) => stagesWith(fits).fromFit, ids: [...ids].sort() }
 }
 
 /** Whether the deck can be built: it has slides, and no file or diagram has an error (an empty deck is one). */

@@ -214,12 +214,16 @@ export async function check(options: DeckOptions & { screenshots?: string | unde
   return withSession(options, true, read, async (settings) => {
     const { checkDeck } = await import('./deck-runs.ts')
     // A course's decks are checked one after the other in the one browser; each deck's messages are on its files.
-    const decks = course ? course.decks.map((deck) => deck.input) : [settings.input]
+    // Links between the decks are checked as the course's build makes them: one to a missing chapter is an error.
+    const links = course && linksOf(course, read.project.links)
+    const decks = course
+      ? course.decks.map((deck) => ({ input: deck.input, course: { ...links!, deck: deck.name } }))
+      : [{ input: settings.input, course: undefined }]
     const results: CheckResult[] = []
-    for (const input of decks) {
+    for (const deck of decks) {
       const result = await checkDeck({
         ...settings,
-        input,
+        ...deck,
         browserDone: course ? undefined : settings.browserDone,
         screenshots: options.screenshots,
       })

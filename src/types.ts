@@ -3,7 +3,7 @@
  * types, so that no stage needs a cast to read them.
  */
 import type { Parent, RootContent } from 'mdast'
-import type { Position } from 'unist'
+import type { Point, Position } from 'unist'
 import type { VFile } from 'vfile'
 import type { DeckConfig } from './config/deck-config.ts'
 
@@ -107,5 +107,7 @@ declare module 'vfile' {
     diagrams: DiagramSource[]
     /** Size of the file as read, in bytes. */
     bytes: number
+    /** In a course, its links to a slide of another deck: checked once every deck is built (see `build-course.ts`). */
+    courseAnchors: Array<{ deck: string; anchor: string; url: string; place: Point | undefined }>
   }
 }

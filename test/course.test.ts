@@ -112,7 +112,7 @@ describe('links between decks', () => {
     await mkdir(path.join(dir, '2-dos'), { recursive: true })
     await writeFile(
       path.join(dir, '1-uno', 'README.md'),
-      '## Uno\n\nSigue en [el dos](../2-dos/README.md) y [su final](../2-dos/README.md#final).\n',
+      '## Uno\n\nSigue en [el dos](../2-dos/README.md) y [su final](../2-dos/README.md#final).\n\nY [nada](../2-dos/README.md#nada).\n',
     )
     await writeFile(path.join(dir, '2-dos', 'README.md'), '## Dos\n\nVuelve [al uno](../1-uno/).\n\n## Final\n\nFin.\n')
     const out = path.join(path.dirname(dir), 'out')
@@ -122,6 +122,11 @@ describe('links between decks', () => {
     const one = await readFile(path.join(out, '1-uno', 'index.html'), 'utf8')
     assert.match(one, /<a href="\.\.\/2-dos\/index\.html">el dos<\/a> y <a href="\.\.\/2-dos\/index\.html#\/final">su final<\/a>/)
     assert.match(await readFile(path.join(out, '2-dos', 'index.html'), 'utf8'), /<a href="\.\.\/1-uno\/index\.html">al uno<\/a>/)
+    // A slide the other deck does not have: a warning at the link, once every deck is built.
+    assert.match(
+      built.stderr,
+      /1-uno\/README\.md:5:3 +warning +Link `\.\.\/2-dos\/README\.md#nada` leads nowhere: the deck `2-dos` has no slide or heading with the id `nada`/,
+    )
 
     const index = await readFile(path.join(out, 'index.html'), 'utf8')
     await writeFile(path.join(dir, '1-uno', 'README.md'), '## Uno\n\nSigue en [el tres](../3-tres/README.md).\n')
@@ -135,6 +140,10 @@ describe('links between decks', () => {
     )
     assert.match(broken.stderr, /2-dos\/README\.md:3:1 +error/)
     assert.equal(await readFile(path.join(out, 'index.html'), 'utf8'), index, 'the previous course is intact')
+    // diapo check sees the course's links as its build does.
+    const checked = await runCli(['check', dir])
+    assert.equal(checked.code, 1, checked.stderr)
+    assert.match(checked.stderr, /1-uno\/README\.md:3:10 +error +Link to `\.\.\/3-tres\/README\.md`/)
     assert.match(await readFile(path.join(out, '1-uno', 'index.html'), 'utf8'), /el dos/)
   })
 })

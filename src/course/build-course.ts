@@ -21,6 +21,7 @@ import type { VFile } from 'vfile'
 import { buildDeck, type BuildOptions, type BuildResult } from '../build.ts'
 import { ContentError } from '../errors.ts'
 import { writeDeck } from '../files/write.ts'
+import { warn } from '../messages.ts'
 import { diapoVersion } from '../packages.ts'
 import { courseIndex, type IndexedDeck } from './course-index.ts'
 import { linksOf, type Course, type CourseDeck } from './find-course.ts'
@@ -53,6 +54,8 @@ interface Manifest {
   settings: string
   decks: Array<
     IndexedDeck & {
+      /** Every element id of its slides: what links from the other decks may lead to. */
+      ids: string[]
       inputs: Array<[file: string, size: number, modified: number]>
       markdown: string[]
       theme: string | undefined
@@ -144,6 +147,7 @@ export async function buildCourse(course: Course, options: CourseOptions): Promi
         )
         if ([...results.values()].some((result) => !result.ok)) throw new ContentError('A deck of the course has errors')
         made = await manifestOf(course, settings, previous, results)
+        checkAnchors(results, made)
         const first = made.decks[0]
         await writeFile(
           path.join(staging, 'index.html'),
@@ -184,6 +188,26 @@ export async function buildCourse(course: Course, options: CourseOptions): Promi
   })
   const ok = made !== undefined
   return { ok, files, html: ok ? path.join(outDir, 'index.html') : undefined, decks, unchanged: false }
+}
+
+/** Warn of each link from a deck built now to a slide another deck does not have, at its place. */
+function checkAnchors(results: ReadonlyMap<string, BuildResult>, made: Manifest): void {
+  // A deck kept from a build that did not record its ids is not checked against.
+  const ids = new Map(made.decks.flatMap((deck) => (deck.ids ? [[deck.name, new Set(deck.ids)] as const] : [])))
+  for (const result of results.values()) {
+    for (const file of result.files) {
+      for (const { deck, anchor, url, place } of file.data.courseAnchors ?? []) {
+        const known = ids.get(deck)
+        if (!known || known.has(anchor)) continue
+        warn(
+          file,
+          `Link \`${url}\` leads nowhere: the deck \`${deck}\` has no slide or heading with the id \`${anchor}\``,
+          place,
+          'broken-link',
+        )
+      }
+    }
+  }
 }
 
 /** Run `tasks`, at most `width` at a time; once all have ended, rejects with the first failure, if one failed. */
@@ -244,6 +268,7 @@ async function manifestOf(
           notes: result.pdf?.notes && path.basename(result.pdf.notes),
           theme: result.theme,
           lang: result.lang,
+          ids: result.ids ?? [],
           inputs,
           markdown: deck.markdown,
         }

@@ -9,8 +9,8 @@ import { visit } from 'unist-util-visit'
 import type { VFile } from 'vfile'
 import { warn } from '../messages.ts'
 
-/** Warn, on the file each slide tree comes from, of its internal links that lead nowhere. */
-export function checkInternalLinks(files: readonly VFile[], trees: readonly Root[]): void {
+/** Warn, on the file each slide tree comes from, of its internal links that lead nowhere; the ids the deck has. */
+export function checkInternalLinks(files: readonly VFile[], trees: readonly Root[]): Set<string> {
   const ids = new Set<string>()
   const stacks: number[] = [] // slides in each horizontal position (1 when not a stack)
   for (const tree of trees) {
@@ -30,6 +30,7 @@ export function checkInternalLinks(files: readonly VFile[], trees: readonly Root
       if (problem) warn(files[index]!, `Link \`${href}\` leads nowhere: ${problem}`, node.position?.start, 'broken-link')
     })
   }
+  return ids
 }
 
 function leadsNowhere(target: string, ids: ReadonlySet<string>, stacks: readonly number[]): string | undefined {

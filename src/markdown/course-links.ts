@@ -46,6 +46,7 @@ function rewrite(node: Link | Definition, file: VFile, course: CourseLinks): voi
   const addressed = course.addresses?.get(address)
   if (addressed !== undefined) {
     node.url = `../${encodeURIComponent(addressed)}/index.html${fragment ? `#/${fragment}` : ''}`
+    if (fragment) (file.data.courseAnchors ??= []).push({ deck: addressed, anchor: fragment, url, place: node.position?.start })
     return
   }
   // Only paths: not `https:`, `mailto:`, a page's `#anchor`, or a path from the site's root.
@@ -75,4 +76,6 @@ function rewrite(node: Link | Definition, file: VFile, course: CourseLinks): voi
   }
   const slide = anchor ? `#/${anchor}` : ''
   node.url = deck === course.deck ? slide || '#/' : `../${encodeURIComponent(deck)}/index.html${slide}`
+  // Whether the other deck has that slide is known once it is built: the course checks it then.
+  if (anchor && deck !== course.deck) (file.data.courseAnchors ??= []).push({ deck, anchor, url, place: node.position?.start })
 }
