@@ -53,6 +53,8 @@ export interface BuildResult {
   diagrams: { rendered: number; cached: number }
   /** Slides split or shrunk to fit their canvas, and slides that could not be, shown cut off. */
   fitted: { split: number; shrunk: number; cutOff: number }
+  /** With `write: false`: the deck's files, in memory — text or bytes, or the file on disk to copy (a picture of the deck's). */
+  output?: { files: Array<{ path: string; content: string | Uint8Array } | { path: string; source: string }> } | undefined
   /** For a course (a folder of decks): each deck, in order, and whether it was built now or kept unchanged. */
   course?: { unchanged: boolean; decks: CourseDeckSummary[] } | undefined
 }
@@ -102,13 +104,28 @@ export interface BuildOptions extends DeckOptions {
   pdf?: false | PdfSettings | undefined
   /** A folder to write a PNG of every slide into. */
   screenshots?: string | undefined
+  /**
+   * `false`: write nothing (no `out`, no PDF) and return the deck's files
+   * in `result.output`, as `diapo dev` serves them: a build in memory.
+   */
+  write?: false | undefined
 }
 
 /** Build the deck into `out`: `index.html`, its assets, and its PDF. Nothing is written when `ok` is false. */
 export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const read = await projectOf(options)
   const course = await findCourse(options.input ?? 'slides', read.project.decks)
+  if (course && options.write === false) throw new UsageError(`${options.input ?? 'slides'} is a course: a build in memory takes one deck`)
   if (course) return buildOfCourse(course, options, read)
+  if (options.write === false) {
+    if (options.pdf || options.screenshots)
+      throw new UsageError('A build in memory (`write: false`) prints no PDF and takes no screenshots: set `pdf: false`')
+    return withSession(options, false, read, async (settings) => {
+      const { buildDeck } = await import('./build.ts')
+      const result = await buildDeck({ ...settings, pdf: false, write: false })
+      return { ...resultOf(result), output: result.memory && { files: result.memory.files } }
+    })
+  }
   const early = options.pdf !== false || options.screenshots !== undefined
   return withSession(options, early, read, async (settings, project) => {
     const { buildDeck } = await import('./build.ts')

@@ -52,6 +52,23 @@ describe('the API', () => {
     assert.equal((await readPdf(built.pdf!.slides)).pages.length, built.slideCount)
   })
 
+  test('build in memory (write: false): the deck’s files returned, nothing written, nothing printed', async () => {
+    const { dir, input, cacheDir } = await deck('## En memoria\n\nTexto.\n\n## Con error\n\n![falta](falta.png)\n')
+    const { value: failed, printed } = await printedBy(() => build({ input, cacheDir, write: false, pdf: false }))
+    assert.equal(printed, '')
+    assert.equal(failed.ok, false)
+    assert.match(formatMessages(failed.files).join('\n'), /deck\.md:7:1 +error/)
+    await writeFile(input, '## En memoria\n\nTexto.\n')
+    const { value: result } = await printedBy(() => build({ input, cacheDir, write: false, pdf: false }))
+    assert.equal(result.ok, true)
+    assert.equal(result.slideCount, 1)
+    const page = result.output?.files.find((file) => file.path === 'index.html')
+    assert.ok(page && 'content' in page)
+    assert.match(String(page.content), /<h2 id="en-memoria">En memoria<\/h2>/)
+    assert.ok(result.output!.files.some((file) => file.path === 'assets/reveal/reveal.js'))
+    assert.deepEqual((await readdir(dir)).sort(), ['deck.md'], 'nothing written beside the deck')
+  })
+
   test('check: the findings as warnings at their line, nothing written; pdf: only the PDF, where out says', async () => {
     const { dir, input, cacheDir } = await deck(`## Tiny\n\n<p style="font-size: 8px">Too small to read</p>\n`)
     const { value: checked, printed } = await printedBy(() => check({ input, cacheDir }))
