@@ -2,7 +2,7 @@
  * Stage: wrap the slides in a complete reveal.js HTML document: styles,
  * scripts and metadata, all pointing at files inside the output folder.
  */
-import type { ElementContent, Root, RootContent } from 'hast'
+import type { Element, ElementContent, Root, RootContent } from 'hast'
 import { h } from 'hastscript'
 import { canvasOf, revealDefaults, type DeckConfig } from '../config/deck-config.ts'
 
@@ -29,7 +29,10 @@ export function revealDocument(options: RevealDocumentOptions) {
       ['description', config.description],
       ['dcterms.date', config.date],
     ] as const
-    const revealOptions = { ...revealDefaults, ...config.reveal }
+    // reveal.js puts its arrows in the bottom-right corner, over a slide's number or the end of its footer:
+    // a deck with a header, footer or numbers has them at the edges instead (the deck's `reveal:` may say otherwise).
+    const banded = slides.some((slide) => slide.type === 'element' && hasClass(slide, 'diapo-banded'))
+    const revealOptions = { ...revealDefaults, ...(banded ? { controlsLayout: 'edges' } : {}), ...config.reveal }
 
     const head: RootContent[] = lines([
       h('meta', { charSet: 'utf-8' }),
@@ -52,6 +55,13 @@ export function revealDocument(options: RevealDocumentOptions) {
       children: lines([{ type: 'doctype' }, h('html', { lang: config.lang }, lines([h('head', head), h('body', body)]))]),
     }
   }
+}
+
+/** Whether `section`, or a slide of its stack, has the class `name`. */
+function hasClass(section: Element, name: string): boolean {
+  const classes = section.properties.className
+  if (Array.isArray(classes) && classes.includes(name)) return true
+  return section.children.some((child) => child.type === 'element' && child.tagName === 'section' && hasClass(child, name))
 }
 
 /** Put each node on a line of its own, so the output reads (and diffs) well. */
