@@ -76,6 +76,9 @@ describe('the talk and the hello-docker chapters as a course', () => {
   test('the talk’s closing slide leads to the next chapter (the address the config names)', async () => {
     const talk = await readFile(path.join(out, '0-introduccion', 'index.html'), 'utf8')
     assert.match(talk, /Siguiente sección: <a href="\.\.\/1-corriendo-contenedores\/index\.html">Contenedores en ejecución<\/a>/)
+    // In its PDF too, as a path from the PDF's folder: the handouts lead from one chapter to the next.
+    const pdf = await readPdf(first.course!.decks[1]!.pdf!)
+    assert.ok(pdf.pages.at(-1)!.links.includes('../1-corriendo-contenedores/index.html'), JSON.stringify(pdf.pages.at(-1)!.links))
   })
 
   test('nothing changed: nothing is built or written', async () => {

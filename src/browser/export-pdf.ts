@@ -12,14 +12,15 @@
  * number of slides a page). The page may read the deck's own files, nothing else.
  *
  * The tab answers the deck's requests from its folder itself, at an address
- * of HTTP (see {@link deckOrigin}); links to the deck's own files are
- * pointed at the folder the deck is written to before printing, so the PDF
- * holds no address of the tab's.
+ * of HTTP (see {@link deckOrigin}); links to the deck's own files (and,
+ * in a course, to the other decks) are made relative to the deck's folder
+ * before printing (see `relativeLinks` in `pdf-metadata.ts`), so the PDF
+ * holds no address of the tab's and none of the machine that built it: the
+ * PDF beside the deck leads to its files wherever both are copied.
  */
 import { rmSync } from 'node:fs'
 import { readdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { pathToFileURL } from 'node:url'
 import type { HTTPRequest, Page } from 'puppeteer-core'
 import mime from 'mime/lite'
 import { withTimeout, type BrowserSession, type Log } from './browser.ts'
@@ -29,7 +30,7 @@ import { makeDirectory, owner, sweep } from '../files/folders.ts'
 import { fittingRounds } from '../markdown/fit-slides.ts'
 import { measureSlides, type Glyphs, type Layout } from './measure-slides.ts'
 import { packageRoot } from '../packages.ts'
-import { finishPdf, type PdfMetadata } from './pdf-metadata.ts'
+import { finishPdf, relativeLinks, type PdfMetadata } from './pdf-metadata.ts'
 
 /** What to print. */
 export interface PdfOptions {
@@ -308,9 +309,8 @@ export async function exportPdf(session: BrowserSession, options: PdfOptions): P
 
     const screenshots = options.screenshots ? await screenshotSlides(page, options.screenshots, timeout) : []
     options.log?.('pdf: printing')
-    const folder = pathToFileURL((options.finalFolder ?? path.dirname(options.html)) + path.sep).href
     await withTimeout('the links to be pointed at the deck', timeout, () =>
-      page!.evaluate(`(${pointLinksAt})(${JSON.stringify(root)}, ${JSON.stringify(folder)})`),
+      page!.evaluate(`(${pointLinksAt})(${JSON.stringify(root)}, ${JSON.stringify(deckOrigin)}, ${JSON.stringify(relativeLinks)})`),
     )
     const result: PdfResult = { pages: {}, layout, screenshots, blocked }
     const slidesPdf = options.slides
@@ -367,12 +367,25 @@ export async function exportPdf(session: BrowserSession, options: PdfOptions): P
  * tab's address: they are pointed at the folder the deck is written to. Links within the deck (`#anchor`) stay
  * as they are: the PDF makes them links to the slide.
  */
-const pointLinksAt = `(served, folder) => {
+/**
+ * In the page: each link to a file of the deck (the tab serves it at
+ * `served`), or to one beside it (another deck of a course, at `origin`),
+ * made a path relative to the deck's folder, behind the `marked` address
+ * that the PDF's finish takes off again (a link must be a URL in the page).
+ * A link to the page itself stays: it is a link to a page of the PDF.
+ */
+const pointLinksAt = `(served, origin, marked) => {
   const page = location.href.split('#')[0]
+  const from = new URL(served).pathname.split('/').slice(1, -1)
   for (const link of document.querySelectorAll('a[href]')) {
     const target = link.href
-    if (!target.startsWith(served) || target.split('#')[0] === page) continue
-    link.setAttribute('href', folder + target.slice(served.length))
+    if (!target.startsWith(origin) || target.split('#')[0] === page) continue
+    const url = new URL(target)
+    const to = url.pathname.split('/').slice(1)
+    let shared = 0
+    while (shared < from.length && shared < to.length - 1 && from[shared] === to[shared]) shared++
+    const relative = [...from.slice(shared).map(() => '..'), ...to.slice(shared)].join('/')
+    link.setAttribute('href', marked + relative + url.search + url.hash)
   }
 }`
 

@@ -5,7 +5,7 @@
  * compressed object streams.
  */
 import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFString, type PDFObject } from 'pdf-lib'
-import type { PdfMetadata } from './pdf-metadata.ts'
+import { relativeLinks, type PdfMetadata } from './pdf-metadata.ts'
 
 /** Set `metadata` on the printed `pdf` with pdf-lib; return the bytes and the page count. */
 export async function finishWithPdfLib(pdf: Uint8Array, metadata: PdfMetadata): Promise<{ bytes: Uint8Array; pages: number }> {
@@ -23,8 +23,19 @@ export async function finishWithPdfLib(pdf: Uint8Array, metadata: PdfMetadata): 
   }
   document.context.trailerInfo.ID = undefined
   renumberNodeIds(document)
+  unmarkLinks(document)
   const bytes = await document.save({ useObjectStreams: true, objectsPerTick: Infinity })
   return { bytes, pages: document.getPageCount() }
+}
+
+/** Links made relative before printing (see `relativeLinks`): the mark taken off. */
+function unmarkLinks(document: PDFDocument) {
+  const objects = [...document.context.enumerateIndirectObjects()].map(([, object]) => object)
+  walk(objects, (object) => {
+    if (!(object instanceof PDFString || object instanceof PDFHexString)) return undefined
+    const text = object.decodeText()
+    return text.startsWith(relativeLinks) ? PDFString.of(text.slice(relativeLinks.length)) : undefined
+  })
 }
 
 const nodeId = /^node(\d+)$/

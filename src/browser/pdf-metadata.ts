@@ -22,6 +22,18 @@ export interface PdfMetadata {
   creator: string
 }
 
+/**
+ * The address links of the deck are put behind before printing (see
+ * `pointLinksAt` in `export-pdf.ts`), taken off here: what is left is a
+ * path relative to the PDF's folder, which viewers resolve from where the
+ * PDF is. The path is the address's fragment: the one part of it where
+ * `../` is kept as written.
+ */
+export const relativeLinks = 'http://diapo-relative.invalid/#'
+
+/** A PDF string's bytes of `relativeLinks`, as Chromium writes a link's URI. */
+const markedUri = /\/URI \(http:\/\/diapo-relative\.invalid\/#/g
+
 /** Set `metadata` on the printed `pdf`; return the bytes and the page count. */
 export async function finishPdf(pdf: Uint8Array, metadata: PdfMetadata): Promise<{ bytes: Uint8Array; pages: number }> {
   const plain = readPlainPdf(pdf)
@@ -105,7 +117,7 @@ function rewritePlainPdf(pdf: PlainPdf, metadata: PdfMetadata): { bytes: Uint8Ar
           ? catalog
           : isStream(text)
             ? text
-            : text.replace(nodeId, (id, digits: string) => renamed.get(digits) ?? id),
+            : text.replace(nodeId, (id, digits: string) => renamed.get(digits) ?? id).replace(markedUri, '/URI ('),
   }))
   return { bytes: packPdf(pdf, rewritten), pages: Number(pages) }
 }
