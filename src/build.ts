@@ -232,6 +232,14 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
 
   const document = await documentPhase(source, look, slides, diagrams, { drawnLater, log: options.log })
   const dependencies = dependenciesOf(files, look.theme)
+  // What a course's index and links need to know of the deck.
+  const about = {
+    title: source.title,
+    description: source.config.description,
+    lang: source.config.lang,
+    theme: look.theme.output,
+    ids: slides.ids,
+  }
   if (!write) {
     const drawn = await diagrams.drawing
     return {
@@ -244,11 +252,7 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
       fitted: fits.counts,
       memory: { files: document.outputs, ...pageParts(document.first.document, (tree) => document.stages.stringify(tree)) },
       dependencies,
-      title: source.title,
-      description: source.config.description,
-      lang: source.config.lang,
-      theme: look.theme.output,
-      ids: slides.ids,
+      ...about,
     }
   }
 
@@ -285,11 +289,7 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
     findings: printed?.layout.findings.length,
     screenshots: printed?.screenshots,
     dependencies,
-    title: source.title,
-    description: source.config.description,
-    lang: source.config.lang,
-    theme: look.theme.output,
-    ids: slides.ids,
+    ...about,
   }
 }
 

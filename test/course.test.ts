@@ -108,6 +108,28 @@ describe('the talk and the hello-docker chapters as a course', () => {
   })
 })
 
+describe('a course whose output lost a deck', () => {
+  test('that deck is built again, the others kept', async () => {
+    const dir = path.join(await tempDir(), 'course')
+    await mkdir(path.join(dir, 'uno'), { recursive: true })
+    await mkdir(path.join(dir, 'dos'), { recursive: true })
+    await writeFile(path.join(dir, 'uno', 'README.md'), '## Uno\n')
+    await writeFile(path.join(dir, 'dos', 'README.md'), '## Dos\n')
+    const out = path.join(path.dirname(dir), 'out')
+    assert.equal((await build({ input: dir, out, pdf: false })).ok, true)
+    await rm(path.join(out, 'dos'), { recursive: true })
+    const again = await build({ input: dir, out, pdf: false })
+    assert.deepEqual(
+      again.course!.decks.map((deck) => [deck.name, deck.built]),
+      [
+        ['dos', true],
+        ['uno', false],
+      ],
+    )
+    assert.match(await readFile(path.join(out, 'dos', 'index.html'), 'utf8'), /Dos/)
+  })
+})
+
 describe('links between decks', () => {
   test('a link to another deck’s Markdown, with or without an anchor, leads to its page; one to a missing chapter is an error at its line, and the previous course stays', async () => {
     const dir = path.join(await tempDir(), 'course')

@@ -88,7 +88,7 @@ export async function buildCourse(course: Course, options: CourseOptions): Promi
     [...(options.links ?? [])],
   ])
   const previous = await readManifest(outDir, settings)
-  const fresh = await Promise.all(course.decks.map((deck) => unchangedSince(previous, deck)))
+  const fresh = await Promise.all(course.decks.map((deck) => unchangedSince(previous, deck, outDir)))
   if (fresh.every(Boolean) && previous?.decks.length === course.decks.length) {
     const decks = previous.decks.map((deck) => ({ ...indexed(deck), built: false, result: undefined }))
     return { ok: true, files: [], html: path.join(outDir, 'index.html'), decks, unchanged: true }
@@ -103,20 +103,7 @@ export async function buildCourse(course: Course, options: CourseOptions): Promi
     await writeDeck(outDir, [], {
       beforeSwap: async (staging) => {
         // The longest decks first (by their Markdown's size): the short ones fill in beside them at the end.
-        const sizes = await Promise.all(
-          course.decks.map(async (deck) =>
-            (
-              await Promise.all(
-                deck.markdown.map((file) =>
-                  stat(file).then(
-                    (info) => info.size,
-                    () => 0,
-                  ),
-                ),
-              )
-            ).reduce((sum, size) => sum + size, 0),
-          ),
-        )
+        const sizes = await Promise.all(course.decks.map(markdownBytes))
         const order = course.decks.map((_, index) => index).sort((a, b) => sizes[b]! - sizes[a]!)
         await inTurn(
           order
@@ -210,6 +197,19 @@ function checkAnchors(results: ReadonlyMap<string, BuildResult>, made: Manifest)
   }
 }
 
+/** The size of a deck's Markdown, in bytes: how long it takes to build, roughly. */
+async function markdownBytes(deck: CourseDeck): Promise<number> {
+  const sizes = await Promise.all(
+    deck.markdown.map((file) =>
+      stat(file).then(
+        (info) => info.size,
+        () => 0,
+      ),
+    ),
+  )
+  return sizes.reduce((sum, size) => sum + size, 0)
+}
+
 /** Run `tasks`, at most `width` at a time; once all have ended, rejects with the first failure, if one failed. */
 async function inTurn(tasks: Array<() => Promise<void>>, width: number): Promise<void> {
   let next = 0
@@ -231,9 +231,14 @@ async function readManifest(outDir: string, settings: string): Promise<Manifest 
   }
 }
 
-/** Whether `deck` is as the previous build found it: the same Markdown files, and every file it read the same size and age. */
-async function unchangedSince(previous: Manifest | undefined, deck: CourseDeck): Promise<boolean> {
+/**
+ * Whether `deck` is as the previous build found it — the same Markdown
+ * files, every file it read the same size and age — and its output is still
+ * there to keep.
+ */
+async function unchangedSince(previous: Manifest | undefined, deck: CourseDeck, outDir: string): Promise<boolean> {
   const recorded = previous?.decks.find((entry) => entry.name === deck.name)
+  if (recorded && !(await stat(path.join(outDir, deck.name, 'index.html')).catch(() => undefined))) return false
   // A Markdown file added to a folder deck, or taken out, is a change too (`deck.markdown` was listed just now).
   if (!recorded || recorded.markdown.join('\n') !== deck.markdown.join('\n')) return false
   const now = await Promise.all(recorded.inputs.map(([file]) => stat(file).catch(() => undefined)))

@@ -24,29 +24,19 @@ import { buildOptionsOf, projectOf } from '../config/settings.ts'
 import { configNames, findConfigFile, type UserConfig } from '../config/config-file.ts'
 import type { OutputFile } from '../files/write.ts'
 import type { CourseLinks } from '../markdown/course-links.ts'
+import type { DeckOptions } from '../index.ts'
 
-/** What to serve, and how. */
-export interface DevServerOptions {
-  /** A Markdown file or a folder of them. Default: `'slides'`. */
-  input?: string | undefined
-  theme?: string | undefined
-  /** Stylesheets added after the theme (`--css`). */
-  css?: string[] | undefined
-  /** Sanitize the authors' HTML (see `raw-html.ts`). */
-  safe?: boolean | undefined
-  /** Folders outside the deck it may read from (`--allow-path`), besides the config's; ignored with `safe`. */
-  allowPaths?: readonly string[] | undefined
-  /** The browser the command line names (`--browser`); else the config file's, else one found. */
-  browser?: string | undefined
-  /** The config file to read, or `false` for none. Default: the nearest `diapo.config.*` upward from the deck. */
-  config?: string | false | undefined
+/** What to serve, and how: the deck as the API's functions take it, and where to listen. */
+export interface DevServerOptions extends Pick<
+  DeckOptions,
+  'input' | 'theme' | 'css' | 'safe' | 'allowPaths' | 'browser' | 'config' | 'timeout'
+> {
   /** Interface to listen on. Default: `127.0.0.1`. */
   host?: string | undefined
   /** Port to try first; the next free one is taken when it is busy. Default: 4000. */
   port?: number | undefined
   /** Where to say what happened: each rebuild, its time, its problems. */
   report?: ((line: string) => void) | undefined
-  timeout?: number | undefined
   /** A deck of a course: the path it is served under (`/1-chapter`), and the other decks its links lead to. */
   mount?: { prefix: string; course: CourseLinks; sessions: DevSessions } | undefined
 }
