@@ -210,7 +210,7 @@ describe('what a course is', () => {
       ],
     )
     const run = await runCli(['check', dir])
-    assert.match(run.stdout, /^ {2}dos: 1 slide, \d+ findings?$/m)
+    assert.match(run.stdout, /^ {2}dos: 1 slide, \d+ warnings?$/m)
     assert.match(run.stdout, /^ {2}uno: 1 slide, all fit$/m)
     await rm(dir, { recursive: true })
   })

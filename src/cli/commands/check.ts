@@ -26,7 +26,13 @@ export async function run(args: string[]): Promise<number> {
   const fitted = summary ? `, ${summary}` : ''
   if (!values.quiet && result.decks) {
     for (const deck of result.decks) {
-      const found = deck.findings === 0 && deck.ok ? 'all fit' : `${deck.findings} finding${deck.findings === 1 ? '' : 's'}`
+      // As the summary line below says it for the whole course: every warning of the deck, the layout check's among them.
+      const counted = countMessages(deck.files)
+      const found = !deck.ok
+        ? `${counted.errors} error${counted.errors === 1 ? '' : 's'}`
+        : counted.warnings === 0
+          ? 'all fit'
+          : `${counted.warnings} warning${counted.warnings === 1 ? '' : 's'}`
       process.stdout.write(`  ${deck.name}: ${deck.slideCount} slide${deck.slideCount === 1 ? '' : 's'}, ${found}\n`)
     }
   }
