@@ -173,6 +173,21 @@ describe('links between decks', () => {
   })
 })
 
+describe('a course’s config', () => {
+  test('a public address the config names for a chapter the course does not have is an error, nothing built', async () => {
+    const dir = path.join(await tempDir(), 'course')
+    await mkdir(path.join(dir, 'uno'), { recursive: true })
+    await writeFile(path.join(dir, 'uno', 'README.md'), '## Uno\n')
+    await writeFile(path.join(dir, 'diapo.config.json'), JSON.stringify({ links: { 'https://example.com/dos': 'dos/README.md' } }))
+    const run = await runCli(['build', dir, '--out', path.join(path.dirname(dir), 'out'), '--no-pdf'])
+    assert.equal(run.code, 2, run.stderr)
+    assert.match(
+      run.stderr,
+      /The config's `links` name .*dos\/README\.md for https:\/\/example\.com\/dos, which no deck of the course .* has; fix the path/,
+    )
+  })
+})
+
 describe('what a course is', () => {
   test('a folder of Markdown files is one deck, as ever; with `decks: files` in the config, each file is a deck', async () => {
     const dir = await tempDir()

@@ -87,7 +87,12 @@ export function linksOf(course: Course, addresses: ReadonlyMap<string, string> |
   const byAddress = new Map<string, string>()
   for (const [address, file] of addresses ?? []) {
     const deck = decks.get(file)
-    if (deck !== undefined) byAddress.set(address, deck)
+    // The config names a chapter the course does not have: said now, or every link to that address would quietly stay one.
+    if (deck === undefined)
+      throw new UsageError(
+        `The config's \`links\` name ${file} for ${address}, which no deck of the course ${course.folder} has; fix the path`,
+      )
+    byAddress.set(address, deck)
   }
   return { folder: course.folder, decks, addresses: byAddress }
 }
