@@ -13,9 +13,9 @@
 import { readdir, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { UsageError } from '../errors.ts'
+import { markdownFile, markdownNames } from '../files/input.ts'
 import type { CourseLinks } from '../markdown/course-links.ts'
 
-const markdownFile = /\.(?:md|markdown)$/i
 const notDecks = new Set(['node_modules', 'dist'])
 
 /** One deck of a course. */
@@ -39,9 +39,7 @@ export async function findCourse(input: string, decks: 'folders' | 'files' = 'fo
   const folder = path.resolve(input)
   if (!(await stat(folder).catch(() => undefined))?.isDirectory()) return undefined
   const entries = await readdir(folder, { withFileTypes: true })
-  const files = entries
-    .filter((entry) => (entry.isFile() || entry.isSymbolicLink()) && markdownFile.test(entry.name))
-    .map((entry) => entry.name)
+  const files = markdownNames(entries)
   const folderDecks: CourseDeck[] = []
   if (decks === 'folders') {
     for (const entry of entries) {
@@ -69,12 +67,8 @@ export async function findCourse(input: string, decks: 'folders' | 'files' = 'fo
 }
 
 /** The Markdown files directly in `folder`, in name order. */
-export async function markdownIn(folder: string): Promise<string[]> {
-  const entries = await readdir(folder, { withFileTypes: true }).catch(() => [])
-  return entries
-    .filter((entry) => (entry.isFile() || entry.isSymbolicLink()) && markdownFile.test(entry.name))
-    .map((entry) => path.join(folder, entry.name))
-    .sort()
+async function markdownIn(folder: string): Promise<string[]> {
+  return markdownNames(await readdir(folder, { withFileTypes: true }).catch(() => [])).map((name) => path.join(folder, name))
 }
 
 /** Which deck each Markdown file and folder of the course is, and which public addresses are decks. */

@@ -2,6 +2,7 @@
  * Read the deck's sources: one Markdown file, or every `*.md` of a folder in
  * name order (each file starts a new slide).
  */
+import type { Dirent } from 'node:fs'
 import { readdir, readFile, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { VFile } from 'vfile'
@@ -9,7 +10,8 @@ import { DiapoError, ExitCode, UsageError } from '../errors.ts'
 import type { DeckFiles } from './deck-files.ts'
 import { fail, warn } from '../messages.ts'
 
-const markdownFile = /\.(?:md|markdown)$/i
+/** A Markdown file's name. */
+export const markdownFile = /\.(?:md|markdown)$/i
 
 /**
  * Most Markdown a deck may have: ten times a 1,000-slide talk (~170 kB).
@@ -55,14 +57,20 @@ function checkSize(files: VFile[]): VFile[] {
   return files
 }
 
-/** Paths of a folder's Markdown files, in name order. */
-export async function markdownFilesIn(folder: string): Promise<string[]> {
-  const entries = await readdir(folder, { withFileTypes: true })
-  // Links count too: a link to a missing file is then reported, not silently skipped.
-  const files = entries
+/**
+ * The names of the Markdown files among a folder's `entries`, in name order.
+ * Links count too: a link to a missing file is then reported, not silently skipped.
+ */
+export function markdownNames(entries: readonly Dirent[]): string[] {
+  return entries
     .filter((entry) => (entry.isFile() || entry.isSymbolicLink()) && markdownFile.test(entry.name))
     .map((entry) => entry.name)
     .sort()
+}
+
+/** Paths of a folder's Markdown files, in name order. */
+export async function markdownFilesIn(folder: string): Promise<string[]> {
+  const files = markdownNames(await readdir(folder, { withFileTypes: true }))
   if (files.length === 0) {
     throw new DiapoError(`No Markdown files (*.md) in ${folder}; add one, or pass a file or another folder`, ExitCode.content)
   }
