@@ -135,18 +135,9 @@ export async function buildCourse(course: Course, options: CourseOptions): Promi
         if ([...results.values()].some((result) => !result.ok)) throw new ContentError('A deck of the course has errors')
         made = await manifestOf(course, settings, previous, results)
         checkAnchors(results, made)
-        const first = made.decks[0]
         await writeFile(
           path.join(staging, 'index.html'),
-          courseIndex({
-            title: options.title ?? path.basename(course.folder),
-            description: options.description,
-            // The first deck's language and theme are the course's.
-            lang: first?.lang ?? 'en',
-            theme: first?.theme && `${encodeURIComponent(first.name)}/${first.theme}`,
-            generator: `diapo ${diapoVersion()}`,
-            decks: made.decks.map(indexed),
-          }),
+          courseIndex({ folder: course.folder, title: options.title, description: options.description, decks: made.decks }),
         )
         await writeFile(path.join(staging, manifestName), `${JSON.stringify(made, null, 1)}\n`)
       },

@@ -5,9 +5,11 @@
  * folder: the colours and fonts are the theme's custom properties), with
  * nothing loaded from the network: it works from `file://`.
  */
+import path from 'node:path'
 import { h } from 'hastscript'
 import { toHtml } from 'hast-util-to-html'
 import type { ElementContent } from 'hast'
+import { diapoVersion } from '../packages.ts'
 
 /** What the index says of a deck. */
 export interface IndexedDeck {
@@ -38,15 +40,20 @@ li p { margin: .35rem 0 0; }
 footer { margin-top: 2rem; font-size: .75rem; opacity: .6; }
 `
 
-/** The index page's HTML. `theme` is the path of the stylesheet to use, from the index. */
+/**
+ * The index page's HTML: titled by `title`, else the course folder's name;
+ * in the first deck's language and theme (its stylesheet, in its folder).
+ */
 export function courseIndex(course: {
-  title: string
+  folder: string
+  title: string | undefined
   description: string | undefined
-  lang: string
-  theme: string | undefined
-  generator: string
-  decks: IndexedDeck[]
+  decks: Array<IndexedDeck & { lang?: string | undefined; theme?: string | undefined }>
 }): string {
+  const first = course.decks[0]
+  const title = course.title ?? path.basename(course.folder)
+  const theme = first?.theme && `${encodeURIComponent(first.name)}/${first.theme}`
+  const generator = `diapo ${diapoVersion()}`
   const slides = (count: number) => `${count} slide${count === 1 ? '' : 's'}`
   const items = course.decks.map((deck) => {
     const folder = encodeURIComponent(deck.name)
@@ -61,22 +68,22 @@ export function courseIndex(course: {
     ])
   })
   const total = course.decks.reduce((sum, deck) => sum + deck.slideCount, 0)
-  const page = h('html', { lang: course.lang }, [
+  const page = h('html', { lang: first?.lang ?? 'en' }, [
     h('head', [
       h('meta', { charSet: 'utf-8' }),
       h('meta', { name: 'viewport', content: 'width=device-width, initial-scale=1' }),
-      h('title', course.title),
-      h('meta', { name: 'generator', content: course.generator }),
-      course.theme ? h('link', { rel: 'stylesheet', href: course.theme }) : undefined,
+      h('title', title),
+      h('meta', { name: 'generator', content: generator }),
+      theme ? h('link', { rel: 'stylesheet', href: theme }) : undefined,
       h('style', style),
     ]),
     h('body', [
       h('main', [
-        h('h1', course.title),
+        h('h1', title),
         course.description ? h('p', course.description) : undefined,
         h('p.diapo-course-meta', `${course.decks.length} deck${course.decks.length === 1 ? '' : 's'}, ${slides(total)}`),
         h('ol', items),
-        h('footer', `Built with ${course.generator}`),
+        h('footer', `Built with ${generator}`),
       ]),
     ]),
   ])

@@ -7,11 +7,9 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import path from 'node:path'
 import { courseIndex } from '../course/course-index.ts'
 import type { Course } from '../course/find-course.ts'
 import type { CourseLinks } from '../markdown/course-links.ts'
-import { diapoVersion } from '../packages.ts'
 import { allowedHost, checkedPath, contentType, DevServer, DevSessions, listen, type DevServerOptions } from './dev-server.ts'
 
 export class CourseDevServer {
@@ -92,22 +90,15 @@ export class CourseDevServer {
     const decks = this.#course.decks.map((deck) => {
       const summary = this.#decks.get(deck.name)?.summary
       return {
+        ...summary,
+        description: summary?.description,
         name: deck.name,
         title: summary?.title ?? deck.name,
-        description: summary?.description,
         slideCount: summary?.slideCount ?? 0,
         pdf: undefined,
         notes: undefined,
       }
     })
-    const first = this.#decks.get(this.#course.decks[0]?.name ?? '')?.summary
-    return courseIndex({
-      title: this.#meta.title ?? path.basename(this.#course.folder),
-      description: this.#meta.description,
-      lang: first?.lang ?? 'en',
-      theme: first?.theme && `${encodeURIComponent(this.#course.decks[0]!.name)}/${first.theme}`,
-      generator: `diapo ${diapoVersion()}`,
-      decks,
-    })
+    return courseIndex({ folder: this.#course.folder, title: this.#meta.title, description: this.#meta.description, decks })
   }
 }
