@@ -13,7 +13,6 @@
  * if (!result.ok) process.exitCode = 1
  * ```
  */
-import { stat } from 'node:fs/promises'
 import path from 'node:path'
 import type { VFile } from 'vfile'
 import { BrowserSession, findBrowser } from './browser/browser.ts'
@@ -113,8 +112,8 @@ export interface BuildOptions extends DeckOptions {
 
 /** Build the deck into `out`: `index.html`, its assets, and its PDF. Nothing is written when `ok` is false. */
 export async function build(options: BuildOptions = {}): Promise<BuildResult> {
-  const read = await projectOf(options)
-  const course = await findCourse(options.input ?? 'slides', read.project.decks)
+  const read = await projectAndCourse(options)
+  const { course } = read
   if (course && options.write === false) throw new UsageError(`${options.input ?? 'slides'} is a course: a build in memory takes one deck`)
   if (course) return buildOfCourse(course, options, read)
   if (options.write === false) {
@@ -149,7 +148,7 @@ async function buildOfCourse(course: Course, options: BuildOptions, read: Awaite
       title: project.title,
       description: project.description,
       links: project.links,
-      identity: project.file && (await configIdentity(project.file)),
+      identity: project.digest,
     })
     const built = result.decks.flatMap((deck) => (deck.result ? [deck.result] : []))
     const sum = (count: (result: DeckBuildResult) => number) => built.reduce((total, deck) => total + count(deck), 0)
@@ -177,12 +176,6 @@ async function buildOfCourse(course: Course, options: BuildOptions, read: Awaite
   })
 }
 
-/** The config file's text and age: a course is built again whole when it changes. */
-async function configIdentity(file: string): Promise<string> {
-  const info = await stat(file)
-  return `${file}:${info.size}:${info.mtimeMs}`
-}
-
 /** What {@link pdf} takes. */
 export interface PdfOptions extends DeckOptions, PdfSettings {
   /** The PDF to write, or a folder to write `<title>.pdf` into (one that exists, or a path ending with `/`). Default: `dist/`. */
@@ -192,8 +185,8 @@ export interface PdfOptions extends DeckOptions, PdfSettings {
 /** Print the deck to a PDF (and its handout, with `notes`), and write nothing else. */
 export async function pdf(options: PdfOptions = {}): Promise<BuildResult> {
   const { fragments, notes, paper, perPage } = options
-  const read = await projectOf(options)
-  if (await findCourse(options.input ?? 'slides', read.project.decks))
+  const read = await projectAndCourse(options)
+  if (read.course)
     throw new UsageError(
       `${options.input ?? 'slides'} is a course: \`diapo pdf\` prints one deck (give its folder); \`diapo build\` writes every deck's PDF`,
     )
@@ -225,8 +218,8 @@ export interface CheckResult {
 
 /** Lay the deck out in the browser at its canvas size, and say what does not fit, is too small, too faint or empty. Writes nothing. */
 export async function check(options: DeckOptions & { screenshots?: string | undefined } = {}): Promise<CheckResult> {
-  const read = await projectOf(options)
-  const course = await findCourse(options.input ?? 'slides', read.project.decks)
+  const read = await projectAndCourse(options)
+  const { course } = read
   if (course && options.screenshots) throw new UsageError('--screenshots takes one deck, not a course: give the deck’s folder')
   return withSession(options, true, read, async (settings) => {
     const { checkDeck } = await import('./deck-runs.ts')
@@ -288,8 +281,7 @@ export async function dev(options: DevOptions = {}): Promise<DevHandle> {
   const { input, theme, css, safe, allowPaths, browser, timeout, report, config } = options
   if (browser) findBrowser({ flag: browser })
   // A config file that cannot be read is an error now; the server reads it again on each build, and shows what is wrong on the page.
-  const { project } = await projectOf(options)
-  const course = await findCourse(input ?? 'slides', project.decks)
+  const { project, course } = await projectAndCourse(options)
   const serving = {
     input,
     theme,
@@ -329,6 +321,12 @@ function resultOf(result: DeckBuildResult): BuildResult {
       notesPages: printed.pages.notes,
     },
   }
+}
+
+/** The config file for the deck of `options`, and the course `input` is, when it is one (the config says what a deck is). */
+async function projectAndCourse(options: DeckOptions) {
+  const read = await projectOf(options)
+  return { ...read, course: await findCourse(options.input ?? 'slides', read.project.decks) }
 }
 
 /**

@@ -74,7 +74,9 @@ export interface UserConfig {
   file?: string
   /** Its folder: the project's. */
   folder?: string
-  /** A hash of the file's text, when it has plugins: they change what a build makes (see the fits cache). */
+  /** A hash of the file's text: a course is built again whole when it changes. */
+  digest?: string
+  /** The same, when the file has plugins: they change what a build makes (see the fits cache). */
   identity?: string
 }
 
@@ -106,18 +108,7 @@ interface Loaded {
  * `{}` without one.
  */
 export async function readUserConfig(input: string, file?: string): Promise<UserConfig> {
-  const searcher = lilconfig('diapo', {
-    searchPlaces: configNames,
-    loaders: {
-      '.js': loadModule,
-      '.mjs': loadModule,
-      '.cjs': loadModule,
-      '.ts': loadTypeScript,
-      '.mts': loadTypeScript,
-      '.json': loadJson,
-    },
-    cache: false,
-  })
+  const searcher = lilconfig('diapo', { searchPlaces: configNames, loaders, cache: false })
   const found = file
     ? await searcher.load(path.resolve(file)).catch((error: Error) => failedToLoad(path.resolve(file), error))
     : await searcher.search(searchStart(input))
@@ -128,8 +119,8 @@ export async function readUserConfig(input: string, file?: string): Promise<User
 /** The config file `readUserConfig` would read for the deck at `input`, found without loading it (nothing of it runs). */
 export async function findConfigFile(input: string): Promise<string | undefined> {
   const unread: Loader = () => ({})
-  const loaders = Object.fromEntries(['.js', '.mjs', '.cjs', '.ts', '.mts', '.json'].map((extension) => [extension, unread]))
-  const found = await lilconfig('diapo', { searchPlaces: configNames, loaders, cache: false }).search(searchStart(input))
+  const none = Object.fromEntries(Object.keys(loaders).map((extension) => [extension, unread]))
+  const found = await lilconfig('diapo', { searchPlaces: configNames, loaders: none, cache: false }).search(searchStart(input))
   return found?.filepath
 }
 
@@ -169,6 +160,16 @@ const loadJson: Loader = (file, text) => {
     throw new UsageError(`${file}: invalid JSON (${(error as Error).message}); fix it or remove the file`)
   }
   return { value, text, place: placeInJson(Buffer.from(text)) } satisfies Loaded
+}
+
+/** How each kind of config file is read, by its extension. */
+const loaders: Record<string, Loader> = {
+  '.js': loadModule,
+  '.mjs': loadModule,
+  '.cjs': loadModule,
+  '.ts': loadTypeScript,
+  '.mts': loadTypeScript,
+  '.json': loadJson,
 }
 
 /** In a JS or TS file, the line naming the last of `keys` (the first such line after the one naming the key it is in). */
@@ -292,7 +293,8 @@ async function checkConfig(file: string, loaded: Loaded): Promise<UserConfig> {
         break
     }
   }
-  if (config.remarkPlugins?.length || config.rehypePlugins?.length) config.identity = hash(loaded.text)
+  config.digest = hash(loaded.text)
+  if (config.remarkPlugins?.length || config.rehypePlugins?.length) config.identity = config.digest
   return config
 }
 

@@ -8,17 +8,28 @@ import type { BuildOptions } from '../build.ts'
 import type { DeckOptions } from '../index.ts'
 import { findConfigFile, readUserConfig, type UserConfig } from './config-file.ts'
 
-/** The config file for `options`, and what was left out (said as warnings by the build). */
-export async function projectOf(options: DeckOptions): Promise<{ project: UserConfig; notices: string[] }> {
-  const input = options.input ?? 'slides'
-  if (options.config === false) return { project: {}, notices: [] }
-  if (!options.safe) return { project: await readUserConfig(input, options.config), notices: [] }
+/**
+ * The config file for `options`, read; what was left out (said as warnings
+ * by the build); and which file it is (read or not: the dev server watches it).
+ */
+export async function projectOf(options: DeckOptions): Promise<{ project: UserConfig; notices: string[]; file: string | undefined }> {
+  if (options.config === false) return { project: {}, notices: [], file: undefined }
+  if (!options.safe) {
+    const project = await readUserConfig(options.input ?? 'slides', options.config)
+    return { project, notices: [], file: project.file }
+  }
   // With `safe` the config is the project's, not the builder's: a browser it names would run, as would its plugins.
-  const file = options.config === undefined ? await findConfigFile(input) : path.resolve(options.config)
+  const file = await configFileOf(options)
   const notices = file
     ? [`--safe does not read ${path.basename(file)} (its browser and plugins would run); use --browser or CHROME_PATH`]
     : []
-  return { project: {}, notices }
+  return { project: {}, notices, file }
+}
+
+/** The config file `options` name, or the one found for their deck; found without reading it (nothing of it runs). */
+export async function configFileOf(options: DeckOptions): Promise<string | undefined> {
+  if (options.config === false) return undefined
+  return options.config === undefined ? findConfigFile(options.input ?? 'slides') : path.resolve(options.config)
 }
 
 /** The build's options: the caller's, then the config file's; the folders it may read, none with `safe`. */

@@ -20,8 +20,8 @@ import { buildDeck, type BuildResult } from '../build.ts'
 import { devClient } from './dev-client.ts'
 import { ParseCache } from '../markdown/parse-markdown.ts'
 import { formatMessages } from '../report.ts'
-import { buildOptionsOf, projectOf } from '../config/settings.ts'
-import { configNames, findConfigFile, type UserConfig } from '../config/config-file.ts'
+import { buildOptionsOf, configFileOf, projectOf } from '../config/settings.ts'
+import { configNames, type UserConfig } from '../config/config-file.ts'
 import type { OutputFile } from '../files/write.ts'
 import type { CourseLinks } from '../markdown/course-links.ts'
 import type { DeckOptions } from '../index.ts'
@@ -190,9 +190,12 @@ export class DevServer {
     try {
       // The config file is watched: a new browser, cache folder, default or plugin takes effect on the next build.
       // With --safe the config is the project's, not the author's: not read (see settings.ts).
-      const { input, config } = this.#options
-      this.#configFile = config === false ? undefined : config ? path.resolve(config) : await findConfigFile(input ?? 'slides')
-      const { project, notices } = await projectOf(this.#options)
+      const { project, notices, file } = await projectOf(this.#options).catch(async (error: unknown) => {
+        // A config that cannot be read is watched all the same: its fix builds again.
+        this.#configFile = await configFileOf(this.#options)
+        throw error
+      })
+      this.#configFile = file
       if (project.identity !== this.#parsedWith) {
         this.#parsed = new ParseCache()
         this.#parsedWith = project.identity
