@@ -30,6 +30,16 @@ async function course(): Promise<string> {
   return dir
 }
 
+/** A course of small decks: `files` (paths from the course's folder, in a temporary folder of its own) written. */
+async function smallCourse(files: Record<string, string>): Promise<string> {
+  const dir = path.join(await tempDir(), 'course')
+  for (const [name, text] of Object.entries(files)) {
+    await mkdir(path.dirname(path.join(dir, name)), { recursive: true })
+    await writeFile(path.join(dir, name), text)
+  }
+  return dir
+}
+
 describe('the talk and the hello-docker chapters as a course', () => {
   let dir: string
   let out: string
@@ -110,11 +120,7 @@ describe('the talk and the hello-docker chapters as a course', () => {
 
 describe('a course whose output lost a deck', () => {
   test('that deck is built again, the others kept', async () => {
-    const dir = path.join(await tempDir(), 'course')
-    await mkdir(path.join(dir, 'uno'), { recursive: true })
-    await mkdir(path.join(dir, 'dos'), { recursive: true })
-    await writeFile(path.join(dir, 'uno', 'README.md'), '## Uno\n')
-    await writeFile(path.join(dir, 'dos', 'README.md'), '## Dos\n')
+    const dir = await smallCourse({ 'uno/README.md': '## Uno\n', 'dos/README.md': '## Dos\n' })
     const out = path.join(path.dirname(dir), 'out')
     assert.equal((await build({ input: dir, out, pdf: false })).ok, true)
     await rm(path.join(out, 'dos'), { recursive: true })
@@ -132,14 +138,11 @@ describe('a course whose output lost a deck', () => {
 
 describe('links between decks', () => {
   test('a link to another deck’s Markdown, with or without an anchor, leads to its page; one to a missing chapter is an error at its line, and the previous course stays', async () => {
-    const dir = path.join(await tempDir(), 'course')
-    await mkdir(path.join(dir, '1-uno'), { recursive: true })
-    await mkdir(path.join(dir, '2-dos'), { recursive: true })
-    await writeFile(
-      path.join(dir, '1-uno', 'README.md'),
-      '## Uno\n\nSigue en [el dos](../2-dos/README.md) y [su final](../2-dos/README.md#final).\n\nY [nada](../2-dos/README.md#nada).\n',
-    )
-    await writeFile(path.join(dir, '2-dos', 'README.md'), '## Dos\n\nVuelve [al uno](../1-uno/).\n\n## Final\n\nFin.\n')
+    const dir = await smallCourse({
+      '1-uno/README.md':
+        '## Uno\n\nSigue en [el dos](../2-dos/README.md) y [su final](../2-dos/README.md#final).\n\nY [nada](../2-dos/README.md#nada).\n',
+      '2-dos/README.md': '## Dos\n\nVuelve [al uno](../1-uno/).\n\n## Final\n\nFin.\n',
+    })
     const out = path.join(path.dirname(dir), 'out')
     const built = await runCli(['build', dir, '--out', out, '--no-pdf'])
     assert.equal(built.code, 0, built.stderr)
@@ -175,10 +178,10 @@ describe('links between decks', () => {
 
 describe('a course’s config', () => {
   test('a public address the config names for a chapter the course does not have is an error, nothing built', async () => {
-    const dir = path.join(await tempDir(), 'course')
-    await mkdir(path.join(dir, 'uno'), { recursive: true })
-    await writeFile(path.join(dir, 'uno', 'README.md'), '## Uno\n')
-    await writeFile(path.join(dir, 'diapo.config.json'), JSON.stringify({ links: { 'https://example.com/dos': 'dos/README.md' } }))
+    const dir = await smallCourse({
+      'uno/README.md': '## Uno\n',
+      'diapo.config.json': JSON.stringify({ links: { 'https://example.com/dos': 'dos/README.md' } }),
+    })
     const run = await runCli(['build', dir, '--out', path.join(path.dirname(dir), 'out'), '--no-pdf'])
     assert.equal(run.code, 2, run.stderr)
     assert.match(
@@ -208,14 +211,10 @@ describe('what a course is', () => {
   })
 
   test('diapo check course/ checks every deck and reports each', async () => {
-    const dir = path.join(await tempDir(), 'course')
-    await mkdir(path.join(dir, 'uno'), { recursive: true })
-    await mkdir(path.join(dir, 'dos'), { recursive: true })
-    await writeFile(path.join(dir, 'uno', 'README.md'), '## Uno\n\nBien.\n')
-    await writeFile(
-      path.join(dir, 'dos', 'README.md'),
-      `## Dos\n\n${Array.from({ length: 40 }, (_, index) => `- Punto ${index}`).join('\n')}\n\n::slide{fit="none"}\n`,
-    )
+    const dir = await smallCourse({
+      'uno/README.md': '## Uno\n\nBien.\n',
+      'dos/README.md': `## Dos\n\n${Array.from({ length: 40 }, (_, index) => `- Punto ${index}`).join('\n')}\n\n::slide{fit="none"}\n`,
+    })
     const result = await check({ input: dir })
     assert.deepEqual(
       result.decks?.map((deck) => [deck.name, deck.findings > 0]),
@@ -233,11 +232,10 @@ describe('what a course is', () => {
 
 describe('diapo dev on a course', () => {
   test('serves the index and every deck; an edit updates its deck in place and builds no other', async () => {
-    const dir = path.join(await tempDir(), 'course')
-    await mkdir(path.join(dir, 'uno'), { recursive: true })
-    await mkdir(path.join(dir, 'dos'), { recursive: true })
-    await writeFile(path.join(dir, 'uno', 'README.md'), '## Uno\n\nSigue en [el dos](../dos/README.md).\n\n## Otra\n\nTexto.\n')
-    await writeFile(path.join(dir, 'dos', 'README.md'), '## Dos\n\nFin.\n')
+    const dir = await smallCourse({
+      'uno/README.md': '## Uno\n\nSigue en [el dos](../dos/README.md).\n\n## Otra\n\nTexto.\n',
+      'dos/README.md': '## Dos\n\nFin.\n',
+    })
     const lines: string[] = []
     const server = await dev({ input: dir, port: 0, report: (line) => lines.push(line) })
     const browser = await launchBrowser(findBrowser(), { loopback: true })
