@@ -90,7 +90,7 @@ Options:
 
 Build the deck of [input] (default: slides/) in memory, serve it on
 http://127.0.0.1:4000 (the next free port if that one is busy), and watch
-the Markdown, diagram sources, images, theme and diapo.config.json. On a
+the Markdown, diagram sources, images, theme and config file. On a
 change the deck is built again (diagrams from the cache; a browser only for
 a new diagram; no PDF) and every open page swaps the changed slides in
 place, staying on its slide and fragment; a new theme or new settings
@@ -158,7 +158,7 @@ Print the versions diapo runs with, the browser it would use for diagrams
 (and which rule chose it), the diagram cache and the themes. Exits 3 when no
 browser can be used, with what to install.
 
-Browser order: --browser, then "browser" in diapo.config.json, then the
+Browser order: --browser, then "browser" in the config file, then the
 PUPPETEER_EXECUTABLE_PATH and CHROME_PATH variables, then an installed
 Chrome, Chromium or Edge.`,
     load: () => import('./commands/doctor.ts'),

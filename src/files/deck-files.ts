@@ -6,7 +6,7 @@
  * diagram source, a video, a theme — is resolved against the file that names
  * it and must lie, after following symlinks, inside one of the deck's roots:
  * the input folder (or the input file's folder), the project folder when
- * `diapo.config.json` there holds the input, and the folders the person
+ * the config file there holds the input, and the folders the person
  * building allowed with `--allow-path` (or `allowPaths` in the config), which
  * `--safe` never honours. Anything else is refused before it is read, so no
  * byte of it reaches the output, an error message, or the dev server.
