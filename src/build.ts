@@ -75,6 +75,10 @@ export interface BuildOptions {
   pdfFile?: string
   /** The folder of the PDFs, when not the output folder (it must exist). Default: `outDir`. */
   pdfDir?: string
+  /** Also write the deck as a PowerPoint file, `<pdfDir>/<title>.pptx` (see `write-pptx.ts`). */
+  pptx?: boolean
+  /** Where the PowerPoint file goes, when not beside the PDF. */
+  pptxFile?: string
   /** Most time any step in the browser may take, in milliseconds. Default: 60 s. */
   timeout?: number
   /**
@@ -136,6 +140,8 @@ export interface BuildResult {
   html: string | undefined
   /** The PDFs written, and their page counts. */
   pdf?: { slides: string; notes: string | undefined; pages: PdfResult['pages'] } | undefined
+  /** The PowerPoint file written, and its slide count. */
+  pptx?: { file: string; slides: number } | undefined
   /** Diagrams drawn now, and taken from the cache. */
   diagrams: { rendered: number; cached: number }
   /** Browsers started by this build (0 when every diagram was cached). */
@@ -192,7 +198,7 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
   const input = options.input ?? 'slides'
   const pdf = options.pdf === false ? undefined : (options.pdf ?? {})
   const write = options.write ?? true
-  const measure = write && Boolean(pdf || options.measure || options.screenshots)
+  const measure = write && Boolean(pdf || options.measure || options.screenshots || options.pptx)
   const deckFiles = deckFilesOf(input, options)
   const files = await readInput(input, deckFiles)
   const caches = new BuildCaches(options.cacheDir ?? defaultCacheDir())
@@ -261,7 +267,11 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
   // The handout goes beside the slides PDF: dist/<title>-notes.pdf, or next to --out.
   const pdfFiles = (folder: string) => {
     const slidesPdf = options.pdfFile ?? path.join(options.pdfDir ?? folder, `${name}.pdf`)
-    return { slides: slidesPdf, notes: pdf?.notes ? slidesPdf.replace(/(\.pdf)?$/i, '-notes.pdf') : undefined }
+    return {
+      slides: pdf ? slidesPdf : undefined,
+      notes: pdf?.notes ? slidesPdf.replace(/(\.pdf)?$/i, '-notes.pdf') : undefined,
+      pptx: options.pptx ? (options.pptxFile ?? path.join(options.pdfDir ?? folder, `${name}.pptx`)) : undefined,
+    }
   }
   const browser = measure ? { session, tab: printTab, pdf, pdfFiles, fits, diagrams, drawnLater } : undefined
   let output: Awaited<ReturnType<typeof outputPhase>>
@@ -282,7 +292,8 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
     ok: true,
     slideCount: output.slideCount,
     html: path.join(outDir, 'index.html'),
-    pdf: pdf && printed ? { ...pdfFiles(outDir), pages: printed.pages } : undefined,
+    pdf: pdf && printed ? { slides: pdfFiles(outDir).slides!, notes: pdfFiles(outDir).notes, pages: printed.pages } : undefined,
+    pptx: printed?.pptx && { file: pdfFiles(outDir).pptx!, slides: printed.pptx.slides },
     diagrams: { rendered: drawn.rendered, cached: drawn.cached },
     browserLaunches: session.launches,
     fitted: fits.counts,
@@ -551,7 +562,7 @@ interface BrowserWork {
   session: BrowserSession
   tab: ReturnType<typeof openPrintTab> | undefined
   pdf: PdfSettings | undefined
-  pdfFiles: (folder: string) => { slides: string; notes: string | undefined }
+  pdfFiles: (folder: string) => { slides: string | undefined; notes: string | undefined; pptx: string | undefined }
   fits: SlideFits
   diagrams: Diagrams
   drawnLater: boolean
@@ -628,7 +639,7 @@ async function outputPhase(
     printed = await exportPdf(browser.session, {
       html: path.join(staging, 'index.html'),
       finalFolder: outDir,
-      ...(pdf ? browser.pdfFiles(staging) : {}),
+      ...browser.pdfFiles(staging),
       fragments: pdf?.fragments ?? 'final',
       paper: pdf?.paper ?? 'a4',
       perPage: pdf?.perPage,

@@ -1,6 +1,6 @@
 /**
  * The builds that write less than a deck: the layout check (nothing
- * written) and the PDF alone. Each builds the deck in a folder of its own,
+ * written), the PDF alone and the PowerPoint file alone. Each builds the deck in a folder of its own,
  * which goes once it is done. The commands (`diapo check`, `diapo pdf`)
  * and the API (`index.ts`) both run them.
  */
@@ -25,7 +25,25 @@ export async function checkDeck(options: Omit<BuildOptions, 'outDir' | 'pdf' | '
  * to write `<title>.pdf` into: one that exists, or a path that ends with a
  * slash. Default: `dist/`, where `diapo build` puts it.
  */
-export async function pdfOnly(options: Omit<BuildOptions, 'outDir' | 'pdfFile' | 'pdfDir'>, out: string | undefined): Promise<BuildResult> {
+export function pdfOnly(options: Omit<BuildOptions, 'outDir' | 'pdfFile' | 'pdfDir'>, out: string | undefined): Promise<BuildResult> {
+  return keepOnly(options, out, 'diapo-pdf-', (file) => ({ pdfFile: file }))
+}
+
+/** Write only the deck's PowerPoint file: `out` as for {@link pdfOnly}, for `<title>.pptx`. */
+export function pptxOnly(
+  options: Omit<BuildOptions, 'outDir' | 'pdfFile' | 'pdfDir' | 'pptxFile' | 'pdf' | 'pptx'>,
+  out: string | undefined,
+): Promise<BuildResult> {
+  return keepOnly({ ...options, pdf: false, pptx: true }, out, 'diapo-pptx-', (file) => ({ pptxFile: file }))
+}
+
+/** Build the deck in a scratch folder, the files asked for written to `out` (a file, or a folder for them). */
+async function keepOnly(
+  options: Omit<BuildOptions, 'outDir'>,
+  out: string | undefined,
+  prefix: string,
+  named: (file: string) => Partial<BuildOptions>,
+): Promise<BuildResult> {
   const folder =
     out === undefined
       ? path.resolve('dist')
@@ -36,12 +54,12 @@ export async function pdfOnly(options: Omit<BuildOptions, 'outDir' | 'pdfFile' |
     await makeDirectory(folder).catch((error: Error) => {
       throw new EnvironmentError(`Cannot create the folder ${folder}: ${error.message}`)
     })
-  const scratch = await scratchFolder('diapo-pdf-')
+  const scratch = await scratchFolder(prefix)
   try {
     return await buildDeck({
       ...options,
       outDir: path.join(scratch.path, 'deck'),
-      ...(folder ? { pdfDir: folder } : { pdfFile: path.resolve(out!) }),
+      ...(folder ? { pdfDir: folder } : named(path.resolve(out!))),
     })
   } finally {
     await scratch.remove()

@@ -48,6 +48,8 @@ export interface BuildResult {
   html: string | undefined
   /** The PDFs written, and their pages. */
   pdf: { slides: string; slidesPages: number; notes: string | undefined; notesPages: number | undefined } | undefined
+  /** The PowerPoint file written (`pptx`), and its slides. */
+  pptx?: { file: string; slides: number } | undefined
   /** Diagrams drawn now, and taken from the cache. */
   diagrams: { rendered: number; cached: number }
   /** Slides split or shrunk to fit their canvas, and slides that could not be, shown cut off. */
@@ -103,6 +105,8 @@ export interface BuildOptions extends DeckOptions {
   pdf?: false | PdfSettings | undefined
   /** A folder to write a PNG of every slide into. */
   screenshots?: string | undefined
+  /** Also write the deck as a PowerPoint file, `<out>/<title>.pptx`, beside the PDF: every text editable, notes, diagrams as SVG. */
+  pptx?: boolean | undefined
   /**
    * `false`: write nothing (no `out`, no PDF) and return the deck's files
    * in `result.output`, as `diapo dev` serves them: a build in memory.
@@ -117,19 +121,21 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   if (course && options.write === false) throw new UsageError(`${options.input ?? 'slides'} is a course: a build in memory takes one deck`)
   if (course) return buildOfCourse(course, options, read)
   if (options.write === false) {
-    if (options.pdf || options.screenshots)
-      throw new UsageError('A build in memory (`write: false`) prints no PDF and takes no screenshots: set `pdf: false`')
+    if (options.pdf || options.screenshots || options.pptx)
+      throw new UsageError(
+        'A build in memory (`write: false`) prints no PDF, writes no PowerPoint and takes no screenshots: set `pdf: false`',
+      )
     return withSession(options, false, read, async (settings) => {
       const { buildDeck } = await import('./build.ts')
       const result = await buildDeck({ ...settings, pdf: false, write: false })
       return { ...resultOf(result), output: result.memory && { files: result.memory.files } }
     })
   }
-  const early = options.pdf !== false || options.screenshots !== undefined
+  const early = options.pdf !== false || options.screenshots !== undefined || options.pptx === true
   return withSession(options, early, read, async (settings, project) => {
     const { buildDeck } = await import('./build.ts')
     const outDir = options.out ?? project.out
-    return resultOf(await buildDeck({ ...settings, outDir, pdf: options.pdf, screenshots: options.screenshots }))
+    return resultOf(await buildDeck({ ...settings, outDir, pdf: options.pdf, screenshots: options.screenshots, pptx: options.pptx }))
   })
 }
 
@@ -145,6 +151,7 @@ async function buildOfCourse(course: Course, options: BuildOptions, read: Awaite
       browserDone: undefined,
       outDir,
       pdf: options.pdf,
+      pptx: options.pptx,
       title: project.title,
       description: project.description,
       links: project.links,
@@ -195,6 +202,27 @@ export async function pdf(options: PdfOptions = {}): Promise<BuildResult> {
     // The config's output folder is where `<title>.pdf` goes, as `diapo build` puts it there.
     const out = options.out ?? (project.out === undefined ? undefined : `${project.out}${path.sep}`)
     const result = await pdfOnly({ ...settings, pdf: { fragments, notes, paper, perPage } }, out)
+    return { ...resultOf(result), html: undefined }
+  })
+}
+
+/** What {@link pptx} takes. */
+export interface PptxOptions extends DeckOptions {
+  /** The `.pptx` to write, or a folder to write `<title>.pptx` into (one that exists, or a path ending with `/`). Default: `dist/`. */
+  out?: string | undefined
+}
+
+/** Write the deck as a PowerPoint file, and nothing else: every text editable, the notes, diagrams as SVG, fragments as animations. */
+export async function pptx(options: PptxOptions = {}): Promise<BuildResult> {
+  const read = await projectAndCourse(options)
+  if (read.course)
+    throw new UsageError(
+      `${options.input ?? 'slides'} is a course: \`diapo pptx\` writes one deck (give its folder); \`diapo build --pptx\` writes every deck's`,
+    )
+  return withSession(options, true, read, async (settings, project) => {
+    const { pptxOnly } = await import('./deck-runs.ts')
+    const out = options.out ?? (project.out === undefined ? undefined : `${project.out}${path.sep}`)
+    const result = await pptxOnly(settings, out)
     return { ...resultOf(result), html: undefined }
   })
 }
@@ -320,6 +348,7 @@ function resultOf(result: DeckBuildResult): BuildResult {
       notes: printed.notes,
       notesPages: printed.pages.notes,
     },
+    pptx: result.pptx,
   }
 }
 

@@ -76,6 +76,8 @@ export interface PdfOptions {
   figures?: Promise<ReadonlyMap<number, string>> | undefined
   /** Called once the page has printed all it will (the PDFs are then finished and written). */
   done?: (() => void) | undefined
+  /** Where the PowerPoint file goes: the slides read from the page as laid out, written by `write-pptx.ts`. */
+  pptx?: string | undefined
 }
 
 /** The numbers of slides a page of the handout can hold, each with its notes (see {@link handoutLayout}). */
@@ -91,6 +93,8 @@ export interface PdfResult {
   screenshots: string[]
   /** Requests the page made outside the deck, which were refused. */
   blocked: string[]
+  /** The PowerPoint file written: its slides, and what could not be carried over, by slide. */
+  pptx?: { file: string; slides: number; notices: Array<{ slide: number; message: string }> } | undefined
 }
 
 /** A tab made ready to print a deck in. */
@@ -313,6 +317,12 @@ export async function exportPdf(session: BrowserSession, options: PdfOptions): P
       page!.evaluate(`(${pointLinksAt})(${JSON.stringify(root)}, ${JSON.stringify(deckOrigin)}, ${JSON.stringify(relativeLinks)})`),
     )
     const result: PdfResult = { pages: {}, layout, screenshots, blocked }
+    // Read for PowerPoint as printed: after the links are made relative, before the handout lays the page out again.
+    const forPptx = options.pptx
+      ? await import('../pptx/read-slides.ts').then(({ readSlides }) =>
+          readSlides(page!, { served: root, relative: relativeLinks, timeout: upTo }),
+        )
+      : undefined
     const slidesPdf = options.slides
       ? await withTimeout(
           'the slides to print',
@@ -346,6 +356,14 @@ export async function exportPdf(session: BrowserSession, options: PdfOptions): P
       result.pages.notes = await writePdf(options.notes, notesPdf, metadata)
     }
     options.log?.('pdf: printed')
+    if (options.pptx && forPptx) {
+      const { writePptx } = await import('../pptx/write-pptx.ts')
+      const folder = path.dirname(options.html)
+      await writeFile(options.pptx, await writePptx(forPptx, { metadata: options.metadata, served: root, folder }))
+      const notices = forPptx.slides.flatMap(({ slide, notices }) => [...new Set(notices)].map((message) => ({ slide, message })))
+      result.pptx = { file: options.pptx, slides: forPptx.slides.length, notices }
+      options.log?.('pptx: written')
+    }
     return result
   } catch (error) {
     if (error instanceof EnvironmentError && error.message.startsWith('Timed out')) {

@@ -31,6 +31,11 @@ export function reportPrinting(printed: PdfResult | undefined, slides: SlideSour
     const place = character && source ? placeOf(source, character) : undefined
     warn(file, `Slide ${slide}: ${message}`, place ?? source?.slide.position?.start, rule)
   }
+  // What the PowerPoint file could not hold as it is: at its slide.
+  for (const { slide, message } of printed.pptx?.notices ?? []) {
+    const source = slides[slide - 1]
+    warn(source?.file ?? files[0]!, `Slide ${slide}: ${message}`, source?.slide.position?.start, 'pptx')
+  }
   // A remote image or video already has its warning, at its line.
   const named = files.flatMap((file) =>
     file.messages.filter((message) => message.ruleId === 'remote-resource').map((message) => message.reason),

@@ -42,6 +42,8 @@ Options:
                         PUPPETEER_EXECUTABLE_PATH, CHROME_PATH, installed ones)
       --timeout <s>     Most seconds any step in the browser may take (default 60)
       --screenshots <dir>  Also write a PNG of every slide into <dir>
+      --pptx            Also write <title>.pptx: every text editable, notes, diagrams
+                        as SVG, fragments as animations (see diapo pptx --help)
       --safe            Nothing in the deck may run: each slide's HTML sanitized, no script
                         URLs, no settings that load code: for Markdown that is not yours
       --allow-path <dir>  Let the deck read files of <dir> too (images, diagrams, themes): a deck
@@ -83,6 +85,33 @@ Options:
   -q, --quiet           Print errors only
       --verbose         Say which browser is used, and when each step ends`,
     load: () => import('./commands/pdf.ts'),
+  },
+  pptx: {
+    summary: 'Write only the PowerPoint file of the deck (default: dist/<title>.pptx)',
+    usage: `Usage: diapo pptx [input] [options]
+
+Write the deck of [input] (default: slides/) as a PowerPoint file, one slide
+a slide, from the layout measured in the browser: titles, paragraphs, lists,
+tables, links and code as text you can edit, in the deck's fonts (named, not
+embedded) and colours; speaker notes in the notes pages; diagrams as SVG
+with a PNG for older readers; pictures copied; fragments as "Appear"
+animations in their order. What PowerPoint cannot hold (an iframe, a video,
+a line of math) is a picture of it there, said as a warning at its slide.
+No office suite is needed.
+
+Options:
+  -o, --out <file>      The .pptx to write, or a folder for it: one that ends with /
+                        or exists (default: dist/<title>.pptx)
+      --theme <name>    Theme name or CSS file, over the frontmatter's theme
+      --css <file>      A stylesheet added after the theme (again for more)
+      --safe            Nothing in the deck may run (see diapo build --help)
+      --allow-path <dir>  Let the deck read files of <dir> too; never with --safe
+      --config <file>   The config file to read; --no-config reads none
+      --browser <path>  Chrome or Chromium to use
+      --timeout <s>     Most seconds any step in the browser may take (default 60)
+  -q, --quiet           Print errors only
+      --verbose         Say which browser is used, and when each step ends`,
+    load: () => import('./commands/pptx.ts'),
   },
   dev: {
     summary: 'Serve the deck and update it as you edit (http://127.0.0.1:4000)',

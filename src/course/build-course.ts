@@ -84,6 +84,7 @@ export async function buildCourse(course: Course, options: CourseOptions): Promi
     options.css,
     options.safe,
     options.pdf,
+    options.pptx,
     options.identity,
     [...(options.links ?? [])],
   ])
@@ -95,7 +96,7 @@ export async function buildCourse(course: Course, options: CourseOptions): Promi
   }
 
   // Something is built: the browser boots while the first deck is read.
-  if (options.pdf !== false) options.session?.get().catch(() => {})
+  if (options.pdf !== false || options.pptx) options.session?.get().catch(() => {})
   const links = linksOf(course, options.links)
   const results = new Map<string, BuildResult>()
   let made: Manifest | undefined

@@ -5,7 +5,7 @@
 import type { PdfSettings } from '../../build.ts'
 import { ExitCode, UsageError } from '../../errors.ts'
 import { fittingSummary } from '../../markdown/fit-slides.ts'
-import { build, pdf as printPdf, type BuildResult } from '../../index.ts'
+import { build, pdf as printPdf, pptx as writePptx, type BuildResult } from '../../index.ts'
 import { countMessages, formatMessages, shownPath } from '../../report.ts'
 import { browserOptions, deckOptionsOf, perPageOption, readCommandLine } from './options.ts'
 
@@ -14,8 +14,8 @@ export function run(args: string[]): Promise<number> {
   return runBuild(args, 'build')
 }
 
-/** `build` writes the deck and its PDFs; `pdf` writes only the PDF, to `--out`. */
-export async function runBuild(args: string[], mode: 'build' | 'pdf'): Promise<number> {
+/** `build` writes the deck and its PDFs; `pdf` writes only the PDF, to `--out`; `pptx` only the PowerPoint file. */
+export async function runBuild(args: string[], mode: 'build' | 'pdf' | 'pptx'): Promise<number> {
   const started = performance.now()
   const { values, input } = readCommandLine(args, {
     ...browserOptions,
@@ -27,8 +27,16 @@ export async function runBuild(args: string[], mode: 'build' | 'pdf'): Promise<n
     'per-page': { type: 'string' },
     verbose: { type: 'boolean' },
     screenshots: { type: 'string' },
+    pptx: { type: 'boolean' },
   })
-  const pdf = pdfSettings(values, mode)
+  if (mode !== 'build' && values.pptx) throw new UsageError(`\`diapo ${mode}\` takes no --pptx: it is \`diapo build\`'s`)
+  const printing = ['no-pdf', 'notes', 'fragments', 'paper', 'per-page', 'screenshots'] as const
+  const given = printing.filter((name) => values[name] !== undefined)
+  if (mode === 'pptx' && given.length > 0)
+    throw new UsageError(
+      `\`diapo pptx\` prints no PDF: --${given.join(', --')} ${given.length > 1 ? 'are' : 'is'} for \`diapo build\` or \`diapo pdf\``,
+    )
+  const pdf = mode === 'pptx' ? false : pdfSettings(values, mode)
   const log = values.verbose
     ? (line: string) => process.stderr.write(`[${Math.round(performance.now() - started)} ms] ${line}\n`)
     : undefined
@@ -37,7 +45,9 @@ export async function runBuild(args: string[], mode: 'build' | 'pdf'): Promise<n
   const result =
     mode === 'pdf'
       ? await printPdf({ ...deck, ...(pdf || {}), out: values.out })
-      : await build({ ...deck, out: values.out, pdf, screenshots: values.screenshots })
+      : mode === 'pptx'
+        ? await writePptx({ ...deck, out: values.out })
+        : await build({ ...deck, out: values.out, pdf, screenshots: values.screenshots, pptx: Boolean(values.pptx) })
 
   const { errors, warnings } = countMessages(result.files)
   const lines = formatMessages(result.files).filter((line) => !values.quiet || / {2}error {2}/.test(line))
@@ -55,13 +65,14 @@ export async function runBuild(args: string[], mode: 'build' | 'pdf'): Promise<n
   return ExitCode.ok
 }
 
-function summary(result: BuildResult, mode: 'build' | 'pdf', milliseconds: number, warnings: number): string {
+function summary(result: BuildResult, mode: 'build' | 'pdf' | 'pptx', milliseconds: number, warnings: number): string {
   const relative = (file: string | undefined) => (file ? shownPath(file) : '')
   const outputs = mode === 'build' ? [relative(result.html)] : []
   if (result.pdf) {
     outputs.push(`${relative(result.pdf.slides)} (${plural(result.pdf.slidesPages, 'page')})`)
     if (result.pdf.notes) outputs.push(`${relative(result.pdf.notes)} (${plural(result.pdf.notesPages ?? 0, 'page')})`)
   }
+  if (result.pptx) outputs.push(`${relative(result.pptx.file)} (${plural(result.pptx.slides, 'slide')})`)
   const warned = warnings ? ` (${plural(warnings, 'warning')})` : ''
   const fitted = fittingSummary(result.fitted)
   const fit = fitted ? ` (${fitted})` : ''
