@@ -298,7 +298,7 @@ const readInPage = String.raw`(served, relative) => {
     slides.push({ slide, background: backgroundOf(page, section), shapes, notes, notices })
 
     /** The paragraphs of a list, each item's with its bullet and level; what is not text (code, a picture) is visited after. */
-    function listParagraphs(list, level, paragraphs, later) {
+    function listParagraphs(list, level, paragraphs, later, root = list) {
       const ordered = list.tagName === 'OL'
       let number = ordered ? Number(list.getAttribute('start') || 1) : 1
       const listBox = list.getBoundingClientRect()
@@ -316,13 +316,13 @@ const readInPage = String.raw`(served, relative) => {
           paragraph.level = level
           paragraph.top = element === item ? (rangeOf(item, blocks).top ?? item.getBoundingClientRect().top) : element.getBoundingClientRect().top
           paragraph.bottom = element === item ? rangeOf(item, blocks).bottom : element.getBoundingClientRect().bottom
-          paragraph.fragment = fragmentOf(element, list)
+          paragraph.fragment = fragmentOf(element, root)
           paragraphs.push(paragraph)
           first = false
         }
         if (hasText(runs)) add(item, runs)
         for (const block of blocks) {
-          if (block.tagName === 'UL' || block.tagName === 'OL') listParagraphs(block, level + 1, paragraphs, later)
+          if (block.tagName === 'UL' || block.tagName === 'OL') listParagraphs(block, level + 1, paragraphs, later, root)
           else if (block.matches('p, div') && !block.querySelector('img, svg, pre, table, ' + pictures)) {
             const inner = inline(block)
             if (hasText(inner.runs)) add(block, inner.runs)

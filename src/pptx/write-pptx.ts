@@ -38,7 +38,7 @@ export interface PptxOptions {
 type TextRun = PptxModule.default.TextProps
 type Slide = PptxModule.default.Slide
 
-const inches = (pixels: number) => Math.round((pixels / 96) * 10_000) / 10_000
+const inches = (pixels: number) => pixels / 96
 const points = (pixels: number) => Math.round(pixels * 0.75 * 100) / 100
 
 /** The PowerPoint file of `slides`, as bytes. */
