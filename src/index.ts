@@ -69,6 +69,8 @@ export interface CourseDeckSummary {
   html: string
   pdf: string | undefined
   notes: string | undefined
+  /** The PowerPoint file, with `pptx`. */
+  pptx?: string | undefined
   /** False when it had not changed since the last build, and was kept. */
   built: boolean
 }
@@ -173,10 +175,19 @@ async function buildOfCourse(course: Course, options: BuildOptions, read: Awaite
       },
       course: {
         unchanged: result.unchanged,
-        decks: result.decks.map(({ name, title, slideCount, pdf, notes, built: made }) => {
+        decks: result.decks.map(({ name, title, slideCount, pdf, notes, pptx, built: made }) => {
           const folder = path.join(path.resolve(outDir), name)
           const file = (name?: string) => (name ? path.join(folder, name) : undefined)
-          return { name, title, slideCount, html: path.join(folder, 'index.html'), pdf: file(pdf), notes: file(notes), built: made }
+          return {
+            name,
+            title,
+            slideCount,
+            html: path.join(folder, 'index.html'),
+            pdf: file(pdf),
+            notes: file(notes),
+            pptx: file(pptx),
+            built: made,
+          }
         }),
       },
     }

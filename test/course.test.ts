@@ -136,6 +136,25 @@ describe('a course whose output lost a deck', () => {
   })
 })
 
+describe('a course with --pptx', () => {
+  test('each deck’s PowerPoint file beside its PDF, linked from the index; asking for it again builds the decks', async () => {
+    const dir = await smallCourse({ 'uno/README.md': '## Uno\n\nPrimero.\n', 'dos/README.md': '## Dos\n\nSegundo.\n' })
+    const out = path.join(path.dirname(dir), 'out')
+    assert.equal((await build({ input: dir, out })).ok, true)
+    const result = await build({ input: dir, out, pptx: true })
+    assert.equal(result.ok, true)
+    assert.deepEqual(
+      result.course!.decks.map((deck) => [deck.name, deck.built, deck.pptx && path.relative(out, deck.pptx)]),
+      [
+        ['dos', true, path.join('dos', 'dos.pptx')],
+        ['uno', true, path.join('uno', 'uno.pptx')],
+      ],
+    )
+    await stat(path.join(out, 'uno', 'uno.pptx'))
+    assert.match(await readFile(path.join(out, 'index.html'), 'utf8'), /<a href="uno\/uno\.pptx">PowerPoint<\/a>/)
+  })
+})
+
 describe('links between decks', () => {
   test('a link to another deck’s Markdown, with or without an anchor, leads to its page; one to a missing chapter is an error at its line, and the previous course stays', async () => {
     const dir = await smallCourse({

@@ -263,6 +263,7 @@ async function manifestOf(
           slideCount: result.slideCount,
           pdf: result.pdf && path.basename(result.pdf.slides),
           notes: result.pdf?.notes && path.basename(result.pdf.notes),
+          pptx: result.pptx && path.basename(result.pptx.file),
           theme: result.theme,
           lang: result.lang,
           ids: result.ids ?? [],
@@ -275,8 +276,8 @@ async function manifestOf(
 }
 
 function indexed(deck: IndexedDeck): IndexedDeck {
-  const { name, title, description, slideCount, pdf, notes } = deck
-  return { name, title, description, slideCount, pdf, notes }
+  const { name, title, description, slideCount, pdf, notes, pptx } = deck
+  return { name, title, description, slideCount, pdf, notes, pptx }
 }
 
 function hashOf(value: unknown): string {

@@ -18,9 +18,10 @@ export interface IndexedDeck {
   title: string
   description: string | undefined
   slideCount: number
-  /** The PDFs' file names in the deck's folder. */
+  /** The PDFs' file names in the deck's folder, and the PowerPoint file's. */
   pdf: string | undefined
   notes: string | undefined
+  pptx?: string | undefined
 }
 
 /** The layout of the index, in the theme's custom properties (reveal.js's `--r-*`), with plain fallbacks. */
@@ -61,6 +62,7 @@ export function courseIndex(course: {
     if (deck.pdf) meta.push({ type: 'text', value: ' · ' }, h('a', { href: `${folder}/${encodeURIComponent(deck.pdf)}` }, 'PDF'))
     if (deck.notes)
       meta.push({ type: 'text', value: ' · ' }, h('a', { href: `${folder}/${encodeURIComponent(deck.notes)}` }, 'PDF with notes'))
+    if (deck.pptx) meta.push({ type: 'text', value: ' · ' }, h('a', { href: `${folder}/${encodeURIComponent(deck.pptx)}` }, 'PowerPoint'))
     return h('li', [
       h('h2', h('a', { href: `${folder}/index.html` }, deck.title)),
       deck.description ? h('p', deck.description) : undefined,

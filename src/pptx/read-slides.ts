@@ -252,7 +252,9 @@ const readInPage = String.raw`(served, relative) => {
       if (element.tagName === 'TABLE') return void shapes.push(tableOf(element, box, fragment))
       if (element.tagName === 'PRE') {
         const code = [...element.querySelectorAll('code')].filter(shown).at(-1) || element
-        shapes.push({ kind: 'text', code: true, box, inset, fill: fill || colour(getComputedStyle(code).backgroundColor), fragment, paragraphs: codeParagraphs(code) })
+        // The room around the code: the block's, and its code element's own (themes pad either).
+        const codeInset = code === element ? [0, 0, 0, 0] : insetOf(getComputedStyle(code), zoomOf(code))
+        shapes.push({ kind: 'text', code: true, box, inset: inset.map((side, index) => side + codeInset[index]), fill: fill || colour(getComputedStyle(code).backgroundColor), fragment, paragraphs: codeParagraphs(code) })
         shapes.push(...sideBorders(style, box, fragment, zoomOf(element)))
         return
       }

@@ -87,7 +87,7 @@ function courseSummary(result: BuildResult, milliseconds: number, warnings: numb
   if (course.unchanged)
     return `Course unchanged: ${plural(course.decks.length, 'deck')}, ${plural(result.slideCount, 'slide')} → ${index} (${seconds})`
   const lines = course.decks.map((deck) => {
-    const pdf = deck.pdf ? `, ${shownPath(deck.pdf)}` : ''
+    const pdf = [deck.pdf, deck.pptx].map((file) => (file ? `, ${shownPath(file)}` : '')).join('')
     return `  ${deck.built ? 'built' : 'kept '}  ${deck.name}: ${plural(deck.slideCount, 'slide')} → ${shownPath(deck.html)}${pdf}`
   })
   const built = course.decks.filter((deck) => deck.built).length
