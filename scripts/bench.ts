@@ -20,6 +20,7 @@ import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process'
 import {
   copyFileSync,
   cpSync,
+  existsSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -137,6 +138,19 @@ const cases: Case[] = [
     slides: 200,
     command: build(generateDeck(200), 'deck-200-pdf', { pdf: true }),
     target: 10,
+  },
+  // Issue 20: the PowerPoint file costs little over the build it is part of; its size is said below the table.
+  {
+    name: 'build the talk (HTML + PDF + PowerPoint), diagrams cached',
+    slides: 15,
+    command: build('slides', 'talk-pptx', { pdf: true, pptx: true }),
+    output: path.join(work, 'out', 'talk-pptx', 'introduccion-a-los-contenedores.pptx'),
+  },
+  {
+    name: 'build 200 generated slides (HTML + PDF + PowerPoint)',
+    slides: 200,
+    command: build(generateDeck(200), 'deck-200-pptx', { pdf: true, pptx: true }),
+    output: path.join(work, 'out', 'deck-200-pptx', 'generated-deck.pptx'),
   },
   // Issue 17: the authoring features cost little over the same deck without them.
   ...(['with', 'without'] as const).map((features) => ({
@@ -274,8 +288,17 @@ function hostileInputs(): Array<[string, string]> {
   })
 }
 
-function build(input: string, name: string, options: { pdf?: boolean } = {}): string[] {
-  const command = [process.execPath, cli, 'build', input, '--out', path.join(work, 'out', name), '--quiet']
+function build(input: string, name: string, options: { pdf?: boolean; pptx?: boolean } = {}): string[] {
+  const command = [
+    process.execPath,
+    cli,
+    'build',
+    input,
+    '--out',
+    path.join(work, 'out', name),
+    '--quiet',
+    ...(options.pptx ? ['--pptx'] : []),
+  ]
   return options.pdf ? command : [...command, '--no-pdf']
 }
 
@@ -296,6 +319,12 @@ const ratios: Array<{ name: string; row: string; over: string; target: number }>
     row: 'build a course of 6 decks (HTML + PDF), one chapter edited',
     over: 'build that course chapter on its own (HTML + PDF), warm',
     target: 1.3,
+  },
+  {
+    name: 'the talk with its PowerPoint file vs without, warm (HTML + PDF)',
+    row: 'build the talk (HTML + PDF + PowerPoint), diagrams cached',
+    over: 'build the talk (HTML + PDF), diagrams cached',
+    target: 1.25,
   },
   {
     name: 'a deck with math, layouts, code steps, css, header and footer vs the same deck without them, warm',
@@ -328,6 +357,17 @@ const ratios: Array<{ name: string; row: string; over: string; target: number }>
     target: 1.3,
   },
 ]
+
+/** The size of each PowerPoint file the bench wrote, beside the PDF of the same build. */
+function pptxSizes(): string[] {
+  return cases.flatMap((benchCase) => {
+    if (!benchCase.output?.endsWith('.pptx') || !medians.has(benchCase.name) || !existsSync(benchCase.output)) return []
+    const kilobytes = (file: string) => `${Math.round(statSync(file).size / 1024)} KB`
+    const pdf = readdirSync(path.dirname(benchCase.output)).find((name) => name.endsWith('.pdf'))
+    const beside = pdf ? `, its PDF ${kilobytes(path.join(path.dirname(benchCase.output), pdf))}` : ''
+    return [`- ${benchCase.name}: the .pptx is ${kilobytes(benchCase.output)}${beside}`]
+  })
+}
 
 /**
  * Eight slides using every authoring feature of issue 17 (math, columns, an
@@ -990,7 +1030,7 @@ const ratioLines = ratios.flatMap(({ name, row, over, target }) => {
   const ratio = value / base
   return [`- ${name}: ${ratio.toFixed(2)}× (target ≤ ${target}× ${ratio <= target ? 'met' : 'MISSED'})`]
 })
-ratioLines.push(...layoutCheckShares(), ...growth())
+ratioLines.push(...layoutCheckShares(), ...growth(), ...pptxSizes())
 const latencyRows = await devLatencies()
 const ratioText = ratioLines.length > 0 ? `\nRatios, same run:\n\n${ratioLines.join('\n')}\n` : ''
 const latencyText =

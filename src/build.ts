@@ -273,7 +273,7 @@ async function build(options: BuildOptions, session: BrowserSession): Promise<Bu
       pptx: options.pptx ? (options.pptxFile ?? path.join(options.pdfDir ?? folder, `${name}.pptx`)) : undefined,
     }
   }
-  const browser = measure ? { session, tab: printTab, pdf, pdfFiles, fits, diagrams, drawnLater } : undefined
+  const browser = measure ? { session, tab: printTab, pdf, pdfFiles, fits, diagrams, drawnLater, pictures: caches.pictures } : undefined
   let output: Awaited<ReturnType<typeof outputPhase>>
   try {
     output = await outputPhase(outDir, source, slides, document, browser, options)
@@ -309,11 +309,14 @@ class BuildCaches {
   readonly diagrams: DiskCache
   readonly fits: DiskCache
   readonly math: DiskCache
+  /** Pictures of diagrams and backgrounds for the PowerPoint file (see `read-slides.ts`). */
+  readonly pictures: DiskCache
 
   constructor(folder: string) {
     this.diagrams = new DiskCache(folder)
     this.fits = new DiskCache(folder, 'fits')
     this.math = new DiskCache(folder, 'math')
+    this.pictures = new DiskCache(folder, 'pictures')
   }
 
   #warned = false
@@ -322,7 +325,7 @@ class BuildCaches {
   reported(files: VFile[]): VFile[] {
     if (!this.#warned) {
       this.#warned = true
-      for (const cache of [this.diagrams, this.fits, this.math]) {
+      for (const cache of [this.diagrams, this.fits, this.math, this.pictures]) {
         if (cache.problem) warn(files[0]!, `The cache ${cache.problem}; built without it, which is slower`, undefined, 'cache')
       }
     }
@@ -563,6 +566,7 @@ interface BrowserWork {
   tab: ReturnType<typeof openPrintTab> | undefined
   pdf: PdfSettings | undefined
   pdfFiles: (folder: string) => { slides: string | undefined; notes: string | undefined; pptx: string | undefined }
+  pictures: DiskCache
   fits: SlideFits
   diagrams: Diagrams
   drawnLater: boolean
@@ -640,6 +644,7 @@ async function outputPhase(
       html: path.join(staging, 'index.html'),
       finalFolder: outDir,
       ...browser.pdfFiles(staging),
+      pictures: browser.pictures,
       fragments: pdf?.fragments ?? 'final',
       paper: pdf?.paper ?? 'a4',
       perPage: pdf?.perPage,

@@ -24,6 +24,7 @@ import path from 'node:path'
 import type { HTTPRequest, Page } from 'puppeteer-core'
 import mime from 'mime/lite'
 import { withTimeout, type BrowserSession, type Log } from './browser.ts'
+import type { DiskCache } from '../files/cache.ts'
 import { untilDone } from '../files/cleanup.ts'
 import { DiapoError, EnvironmentError } from '../errors.ts'
 import { makeDirectory, owner, sweep } from '../files/folders.ts'
@@ -78,6 +79,8 @@ export interface PdfOptions {
   done?: (() => void) | undefined
   /** Where the PowerPoint file goes: the slides read from the page as laid out, written by `write-pptx.ts`. */
   pptx?: string | undefined
+  /** Where the PowerPoint file's pictures of diagrams and backgrounds are kept from build to build. */
+  pictures?: DiskCache | undefined
 }
 
 /** The numbers of slides a page of the handout can hold, each with its notes (see {@link handoutLayout}). */
@@ -232,6 +235,9 @@ export async function exportPdf(session: BrowserSession, options: PdfOptions): P
   // Loading, laying out and printing take time for every slide (5,000 slides print in ~3 minutes here):
   // such a step may take that long as long as the browser answers.
   const upTo = timeout + perSlide * (options.slideCount ?? 0)
+  // The PowerPoint writer (pptxgenjs, JSZip) loads while the browser works.
+  const pptxWriter = options.pptx ? import('../pptx/write-pptx.ts') : undefined
+  pptxWriter?.catch(() => {})
   let page: Page | undefined
   let tab: PrintTab | undefined
   try {
@@ -320,7 +326,7 @@ export async function exportPdf(session: BrowserSession, options: PdfOptions): P
     // Read for PowerPoint as printed: after the links are made relative, before the handout lays the page out again.
     const forPptx = options.pptx
       ? await import('../pptx/read-slides.ts').then(({ readSlides }) =>
-          readSlides(page!, { served: root, relative: relativeLinks, timeout: upTo }),
+          readSlides(page!, { served: root, relative: relativeLinks, timeout: upTo, log: options.log, cache: options.pictures }),
         )
       : undefined
     const slidesPdf = options.slides
@@ -357,7 +363,7 @@ export async function exportPdf(session: BrowserSession, options: PdfOptions): P
     }
     options.log?.('pdf: printed')
     if (options.pptx && forPptx) {
-      const { writePptx } = await import('../pptx/write-pptx.ts')
+      const { writePptx } = await pptxWriter!
       const folder = path.dirname(options.html)
       await writeFile(options.pptx, await writePptx(forPptx, { metadata: options.metadata, served: root, folder }))
       const notices = forPptx.slides.flatMap(({ slide, notices }) => [...new Set(notices)].map((message) => ({ slide, message })))

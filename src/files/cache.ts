@@ -35,7 +35,7 @@ export function cacheKey(parts: unknown[]): string {
 
 /**
  * An on-disk store of text values by key, in one folder of the cache:
- * `diagrams/`, `fits/`. It is best effort: a cache that cannot be read or
+ * `diagrams/`, `fits/`, `math/`, `pictures/`. It is best effort: a cache that cannot be read or
  * written costs time, never the build; {@link problem} says why, once.
  */
 export class DiskCache {
@@ -43,7 +43,7 @@ export class DiskCache {
   /** Why the cache could not be written, the first time it could not: for a warning. */
   problem: string | undefined
 
-  constructor(dir: string, folder: 'diagrams' | 'fits' | 'math' = 'diagrams') {
+  constructor(dir: string, folder: 'diagrams' | 'fits' | 'math' | 'pictures' = 'diagrams') {
     this.dir = path.join(dir, folder)
   }
 

@@ -12,6 +12,8 @@
  */
 import type { Page } from 'puppeteer-core'
 import { withTimeout } from '../browser/browser.ts'
+import { cacheKey, type DiskCache } from '../files/cache.ts'
+import { diapoVersion } from '../packages.ts'
 
 /** A box on the slide, in CSS pixels from its top left corner. */
 export interface Box {
@@ -114,6 +116,13 @@ export interface SlideShapes {
 
 /** Where the page shows the deck's files from, and the address its links to the deck's files are put behind. */
 export interface ReadSlidesOptions {
+  log?: ((line: string) => void) | undefined
+  /**
+   * Pictures taken before, by what they show: a diagram's SVG, a line of
+   * math's markup, a background's layers. Each picture costs ~50 ms of the
+   * browser; a warm build takes none.
+   */
+  cache?: DiskCache | undefined
   /** The address the page shows the deck's folder at. */
   served: string
   /** The marker `pointLinksAt` put before links made relative to the deck's folder. */
@@ -132,10 +141,16 @@ export interface ReadDeck {
 export async function readSlides(page: Page, options: ReadSlidesOptions): Promise<ReadDeck> {
   const read = (await withTimeout('the slides to be read for PowerPoint', options.timeout, () =>
     page.evaluate(`(${readInPage})(${JSON.stringify(options.served)}, ${JSON.stringify(options.relative)})`),
-  )) as ReadDeck & { shots: Array<{ x: number; y: number; width: number; height: number; background?: boolean }> }
+  )) as ReadDeck & { shots: Array<{ x: number; y: number; width: number; height: number; background?: boolean; key?: string }> }
   const shots: Uint8Array[] = []
+  // A picture is kept for the diapo (and so the fonts and theme) that took it.
+  const keys = read.shots.map((clip) => clip.key && cacheKey([diapoVersion(), clip.key, clip.width, clip.height]))
+  const kept = await Promise.all(keys.map((key) => (key ? options.cache?.get(key) : undefined)))
+  for (const [index, base64] of kept.entries()) if (base64) shots[index] = Buffer.from(base64, 'base64')
+  const taking = read.shots.flatMap((clip, index) => (shots[index] ? [] : [{ ...clip, index }]))
+  options.log?.(`pptx: slides read, ${taking.length} pictures to take, ${read.shots.length - taking.length} from the cache`)
   // Backgrounds first, each kind once, the slides' content hidden meanwhile.
-  const backgrounds = read.shots.flatMap((clip, index) => (clip.background ? [index] : []))
+  const backgrounds = taking.flatMap((clip) => (clip.background ? [clip.index] : []))
   if (backgrounds.length > 0) {
     await page.evaluate(`document.documentElement.classList.add('diapo-backgrounds-only')`)
     await page.addStyleTag({ content: '.diapo-backgrounds-only .pdf-page > section { clip-path: inset(50%) !important }' })
@@ -147,13 +162,17 @@ export async function readSlides(page: Page, options: ReadSlidesOptions): Promis
     }
     await page.evaluate(`document.documentElement.classList.remove('diapo-backgrounds-only')`)
   }
-  for (const [index, clip] of read.shots.entries()) {
+  for (const { index, ...clip } of taking) {
     if (clip.background) continue
     // At twice the canvas's resolution: the picture stands in for a vector drawing, and is shown as large.
     shots[index] = await withTimeout(`picture ${index + 1} to be taken`, options.timeout, () =>
       page.screenshot({ clip: { ...clip, scale: 2 }, captureBeyondViewport: true, omitBackground: true }),
     )
   }
+  await Promise.all(
+    taking.map(({ index }) => keys[index] && options.cache?.set(keys[index], Buffer.from(shots[index]!).toString('base64'))),
+  )
+  options.log?.('pptx: pictures taken')
   for (const slide of read.slides) {
     if (slide.background.shot !== undefined) slide.background.png = shots[slide.background.shot]
     for (const shape of slide.shapes) if (shape.kind === 'svg' || shape.kind === 'picture') shape.png = shots[shape.shot]
@@ -216,9 +235,10 @@ const readInPage = String.raw`(served, relative) => {
       return undefined
     }
     const boxOf = (rect) => ({ x: rect.left - canvas.left, y: rect.top - canvas.top, w: rect.width, h: rect.height })
-    const shot = (element) => {
+    /** A picture to take of the element; \`key\` says all it shows, when it is known (a picture to keep from build to build). */
+    const shot = (element, key) => {
       const rect = element.getBoundingClientRect()
-      shots.push({ x: rect.left + scrollX, y: rect.top + scrollY, width: Math.max(1, rect.width), height: Math.max(1, rect.height) })
+      shots.push({ x: rect.left + scrollX, y: rect.top + scrollY, width: Math.max(1, rect.width), height: Math.max(1, rect.height), key })
       return shots.length - 1
     }
 
@@ -229,7 +249,9 @@ const readInPage = String.raw`(served, relative) => {
       const fragment = fragmentOf(element)
       if (element.matches(pictures)) {
         const what = element.matches('.katex-display, math') ? 'math' : element.tagName.toLowerCase()
-        shapes.push({ kind: 'picture', what, box: boxOf(rect), fragment, shot: shot(element) })
+        // Math is drawn from its markup and style alone; an iframe, a video or a canvas may show anything.
+        const key = what === 'math' ? [element.outerHTML, getComputedStyle(element).font, getComputedStyle(element).color].join('|') : undefined
+        shapes.push({ kind: 'picture', what, box: boxOf(rect), fragment, shot: shot(element, key) })
         if (what !== 'math') notices.push('A' + (/^[aeiou]/.test(what) ? 'n ' : ' ') + what + ' cannot be carried into PowerPoint: it is a picture of it there')
         return
       }
@@ -242,7 +264,8 @@ const readInPage = String.raw`(served, relative) => {
         return
       }
       if (element.tagName.toLowerCase() === 'svg') {
-        shapes.push({ kind: 'svg', svg: svgOf(element), alt: element.getAttribute('aria-label') || element.closest('figure')?.getAttribute('aria-label') || '', box: boxOf(rect), fragment, shot: shot(element) })
+        const svg = svgOf(element)
+        shapes.push({ kind: 'svg', svg, alt: element.getAttribute('aria-label') || element.closest('figure')?.getAttribute('aria-label') || '', box: boxOf(rect), fragment, shot: shot(element, svg) })
         return
       }
       const style = getComputedStyle(element)
@@ -553,7 +576,8 @@ const readInPage = String.raw`(served, relative) => {
     const key = styles.map((style) => [style.backgroundColor, style.backgroundImage, style.backgroundSize, style.backgroundPosition, style.backgroundRepeat].join(' ')).join('|')
     if (!backgroundShots.has(key)) {
       const rect = page.getBoundingClientRect()
-      shots.push({ x: rect.left + scrollX, y: rect.top + scrollY, width, height, background: true })
+      // The key names the pictures it shows by their addresses, which name their content (assets/photo-<hash>.png).
+      shots.push({ x: rect.left + scrollX, y: rect.top + scrollY, width, height, background: true, key: 'background|' + key.split(served).join('') })
       backgroundShots.set(key, shots.length - 1)
     }
     return { color, shot: backgroundShots.get(key) }

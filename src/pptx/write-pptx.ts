@@ -14,7 +14,7 @@
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import mime from 'mime/lite'
-import type PptxModule from 'pptxgenjs'
+import PptxModule from 'pptxgenjs'
 import { finishPackage, type Animation } from './pptx-package.ts'
 import type { Box, Cell, Gradient, Paragraph, ReadDeck, Run, Shape } from './read-slides.ts'
 
@@ -35,6 +35,8 @@ export interface PptxOptions {
 }
 
 // pptxgenjs's types describe its CommonJS build, where the class is `default` of the module.
+// Its ES build, which is loaded, exports the class as default.
+const PptxGen = PptxModule as unknown as typeof PptxModule.default
 type TextRun = PptxModule.default.TextProps
 type Slide = PptxModule.default.Slide
 
@@ -44,8 +46,6 @@ const points = (pixels: number) => Math.round(pixels * 0.75 * 100) / 100
 /** The PowerPoint file of `slides`, as bytes. */
 export async function writePptx(deck: ReadDeck, options: PptxOptions): Promise<Uint8Array> {
   const { slides } = deck
-  // Its ES build, which is loaded, exports the class as default.
-  const PptxGen = (await import('pptxgenjs')).default as unknown as typeof PptxModule.default
   const pptx = new PptxGen()
   pptx.defineLayout({ name: 'diapo', width: inches(deck.width), height: inches(deck.height) })
   pptx.layout = 'diapo'
@@ -86,7 +86,8 @@ export async function writePptx(deck: ReadDeck, options: PptxOptions): Promise<U
     animations.push(steps)
     if (read.notes) slide.addNotes(read.notes)
   }
-  const zip = (await pptx.write({ outputType: 'nodebuffer', compression: true })) as Buffer
+  // Stored, not compressed: the finishing pass writes the file again, and compresses it then.
+  const zip = (await pptx.write({ outputType: 'nodebuffer', compression: false })) as Buffer
   return finishPackage(zip, { animations, pngs, gradients, monospaced, metadata })
 }
 
