@@ -365,7 +365,7 @@ export async function exportPdf(session: BrowserSession, options: PdfOptions): P
     if (options.pptx && forPptx) {
       const { writePptx } = await pptxWriter!
       const folder = path.dirname(options.html)
-      await writeFile(options.pptx, await writePptx(forPptx, { metadata: options.metadata, served: root, folder }))
+      await writeWhole(options.pptx, await writePptx(forPptx, { metadata: options.metadata, served: root, folder }))
       const notices = forPptx.slides.flatMap(({ slide, notices }) => [...new Set(notices)].map((message) => ({ slide, message })))
       result.pptx = { file: options.pptx, slides: forPptx.slides.length, notices }
       options.log?.('pptx: written')
@@ -456,9 +456,15 @@ function notesWord(lang: string): string {
 /** Write the PDF beside its place, with its metadata, then move it in: never a half-written file. */
 async function writePdf(file: string, pdf: Uint8Array, metadata: PdfMetadata): Promise<number> {
   const { bytes, pages } = await finishPdf(pdf, metadata)
+  await writeWhole(file, bytes)
+  return pages
+}
+
+/** Write `file` whole or not at all: beside it first, then moved in. */
+async function writeWhole(file: string, bytes: Uint8Array): Promise<void> {
   // Named after its owner, so that what a killed run left is swept by the next.
   await sweep(path.dirname(file), `${path.basename(file)}.`)
-  const temporary = `${file}.${owner}-pdf.tmp`
+  const temporary = `${file}.${owner}-${path.extname(file).slice(1)}.tmp`
   const done = untilDone(() => rmSync(temporary, { force: true }))
   try {
     await writeFile(temporary, bytes)
@@ -469,7 +475,6 @@ async function writePdf(file: string, pdf: Uint8Array, metadata: PdfMetadata): P
   } finally {
     done()
   }
-  return pages
 }
 
 /*

@@ -1,6 +1,6 @@
 /**
  * Stage: the media files on the author's disk — images, videos, audio,
- * posters, slide backgrounds — are found, relative to the Markdown file that
+ * posters, slide backgrounds, pages shown in an iframe — are found, relative to the Markdown file that
  * names them, and copied into the output under a content-hashed name.
  *
  * Each must lie inside the deck's folder (see `deck-files.ts`); one outside
@@ -29,7 +29,8 @@ export interface LocalImagesOptions {
 }
 
 /** What a reference names, in messages: `Image`, `Video`, … */
-type MediaKind = 'Image' | 'Video' | 'Audio' | 'Poster image' | 'Media file' | 'Text track' | 'Background image' | 'Background video'
+type MediaKind =
+  'Image' | 'Video' | 'Audio' | 'Poster image' | 'Media file' | 'Text track' | 'Page' | 'Background image' | 'Background video'
 
 const scheme = /^[a-z][a-z\d+.-]*:|^\/\//i
 
@@ -150,7 +151,7 @@ export function localImages(options: LocalImagesOptions) {
 
 /** The media files an HTML fragment names: each `src` (and `poster`) of a media element, with where it is written. */
 function mediaAttributes(html: string): Array<{ tag: string; name: string; value: string; start: number; end: number }> {
-  if (!/<(?:img|video|audio|source|track)\b/i.test(html)) return []
+  if (!/<(?:img|video|audio|source|track|iframe)\b/i.test(html)) return []
   const found: ReturnType<typeof mediaAttributes> = []
   const walk = (node: DefaultTreeAdapterMap['parentNode']) => {
     for (const child of node.childNodes) {
@@ -169,7 +170,15 @@ function mediaAttributes(html: string): Array<{ tag: string; name: string; value
   return found
 }
 
-const htmlKinds: Record<string, MediaKind> = { img: 'Image', video: 'Video', audio: 'Audio', source: 'Media file', track: 'Text track' }
+/** A page in an `<iframe>` is copied alone: what it loads in turn is not (a page made for the slide holds what it shows). */
+const htmlKinds: Record<string, MediaKind> = {
+  img: 'Image',
+  video: 'Video',
+  audio: 'Audio',
+  source: 'Media file',
+  track: 'Text track',
+  iframe: 'Page',
+}
 
 /** An image format: what its files start with (or, for SVG, hold near their start). */
 interface ImageFormat {
