@@ -12,6 +12,7 @@
  */
 import type { Page } from 'puppeteer-core'
 import { withTimeout } from '../browser/browser.ts'
+import { DiapoError, EnvironmentError } from '../errors.ts'
 import { cacheKey, type DiskCache } from '../files/cache.ts'
 import { diapoVersion } from '../packages.ts'
 
@@ -141,7 +142,14 @@ export interface ReadDeck {
 export async function readSlides(page: Page, options: ReadSlidesOptions): Promise<ReadDeck> {
   const read = (await withTimeout('the slides to be read for PowerPoint', options.timeout, () =>
     page.evaluate(`(${readInPage})(${JSON.stringify(options.served)}, ${JSON.stringify(options.relative)})`),
-  )) as ReadDeck & { shots: Array<{ x: number; y: number; width: number; height: number; background?: boolean; key?: string }> }
+  ).catch((error: Error) => {
+    if (error instanceof DiapoError) throw error
+    // Something of the deck the reader does not expect: said as the PowerPoint file's failure, not the PDF's.
+    throw new EnvironmentError(
+      `Cannot read the slides for the PowerPoint file (${error.message.split('\n')[0]}): build without --pptx, and report the deck to diapo`,
+      { cause: error },
+    )
+  })) as ReadDeck & { shots: Array<{ x: number; y: number; width: number; height: number; background?: boolean; key?: string }> }
   const shots: Uint8Array[] = []
   // A picture is kept for the diapo (and so the fonts and theme) that took it.
   const keys = read.shots.map((clip) => clip.key && cacheKey([diapoVersion(), clip.key, clip.width, clip.height]))
@@ -489,13 +497,35 @@ const readInPage = String.raw`(served, relative) => {
             if (index > 0) lines.push([])
             if (part) lines[lines.length - 1].push(runOf(part, child.parentElement))
           })
-        } else if (child.nodeType === Node.ELEMENT_NODE && shown(child)) walk(child)
+        } else if (child.nodeType === Node.ELEMENT_NODE && shown(child)) {
+          // A line's number, written by the stylesheet before it (\`content: attr(data-line)\`), in its colour and room.
+          const number = generated(child, '::before')
+          if (number) lines[lines.length - 1].push(number)
+          walk(child)
+        }
       }
     }
     walk(code)
     if (lines.length > 1 && lines[lines.length - 1].length === 0) lines.pop()
     const lineHeight = (parseFloat(style.lineHeight) || parseFloat(style.fontSize) * 1.2) * zoomOf(code)
     return lines.map((runs) => ({ runs: runs.length > 0 ? runs : [{ ...runOf('', code), text: '' }], align: 'left', lineHeight, spaceBefore: 0, level: 0 }))
+  }
+
+  /** The text a stylesheet puts before or after an element (a string, an attribute's value), as a run; undefined if none. */
+  function generated(element, which) {
+    const style = getComputedStyle(element, which)
+    if (style.content === 'none' || style.content === 'normal' || style.display === 'none') return undefined
+    const text = [...style.content.matchAll(/"((?:[^"\\]|\\.)*)"|attr\(([\w-]+)\)/g)].map((match) => (match[2] ? element.getAttribute(match[2]) || '' : match[1])).join('')
+    if (!text) return undefined
+    // Its room (a number right-aligned in two characters, and the gap after it), in spaces of the monospaced font.
+    const ch = parseFloat(style.fontSize) * 0.6
+    const width = Math.round((parseFloat(style.minWidth) || 0) / ch)
+    const gap = Math.round((parseFloat(style.marginRight) || 0) / ch)
+    const padded = (style.textAlign === 'right' ? text.padStart(width) : text.padEnd(width)) + ' '.repeat(gap)
+    const run = runOf(padded, element)
+    const alpha = Number(style.opacity)
+    if (alpha < 0.99) run.color = blend(run.color, alpha, element)
+    return run
   }
 
   function tableOf(table, box, fragment) {
@@ -628,19 +658,11 @@ const readInPage = String.raw`(served, relative) => {
    * blended with what is behind it.
    */
   function seen(css, element) {
-    const parts = /rgba?\(([^)]+)\)/.exec(css)?.[1].split(/[ ,\/]+/).filter(Boolean).map(Number)
-    if (!parts) return undefined
-    let alpha = parts.length > 3 ? parts[3] : 1
-    let back = undefined
-    for (let at = element; at && !at.classList.contains('pdf-page'); at = at.parentElement) {
-      const style = getComputedStyle(at)
-      alpha *= Number(style.opacity)
-      const behind = /rgba?\(([^)]+)\)/.exec(style.backgroundColor)?.[1].split(/[ ,\/]+/).filter(Boolean).map(Number)
-      if (!back && behind && (behind.length < 4 || behind[3] > 0.99)) back = behind
-    }
-    if (alpha > 0.99) return colour(css)
-    back = back || [255, 255, 255]
-    return parts.slice(0, 3).map((value, index) => Math.round(value * alpha + back[index] * (1 - alpha)).toString(16).padStart(2, '0')).join('').toUpperCase()
+    const hex = colour(css)
+    if (!hex) return undefined
+    let alpha = Number(/rgba\([^)]*[ ,\/]([\d.]+)\)/.exec(css)?.[1] ?? 1)
+    for (let at = element; at && !at.classList.contains('pdf-page'); at = at.parentElement) alpha *= Number(getComputedStyle(at).opacity)
+    return alpha > 0.99 ? hex : blend(hex, alpha, element)
   }
 
   /**
@@ -649,6 +671,18 @@ const readInPage = String.raw`(served, relative) => {
    */
   function zoomOf(element) {
     return element.currentCSSZoom || 1
+  }
+
+  /** A colour (RRGGBB) at \`alpha\` over what is behind the element. */
+  function blend(hex, alpha, element) {
+    let back = undefined
+    for (let at = element; at && !back && !at.classList.contains('pdf-page'); at = at.parentElement) {
+      const behind = /rgba?\(([^)]+)\)/.exec(getComputedStyle(at).backgroundColor)?.[1].split(/[ ,\/]+/).filter(Boolean).map(Number)
+      if (behind && (behind.length < 4 || behind[3] > 0.99)) back = behind
+    }
+    back = back || [255, 255, 255]
+    const fore = [0, 2, 4].map((at) => parseInt(hex.slice(at, at + 2), 16))
+    return fore.map((value, index) => Math.round(value * alpha + back[index] * (1 - alpha)).toString(16).padStart(2, '0')).join('').toUpperCase()
   }
 
   /** A colour as RRGGBB; undefined when it is (nearly) transparent. */
