@@ -53,13 +53,12 @@ export async function writePptx(deck: ReadDeck, options: PptxOptions): Promise<U
   pptx.title = metadata.title
   if (metadata.author) pptx.author = metadata.author
   if (metadata.subject) pptx.subject = metadata.subject
-  pptx.company = metadata.creator
   const lang = metadata.lang
   const pngs = new Map<string, Uint8Array>()
   const gradients = new Map<string, Gradient>()
   const monospaced = new Set<string>()
   const animations: Animation[][] = []
-  for (const read of slides) {
+  for (const [number, read] of slides.entries()) {
     const slide = pptx.addSlide()
     const { png, color } = read.background
     slide.background = png ? { data: `data:image/png;base64,${Buffer.from(png).toString('base64')}` } : { color: color ?? 'FFFFFF' }
@@ -67,8 +66,7 @@ export async function writePptx(deck: ReadDeck, options: PptxOptions): Promise<U
     for (const [index, shape] of read.shapes.entries()) {
       const name = `diapo ${index + 1}`
       await addShape(slide, shape, name, { lang, options, pngs })
-      const slideName = `${slides.indexOf(read) + 1}/${name}`
-      if (shape.kind === 'rect' && shape.gradient) gradients.set(slideName, shape.gradient)
+      if (shape.kind === 'rect' && shape.gradient) gradients.set(`${number + 1}/${name}`, shape.gradient)
       const runs =
         shape.kind === 'text'
           ? shape.paragraphs.flatMap((paragraph) => paragraph.runs)
