@@ -359,6 +359,27 @@ describe('diapo build --pptx', () => {
   })
 })
 
+describe('code shown in steps', () => {
+  test('is a box a step, at the same place, each appearing over the one before on its click', async () => {
+    const dir = await tempDir('diapo-pptx-steps-')
+    const code = 'function total(items) {\n  let sum = 0\n  return sum\n}'
+    await writeFile(path.join(dir, 'deck.md'), `## Steps\n\n\`\`\`js [1|2-3|all]\n${code}\n\`\`\`\n`)
+    const run = await runCli(['pptx', 'deck.md', '--out', 'steps.pptx'], dir)
+    assert.equal(run.code, 0, run.stderr)
+    const slide = (await readPptx(path.join(dir, 'steps.pptx'))).slides[0]!.xml
+    const boxes = elements(slide, 'p:sp').filter((shape) => shape.textContent!.includes('let sum'))
+    assert.equal(boxes.length, 3)
+    const place = (shape: XmlElement) => elements(shape, 'a:off')[0]!.toString() + elements(shape, 'a:ext')[0]!.toString()
+    assert.equal(new Set(boxes.map(place)).size, 1)
+    // The first step as the slide opens; the second and the third, each on a click.
+    const ids = boxes.map((shape) => elements(shape, 'p:cNvPr')[0]!.getAttribute('id'))
+    const targets = elements(slide, 'p:spTgt').map((target) => target.getAttribute('spid'))
+    assert.deepEqual(targets, ids.slice(1))
+    // Each box has the block's fill, so that it hides the step under it.
+    for (const shape of boxes) assert.equal(elements(elements(shape, 'p:spPr')[0]!, 'a:solidFill').length, 1)
+  })
+})
+
 describe('diapo pptx', () => {
   test('writes only the PowerPoint file, where --out says', async () => {
     const dir = await probeDeck()

@@ -282,10 +282,17 @@ const readInPage = String.raw`(served, relative) => {
       const fill = colour(style.backgroundColor)
       if (element.tagName === 'TABLE') return void shapes.push(tableOf(element, box, fragment))
       if (element.tagName === 'PRE') {
-        const code = [...element.querySelectorAll('code')].filter(shown).at(-1) || element
-        // The room around the code: the block's, and its code element's own (themes pad either).
-        const codeInset = code === element ? [0, 0, 0, 0] : insetOf(getComputedStyle(code), zoomOf(code))
-        shapes.push({ kind: 'text', code: true, box, inset: inset.map((side, index) => side + codeInset[index]), fill: fill || colour(getComputedStyle(code).backgroundColor), fragment, paragraphs: codeParagraphs(code) })
+        // Code shown in steps (\`{1|3-5|all}\`): a box for each step, one over the other, each appearing on its click
+        // over the one before (filled, so that it hides it); other code, the one box shown.
+        const stepped = element.matches('.diapo-steps')
+        const codes = stepped ? [...element.children].filter((child) => child.tagName === 'CODE') : [[...element.querySelectorAll('code')].filter(shown).at(-1) || element]
+        for (const [index, code] of codes.entries()) {
+          // The room around the code: the block's, and its code element's own (themes pad either).
+          const codeInset = code === element ? [0, 0, 0, 0] : insetOf(getComputedStyle(code), zoomOf(code))
+          const codeFill = fill || colour(getComputedStyle(code).backgroundColor) || (stepped ? backgroundOf(page, section).color : undefined)
+          const step = stepped && index > 0 ? fragmentOf(code) : fragment
+          shapes.push({ kind: 'text', code: true, box, inset: inset.map((side, at) => side + codeInset[at]), fill: codeFill, fragment: step, paragraphs: codeParagraphs(code, stepped) })
+        }
         shapes.push(...sideBorders(style, box, fragment, zoomOf(element)))
         return
       }
@@ -486,7 +493,8 @@ const readInPage = String.raw`(served, relative) => {
   }
 
   /** Code, a paragraph a line, each token in its colour. */
-  function codeParagraphs(code) {
+  /** Code's lines; \`hidden\`: a step of code shown in steps, read though the final state hides it. */
+  function codeParagraphs(code, hidden = false) {
     const style = getComputedStyle(code)
     const lines = [[]]
     const walk = (node) => {
@@ -497,7 +505,7 @@ const readInPage = String.raw`(served, relative) => {
             if (index > 0) lines.push([])
             if (part) lines[lines.length - 1].push(runOf(part, child.parentElement))
           })
-        } else if (child.nodeType === Node.ELEMENT_NODE && shown(child)) {
+        } else if (child.nodeType === Node.ELEMENT_NODE && (hidden ? getComputedStyle(child).display !== 'none' : shown(child))) {
           // A line's number, written by the stylesheet before it (\`content: attr(data-line)\`), in its colour and room.
           const number = generated(child, '::before')
           if (number) lines[lines.length - 1].push(number)
