@@ -7,6 +7,8 @@ import { existsSync } from 'node:fs'
 import { copyFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { before, describe, test } from 'node:test'
+import { BrowserSession } from '../src/browser/browser.ts'
+import { openPrintTab } from '../src/browser/export-pdf.ts'
 import { assertEndedCleanly, browsersUnder, killBrowsersUnder, startBuild } from './faults.ts'
 import { readPdf, type PdfSummary } from './pdf-helpers.ts'
 import { root, runCli, talkHeadings, tempDir } from './helpers.ts'
@@ -335,6 +337,47 @@ describe('PDF faults', () => {
     await child.waitFor(/pdf: printing/)
     child.process.kill('SIGINT')
     await assertEndedCleanly(child, dir, 130, /interrupted/)
+  })
+})
+
+describe('the print tab, shared by the decks of a session', () => {
+  test('a second deck gets the tab the first released, its own files, and keeps only files named by their content', async () => {
+    const session = new BrowserSession()
+    try {
+      // Two "decks": a file of each name in both, different in each; the hashed name breaks its promise on purpose, to see it kept.
+      const decks = await Promise.all(
+        ['A', 'B'].map(async (name) => {
+          const dir = await tempDir()
+          await mkdir(path.join(dir, 'assets'))
+          await writeFile(
+            path.join(dir, 'index.html'),
+            '<!doctype html><title>deck</title><script src="own.js"></script><script src="assets/shared-0123456789.js"></script>',
+          )
+          await writeFile(path.join(dir, 'own.js'), `window.own = '${name}'`)
+          await writeFile(path.join(dir, 'assets', 'shared-0123456789.js'), `window.shared = '${name}'`)
+          return dir
+        }),
+      )
+      const seen: Array<{ own: string; shared: string }> = []
+      const pages = []
+      for (const dir of decks) {
+        const tab = await openPrintTab(session)
+        const root = tab.allow(dir)
+        await tab.page.goto(`${root}index.html`, { waitUntil: 'load' })
+        seen.push((await tab.page.evaluate('({ own: window.own, shared: window.shared })')) as { own: string; shared: string })
+        pages.push(tab.page)
+        assert.deepEqual(tab.blocked, [])
+        tab.release()
+      }
+      assert.equal(pages[1], pages[0], 'the second deck is shown in the tab the first released')
+      assert.deepEqual(seen, [
+        { own: 'A', shared: 'A' },
+        // Its own file is its own; a file named by its content is the one already loaded.
+        { own: 'B', shared: 'A' },
+      ])
+    } finally {
+      await session.close()
+    }
   })
 })
 

@@ -107,8 +107,10 @@ export interface PrintTab {
   allow(folder: string): string
   /** Close the page. */
   close(): void
-  /** Requests the page made outside that folder, which were refused. */
-  blocked: string[]
+  /** Done with the deck: the tab waits for the session's next deck (see {@link openPrintTab}). */
+  release(): void
+  /** Requests the page made outside the folder last allowed, which were refused. */
+  readonly blocked: string[]
   /** Let a deck loaded with `diapo-hold` in its query finish loading (see {@link listenForPdfReady}). */
   releaseHold(): void
 }
@@ -119,12 +121,25 @@ export interface PrintTab {
  * of print, so the slides are measured as the PDF will show them (and the
  * print itself finds the styles already worked out). It can be opened
  * before the deck is written, so that this is done while the deck is made.
+ *
+ * A tab released by a deck done with it is taken again by the session's
+ * next deck (a course's decks, a rebuild of `diapo dev`): a new tab costs a
+ * renderer process to start, ~60–120 ms of a busy machine's CPU, and the
+ * tab keeps in memory the files whose names say their content (see
+ * {@link answer}), which the decks of a course share: reveal.js, the
+ * theme, its fonts.
  */
 export async function openPrintTab(session: BrowserSession, timeout = 60_000): Promise<PrintTab> {
+  const idle = idleTabs.get(session)
+  for (let tab = idle?.pop(); tab; tab = idle?.pop()) {
+    if (!tab.page.isClosed() && tab.page.browser().connected) return tab
+  }
   const page = await withTimeout('a new browser page', timeout, async () => (await session.get()).newPage())
   let folder: string | undefined
   let root: string | undefined
-  const blocked: string[] = []
+  // Every deck the tab shows is at the same address, so that it finds what an earlier one loaded.
+  const address = `${deckOrigin}${++tabsOpened}/`
+  let blocked: string[] = []
   let held: HTTPRequest | undefined
   let released = false
   await withTimeout('the print page to be set up', timeout, async () => {
@@ -145,25 +160,39 @@ export async function openPrintTab(session: BrowserSession, timeout = 60_000): P
     // All at once: each is a round trip to a browser that is still busy starting.
     await Promise.all([page.setRequestInterception(true), page.evaluateOnNewDocument(listenForPdfReady), page.emulateMediaType('print')])
   })
-  return {
+  const tab: PrintTab = {
     page,
     allow(allowed) {
       folder = allowed
-      // A path of its own for each deck shown: nothing kept from another deck of the session is taken for its.
-      root = `${deckOrigin}${++decksShown}/`
+      root = address
+      blocked = []
+      held = undefined
+      released = false
       return root
     },
     close() {
       // Not waited for: nothing depends on it, and a hung browser would not answer (it is killed with the session).
       page.close().catch(() => {})
     },
-    blocked,
+    release() {
+      // What the deck shown still asks for is refused, and not said: it is no deck's now.
+      folder = root = undefined
+      if (!idleTabs.has(session)) idleTabs.set(session, [])
+      idleTabs.get(session)!.push(tab)
+    },
+    get blocked() {
+      return blocked
+    },
     releaseHold() {
       released = true
       void held?.abort('aborted')
     },
   }
+  return tab
 }
+
+/** Print tabs done with their deck, by session: the next deck's (see {@link openPrintTab}). */
+const idleTabs = new WeakMap<BrowserSession, PrintTab[]>()
 
 /**
  * Where the print tab shows the deck from. Its requests never reach a
@@ -175,13 +204,26 @@ export async function openPrintTab(session: BrowserSession, timeout = 60_000): P
  * rather than by a server, which cost the first load ~50 ms more.
  */
 const deckOrigin = 'http://deck.invalid/'
-let decksShown = 0
+let tabsOpened = 0
+
+/**
+ * Whether a deck's file is named by its content, so that a file of that
+ * name is the same in every deck a tab shows: a name that ends in its hash
+ * (`photo-0f73f35e08.png`, the theme, its fonts), or a file of a package
+ * diapo ships (reveal.js, KaTeX). Only those are kept from a load of the
+ * tab to the next; nothing else of another deck is ever taken for this one's.
+ */
+function namesItsContent(relative: string): boolean {
+  return /^assets\/(?:reveal|katex)\/|-[\da-f]{10}\.\w+$/.test(relative)
+}
 
 /** Answer a request of the deck for `relative` (URL-encoded, with its query) with its file in `folder`, or "not found". */
 function answer(request: HTTPRequest, folder: string, relative: string): void {
   let file = ''
+  let pathname = ''
   const found = Promise.resolve().then(() => {
-    file = path.resolve(folder, decodeURIComponent(new URL(relative, deckOrigin).pathname.slice(1)))
+    pathname = decodeURIComponent(new URL(relative, deckOrigin).pathname.slice(1))
+    file = path.resolve(folder, pathname)
     if (!file.startsWith(folder + path.sep)) throw new Error(`${file} is outside ${folder}`)
     return readFile(file)
   })
@@ -189,8 +231,8 @@ function answer(request: HTTPRequest, folder: string, relative: string): void {
     .then(
       (body) => {
         const contentType = mime.getType(file) ?? 'application/octet-stream'
-        // The page is rewritten when its slides are made to fit: never kept. The rest is, for the build.
-        const headers = { 'cache-control': contentType === 'text/html' ? 'no-store' : 'max-age=3600' }
+        // The page is rewritten when its slides are made to fit: never kept; nor is a file another deck may have other.
+        const headers = { 'cache-control': namesItsContent(pathname) ? 'max-age=3600' : 'no-store' }
         return fulfil(request, contentType, headers, body)
       },
       () => request.respond({ status: 404, contentType: 'text/plain', body: 'not found' }),
@@ -240,6 +282,7 @@ export async function exportPdf(session: BrowserSession, options: PdfOptions): P
   pptxWriter?.catch(() => {})
   let page: Page | undefined
   let tab: PrintTab | undefined
+  let printed = false
   try {
     tab = await (options.tab ?? openPrintTab(session, timeout))
     page = tab.page
@@ -370,6 +413,7 @@ export async function exportPdf(session: BrowserSession, options: PdfOptions): P
       result.pptx = { file: options.pptx, slides: forPptx.slides.length, notices }
       options.log?.('pptx: written')
     }
+    printed = true
     return result
   } catch (error) {
     if (error instanceof EnvironmentError && error.message.startsWith('Timed out')) {
@@ -382,7 +426,9 @@ export async function exportPdf(session: BrowserSession, options: PdfOptions): P
       throw new EnvironmentError(`Cannot write while printing the PDF: ${message}`, { cause: error })
     throw new EnvironmentError(`The browser failed while printing the PDF: ${message}`, { cause: error })
   } finally {
-    tab?.close()
+    // A tab that printed is left for the session's next deck; one that failed is not trusted again.
+    if (printed) tab?.release()
+    else tab?.close()
   }
 }
 
