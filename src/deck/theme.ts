@@ -227,10 +227,9 @@ function pruneFontFaces(css: string, { characters, covered }: Pick<Context, 'cha
     const range = /unicode-range\s*:\s*([^;}]+)/i.exec(rule)?.[1]
     if (!range || !sorted) return rule
     const drawn: number[] = []
-    for (const span of range.split(',')) {
-      const [from = '', to = from] = span.trim().replace(/^U\+/i, '').split('-')
-      // `U+4??` is the range U+400–U+4FF.
-      const [low, high] = [parseInt(from.replace(/\?/g, '0'), 16), parseInt(to === from ? from.replace(/\?/g, 'f') : to, 16)]
+    const spans = unicodeRange(range)
+    for (let span = 0; span < spans.length; span += 2) {
+      const [low, high] = [spans[span]!, spans[span + 1]!]
       // The deck's characters in the span, found by bisection: a CJK font has hundreds of faces of hundreds of spans.
       for (let index = firstAtLeast(sorted, low); index < sorted.length && sorted[index]! <= high; index++) {
         if (!covered?.has(sorted[index]!)) drawn.push(sorted[index]!)
@@ -240,6 +239,27 @@ function pruneFontFaces(css: string, { characters, covered }: Pick<Context, 'cha
     return drawn.length > 0 ? rule : ''
   })
 }
+
+/**
+ * A `unicode-range`'s spans, as lowest and highest code point in turn. Kept
+ * for the process: the decks of a course read the same fonts' hundreds of
+ * ranges, which took ~6 ms a deck to read again.
+ */
+function unicodeRange(range: string): Float64Array {
+  let spans = unicodeRanges.get(range)
+  if (spans) return spans
+  const parts = range.split(',')
+  spans = new Float64Array(parts.length * 2)
+  for (const [index, span] of parts.entries()) {
+    const [from = '', to = from] = span.trim().replace(/^U\+/i, '').split('-')
+    // `U+4??` is the range U+400–U+4FF.
+    spans[index * 2] = parseInt(from.replace(/\?/g, '0'), 16)
+    spans[index * 2 + 1] = parseInt(to === from ? from.replace(/\?/g, 'f') : to, 16)
+  }
+  unicodeRanges.set(range, spans)
+  return spans
+}
+const unicodeRanges = new Map<string, Float64Array>()
 
 /** The index of the first of `sorted` (ascending) that is `value` or more. */
 function firstAtLeast(sorted: readonly number[], value: number): number {
