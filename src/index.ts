@@ -336,7 +336,12 @@ export async function dev(options: DevOptions = {}): Promise<DevHandle> {
   }
   // A course: its index at `/`, each deck under its folder's name.
   const server = course
-    ? new (await import('./dev/course-dev-server.ts')).CourseDevServer(serving, course, linksOf(course, project.links), project)
+    ? new (await import('./dev/course-dev-server.ts')).CourseDevServer(serving, course, {
+        addresses: project.links,
+        find: () => findCourse(input ?? 'slides', project.decks),
+        title: project.title,
+        description: project.description,
+      })
     : new (await import('./dev/dev-server.ts')).DevServer(serving)
   const url = await server.start()
   return { url, close: () => server.close() }

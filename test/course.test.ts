@@ -290,4 +290,41 @@ describe('diapo dev on a course', () => {
       await server.close()
     }
   })
+
+  test('a chapter added while it runs is built and served, one removed is no longer; links to them follow', async () => {
+    const dir = await smallCourse({
+      'uno/README.md': '## Uno\n\nSigue en [el tres](../tres/README.md).\n',
+      'dos/README.md': '## Dos\n\nFin.\n',
+    })
+    const lines: string[] = []
+    const server = await dev({ input: dir, port: 0, report: (line) => lines.push(line) })
+    const until = async (pattern: RegExp) => {
+      for (let waited = 0; !lines.some((line) => pattern.test(line)); waited += 25) {
+        if (waited > 15_000) assert.fail(`no line matches ${pattern}:\n${lines.join('\n')}`)
+        await new Promise((resolve) => setTimeout(resolve, 25))
+      }
+    }
+    try {
+      // The chapter it leads to is missing: an error at its line, shown on the deck's page.
+      await until(
+        /^uno: .*README\.md:3:10 {2}error {2}Link to `\.\.\/tres\/README\.md`: no deck of the course has this Markdown file[^]*✗ build failed/,
+      )
+      await mkdir(path.join(dir, 'tres'))
+      await writeFile(path.join(dir, 'tres', 'README.md'), '## Tres\n\nNuevo.\n')
+      await until(/^tres: ✓ built 1 slides?/)
+      // The deck that linked to it is built again, and its link now leads there.
+      await until(/^uno: ✓/)
+      const uno = await (await fetch(new URL('uno/', server.url))).text()
+      assert.match(uno, /<a href="\.\.\/tres\/index\.html">el tres<\/a>/)
+      assert.match(await (await fetch(new URL('tres/', server.url))).text(), /Nuevo\./)
+      assert.match(await (await fetch(server.url)).text(), /<a href="tres\/index\.html">Tres<\/a>/)
+
+      await rm(path.join(dir, 'dos'), { recursive: true })
+      await until(/^dos: no longer a deck of the course$/)
+      assert.equal((await fetch(new URL('dos/', server.url))).status, 404)
+      assert.doesNotMatch(await (await fetch(server.url)).text(), /dos\/index\.html/)
+    } finally {
+      await server.close()
+    }
+  })
 })

@@ -111,6 +111,8 @@ export class DevServer {
   #configFile: string | undefined
   /** The browser for diagrams, started only when a diagram is not in the cache (a course's decks share one). */
   readonly #sessions: DevSessions
+  /** A course's deck: the other decks its links lead to, as the course is now. */
+  #courseLinks: CourseLinks | undefined
   /** The title and slide count of the last good build, for a course's index. */
   #summary:
     { title: string; slideCount: number; description: string | undefined; lang: string | undefined; theme: string | undefined } | undefined
@@ -118,6 +120,7 @@ export class DevServer {
   constructor(options: DevServerOptions) {
     this.#options = options
     this.#sessions = options.mount?.sessions ?? new DevSessions({ flag: options.browser, timeout: options.timeout })
+    this.#courseLinks = options.mount?.course
   }
 
   /** Build the deck, then listen; resolves to the URL of the deck. */
@@ -133,6 +136,12 @@ export class DevServer {
   /** Build the deck, the first time (a course's server listens for its decks). */
   build(): Promise<void> {
     return this.#rebuild()
+  }
+
+  /** A course's decks changed (one added or removed): the deck is built again, its links led to the decks there are now. */
+  relink(course: CourseLinks): void {
+    this.#courseLinks = course
+    this.#schedule()
   }
 
   /** What the last good build made: its title, description and slides; undefined before one. */
@@ -203,7 +212,7 @@ export class DevServer {
       result = await buildDeck({
         ...buildOptionsOf(this.#options, project, notices),
         session: await this.#sessions.for(project),
-        course: this.#options.mount?.course,
+        course: this.#courseLinks,
         pdf: false,
         write: false,
         parseCache: this.#parsed,
