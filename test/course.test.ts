@@ -193,6 +193,37 @@ describe('links between decks', () => {
     assert.match(checked.stderr, /1-uno\/README\.md:3:10 +error +Link to `\.\.\/3-tres\/README\.md`/)
     assert.match(await readFile(path.join(out, '1-uno', 'index.html'), 'utf8'), /el dos/)
   })
+
+  test('a deck kept as it was has its links checked again: a slide the other deck lost is warned of, a chapter gone is an error', async () => {
+    const dir = await smallCourse({
+      '1-uno/README.md': '## Uno\n\nSigue en [el final](../2-dos/README.md#final).\n',
+      '2-dos/README.md': '## Dos\n\n## Final\n\nFin.\n',
+      '3-tres/README.md': '## Tres\n',
+    })
+    const out = path.join(path.dirname(dir), 'out')
+    const first = await runCli(['build', dir, '--out', out, '--no-pdf'])
+    assert.equal(first.code, 0, first.stderr)
+    assert.doesNotMatch(first.stderr, /leads nowhere/)
+
+    // Only the deck linked to changes: the other is kept, and its link is said to lead nowhere now.
+    await writeFile(path.join(dir, '2-dos', 'README.md'), '## Dos\n\n## Cierre\n\nFin.\n')
+    const edited = await runCli(['build', dir, '--out', out, '--no-pdf'])
+    assert.equal(edited.code, 0, edited.stderr)
+    assert.match(edited.stdout, /\(1 built, 2 unchanged\)/)
+    assert.match(
+      edited.stderr,
+      /1-uno\/README\.md:3:10 +warning +Link `\.\.\/2-dos\/README\.md#final` leads nowhere: the deck `2-dos` has no slide or heading with the id `final`/,
+    )
+
+    // The chapter it leads to is gone: every deck is built again, and the link is an error at its line.
+    await rm(path.join(dir, '2-dos'), { recursive: true })
+    const gone = await runCli(['build', dir, '--out', out, '--no-pdf'])
+    assert.equal(gone.code, 1, gone.stderr)
+    assert.match(
+      gone.stderr,
+      /1-uno\/README\.md:3:10 +error +Link to `\.\.\/2-dos\/README\.md#final`: no deck of the course has this Markdown file/,
+    )
+  })
 })
 
 describe('a course’s config', () => {

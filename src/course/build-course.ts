@@ -17,7 +17,7 @@ import { createHash } from 'node:crypto'
 import { availableParallelism } from 'node:os'
 import { cp, mkdir, readFile, stat, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import type { VFile } from 'vfile'
+import { VFile } from 'vfile'
 import { buildDeck, type BuildOptions, type BuildResult } from '../build.ts'
 import { ContentError } from '../errors.ts'
 import { writeDeck } from '../files/write.ts'
@@ -56,6 +56,8 @@ interface Manifest {
     IndexedDeck & {
       /** Every element id of its slides: what links from the other decks may lead to. */
       ids: string[]
+      /** Its links to a slide of another deck, at their places: checked again when that deck changes. */
+      anchors?: Array<[file: string, deck: string, anchor: string, url: string, line: number, column: number]>
       inputs: Array<[file: string, size: number, modified: number]>
       markdown: string[]
       theme: string | undefined
@@ -87,6 +89,8 @@ export async function buildCourse(course: Course, options: CourseOptions): Promi
     options.pptx,
     options.identity,
     [...(options.links ?? [])],
+    // Where links between decks lead: a chapter added, removed or renamed changes them in every deck.
+    course.decks.map(({ name, markdown }) => [name, markdown]),
   ])
   const previous = await readManifest(outDir, settings)
   const fresh = await Promise.all(course.decks.map((deck) => unchangedSince(previous, deck, outDir)))
@@ -100,6 +104,7 @@ export async function buildCourse(course: Course, options: CourseOptions): Promi
   const links = linksOf(course, options.links)
   const results = new Map<string, BuildResult>()
   let made: Manifest | undefined
+  let kept: VFile[] = []
   try {
     await writeDeck(outDir, [], {
       beforeSwap: async (staging) => {
@@ -135,7 +140,7 @@ export async function buildCourse(course: Course, options: CourseOptions): Promi
         )
         if ([...results.values()].some((result) => !result.ok)) throw new ContentError('A deck of the course has errors')
         made = await manifestOf(course, settings, previous, results)
-        checkAnchors(results, made)
+        kept = checkAnchors(results, made)
         await writeFile(
           path.join(staging, 'index.html'),
           courseIndex({ folder: course.folder, title: options.title, description: options.description, decks: made.decks }),
@@ -146,7 +151,7 @@ export async function buildCourse(course: Course, options: CourseOptions): Promi
   } catch (error) {
     if (!(error instanceof ContentError)) throw error
   }
-  const files = [...results.values()].flatMap((result) => result.files)
+  const files = [...[...results.values()].flatMap((result) => result.files), ...kept]
   const decks = course.decks.map((deck, index): CourseDeckResult => {
     const result = results.get(deck.name)
     const recorded = made?.decks[index] ?? previous?.decks.find((entry) => entry.name === deck.name)
@@ -169,24 +174,38 @@ export async function buildCourse(course: Course, options: CourseOptions): Promi
   return { ok, files, html: ok ? path.join(outDir, 'index.html') : undefined, decks, unchanged: false }
 }
 
-/** Warn of each link from a deck built now to a slide another deck does not have, at its place. */
-function checkAnchors(results: ReadonlyMap<string, BuildResult>, made: Manifest): void {
+/**
+ * Warn of each link to a slide another deck does not have, at its place:
+ * those of the decks built now, and those of the decks kept, which another
+ * deck's change may have left leading nowhere. Returns the kept decks'
+ * files warned of.
+ */
+function checkAnchors(results: ReadonlyMap<string, BuildResult>, made: Manifest): VFile[] {
   // A deck kept from a build that did not record its ids is not checked against.
   const ids = new Map(made.decks.flatMap((deck) => (deck.ids ? [[deck.name, new Set(deck.ids)] as const] : [])))
+  const leadsNowhere = (file: VFile, { deck, anchor, url, place }: NonNullable<VFile['data']['courseAnchors']>[number]) => {
+    const known = ids.get(deck)
+    if (!known || known.has(anchor)) return false
+    warn(
+      file,
+      `Link \`${url}\` leads nowhere: the deck \`${deck}\` has no slide or heading with the id \`${anchor}\``,
+      place,
+      'broken-link',
+    )
+    return true
+  }
   for (const result of results.values()) {
-    for (const file of result.files) {
-      for (const { deck, anchor, url, place } of file.data.courseAnchors ?? []) {
-        const known = ids.get(deck)
-        if (!known || known.has(anchor)) continue
-        warn(
-          file,
-          `Link \`${url}\` leads nowhere: the deck \`${deck}\` has no slide or heading with the id \`${anchor}\``,
-          place,
-          'broken-link',
-        )
-      }
+    for (const file of result.files) for (const link of file.data.courseAnchors ?? []) leadsNowhere(file, link)
+  }
+  const kept = new Map<string, VFile>()
+  for (const deck of made.decks) {
+    if (results.has(deck.name)) continue
+    for (const [source, target, anchor, url, line, column] of deck.anchors ?? []) {
+      const file = kept.get(source) ?? new VFile({ path: source })
+      if (leadsNowhere(file, { deck: target, anchor, url, place: { line, column } })) kept.set(source, file)
     }
   }
+  return [...kept.values()]
 }
 
 /** The size of a deck's Markdown, in bytes: how long it takes to build, roughly. */
@@ -267,6 +286,16 @@ async function manifestOf(
           theme: result.theme,
           lang: result.lang,
           ids: result.ids ?? [],
+          anchors: result.files.flatMap((file) =>
+            (file.data.courseAnchors ?? []).map(({ deck, anchor, url, place }): [string, string, string, string, number, number] => [
+              file.path,
+              deck,
+              anchor,
+              url,
+              place?.line ?? 1,
+              place?.column ?? 1,
+            ]),
+          ),
           inputs,
           markdown: deck.markdown,
         }
