@@ -580,10 +580,13 @@ window.requestAnimationFrame = (callback) => {
 window.cancelAnimationFrame = (frame) => {
   if (frame) frame.callback = undefined
 }
+{
+  const sheet = new CSSStyleSheet()
+  sheet.replaceSync('*, ::before, ::after { transition: none !important; } .katex-mathml { display: none !important; }')
+  document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet]
+}
 document.addEventListener('DOMContentLoaded', () => {
   window.diapoNumberSlides()
-  document.head.appendChild(document.createElement('style')).textContent =
-    '*, ::before, ::after { transition: none !important; } .katex-mathml { display: none !important; }'
   if (new URLSearchParams(location.search).has('diapo-hold')) {
     const hold = document.body.appendChild(document.createElement('img'))
     hold.hidden = true
