@@ -125,6 +125,8 @@ const measureInPage = String.raw`(defaults, glyphs) => {
   const drawn = new Map(Object.entries(glyphs).map(([font, known]) => [font, new Map(Object.entries(known))]))
   const findings = []
   const overflowing = []
+  /** The colour behind each element's text (see behind()). */
+  const backgrounds = new Map()
   const bands = '.diapo-header, .diapo-footer, .diapo-slide-number'
   const snippet = (text) => {
     const words = text.replace(/\s+/g, ' ').trim()
@@ -269,28 +271,38 @@ const measureInPage = String.raw`(defaults, glyphs) => {
 
   /** WCAG contrast of an element's text with the colour behind it; undefined when that is an image or unknown. */
   function contrast(element, page, style) {
-    const fore = rgba(style.color)
-    let back = undefined
-    for (let at = element; at && !back; at = at.parentElement) {
-      const own = getComputedStyle(at)
-      if (own.backgroundImage !== 'none' && at !== document.documentElement && !at.matches('.reveal, .reveal-viewport, body')) return undefined
-      const color = rgba(own.backgroundColor)
-      if (color[3] > 0.99) back = color
-      else if (color[3] > 0) return undefined
-      if (at.tagName === 'SECTION') {
-        const slideBackground = page.querySelector('.slide-background')
-        if (slideBackground) {
-          const behind = getComputedStyle(slideBackground)
-          if (behind.backgroundImage !== 'none' || slideBackground.querySelector('video, iframe, [style*="background-image"]')) return undefined
-          const color = rgba(behind.backgroundColor)
-          if (color[3] > 0.99) back = color
-        }
-        if (!back) back = rgba(getComputedStyle(document.querySelector('.reveal-viewport') || document.body).backgroundColor)
-        if (back[3] < 0.99) back = [255, 255, 255, 1]
-      }
+    const back = behind(element, page)
+    return back && ratioOf(rgba(style.color), back)
+  }
+
+  /**
+   * The colour behind an element's text: the first opaque background up
+   * from it, or the slide's; undefined when that is an image, or a colour
+   * seen through. Kept for the measuring: the text of math and code is
+   * many elements deep, each asking again of the same ancestors.
+   */
+  function behind(element, page) {
+    if (!backgrounds.has(element)) backgrounds.set(element, backgroundOf(element, page))
+    return backgrounds.get(element)
+  }
+
+  function backgroundOf(element, page) {
+    const own = getComputedStyle(element)
+    if (own.backgroundImage !== 'none' && element !== document.documentElement && !element.matches('.reveal, .reveal-viewport, body')) return undefined
+    const color = rgba(own.backgroundColor)
+    if (color[3] > 0.99) return color
+    if (color[3] > 0) return undefined
+    if (element.tagName !== 'SECTION') return element.parentElement ? behind(element.parentElement, page) : undefined
+    // The slide: its background (reveal.js draws it in an element of its own), else the deck's, else white.
+    const slideBackground = page.querySelector('.slide-background')
+    if (slideBackground) {
+      const shown = getComputedStyle(slideBackground)
+      if (shown.backgroundImage !== 'none' || slideBackground.querySelector('video, iframe, [style*="background-image"]')) return undefined
+      const color = rgba(shown.backgroundColor)
+      if (color[3] > 0.99) return color
     }
-    if (!back) return undefined
-    return ratioOf(fore, back)
+    const deck = rgba(getComputedStyle(document.querySelector('.reveal-viewport') || document.body).backgroundColor)
+    return deck[3] < 0.99 ? [255, 255, 255, 1] : deck
   }
 
   /**
