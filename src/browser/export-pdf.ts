@@ -152,6 +152,8 @@ export async function openPrintTab(session: BrowserSession, timeout = 60_000): P
       }
       if (root && folder && url.startsWith(root)) return void answer(request, folder, url.slice(root.length))
       if (url.startsWith('data:') || url.startsWith('blob:')) return void request.continue()
+      // The browser's own request for the site's icon, made when a page names none: not the deck's to answer for.
+      if (url === browserIcon) return void request.respond({ status: 404, contentType: 'text/plain', body: 'not found' })
       // Requests before the deck is allowed come from what the tab showed before it: refused, not the deck's.
       // A path that climbs out of the deck's folder (`../x.png`) is said as such: the address is the tab's own.
       if (root) blocked.push(url.startsWith(deckOrigin) ? `../${url.slice(deckOrigin.length)}` : url)
@@ -204,6 +206,7 @@ const idleTabs = new WeakMap<BrowserSession, PrintTab[]>()
  * rather than by a server, which cost the first load ~50 ms more.
  */
 const deckOrigin = 'http://deck.invalid/'
+const browserIcon = `${deckOrigin}favicon.ico`
 let tabsOpened = 0
 
 /**
