@@ -237,6 +237,25 @@ describe('diapo build --pptx', () => {
     ])
     // The second column is right-aligned, as in the Markdown.
     assert.equal(elements(elements(table, 'a:tc')[3]!, 'a:pPr')[0]!.getAttribute('algn'), 'r')
+    // Lines where the slide draws them, not PowerPoint's grid: the theme's blue under the header row, its rule
+    // colour under each body row but the last, none at the sides.
+    const lines = elements(table, 'a:tr').map((row) =>
+      elements(row, 'a:tc').map((cell) => {
+        const line = (name: string) => {
+          const [side] = elements(cell, name)
+          const colour = side && elements(side, 'a:srgbClr')[0]?.getAttribute('val')
+          return colour ? `${colour} ${side.getAttribute('w')}` : 'none'
+        }
+        return { left: line('a:lnL'), right: line('a:lnR'), bottom: line('a:lnB') }
+      }),
+    )
+    const under = (colour: string, emu: number) => ({ left: 'none', right: 'none', bottom: `${colour} ${emu}` })
+    const none = { left: 'none', right: 'none', bottom: 'none' }
+    assert.deepEqual(lines, [
+      [under('1D63ED', 28575), under('1D63ED', 28575)],
+      [under('C9D6EE', 9525), under('C9D6EE', 9525)],
+      [none, none],
+    ])
   })
 
   test('links lead to their address, and a link within the deck to its slide', () => {

@@ -102,6 +102,8 @@ export interface Cell {
   header: boolean
   colspan: number
   rowspan: number
+  /** Its borders as drawn, top, right, bottom, left: null where it has none. */
+  borders: Array<{ color: string; width: number } | null>
 }
 
 /** One slide: its shapes in the order they are drawn, its background and notes. */
@@ -544,9 +546,10 @@ const readInPage = String.raw`(served, relative) => {
       if (!shown(row)) continue
       heights.push(row.getBoundingClientRect().height)
       const cells = []
+      const rowStyle = getComputedStyle(row)
+      const underline = rowLine(rowStyle, zoomOf(row))
       for (const cell of row.cells) {
         const style = getComputedStyle(cell)
-        const rowStyle = getComputedStyle(row)
         cells.push({
           runs: trimmed(inline(cell).runs),
           align: paragraphOf(cell, style, []).align,
@@ -554,12 +557,34 @@ const readInPage = String.raw`(served, relative) => {
           header: cell.tagName === 'TH',
           colspan: cell.colSpan,
           rowspan: cell.rowSpan,
+          borders: ['Top', 'Right', 'Bottom', 'Left'].map((side) => {
+            const own = lineOf(style, side, zoomOf(cell)) || (side === 'Top' || side === 'Bottom' ? lineOf(rowStyle, side, zoomOf(row)) : undefined)
+            return own || (underline && underline.side === side ? underline.line : null)
+          }),
         })
       }
       if (cells.every((cell) => cell.colspan === 1) && cells.length > columns.length) columns = [...row.cells].map((cell) => cell.getBoundingClientRect().width)
       rows.push(cells)
     }
     return { kind: 'table', box, rows, columns, heights, fragment }
+  }
+
+  /** One side's border, drawn: its colour and width. */
+  function lineOf(style, side, zoom) {
+    const width = parseFloat(style['border' + side + 'Width']) || 0
+    const color = colour(style['border' + side + 'Color'])
+    return width > 0 && color && style['border' + side + 'Style'] !== 'none' ? { color, width: width * zoom } : undefined
+  }
+
+  /**
+   * A row's line drawn by an inset shadow straight down or up (\`inset 0 -3px 0 blue\`: how a theme rules off a
+   * header row, where cell borders would show seams): a border of its cells.
+   */
+  function rowLine(style, zoom) {
+    const match = /^(rgba?\([^)]+\)) 0px (-?[\d.]+)px 0px(?: 0px)? inset$/.exec(style.boxShadow)
+    const color = match && colour(match[1])
+    const offset = match ? Number(match[2]) : 0
+    return color && offset !== 0 ? { side: offset < 0 ? 'Bottom' : 'Top', line: { color, width: Math.abs(offset) * zoom } } : undefined
   }
 
   function rangeOf(element, blocks) {

@@ -130,7 +130,6 @@ async function addShape(slide: Slide, shape: Shape, name: string, context: Conte
         colW: shape.columns.length > 0 ? shape.columns.map(inches) : undefined,
         rowH: shape.heights.map(inches),
         margin: [2, 4, 2, 4],
-        border: { type: 'solid', pt: 0.75, color: 'BFBFBF' },
         autoPage: false,
       })
       return
@@ -223,11 +222,23 @@ function tableRows(rows: Cell[][], lang: string): PptxModule.default.TableRow[] 
         valign: 'middle' as const,
         ...(cell.fill ? { fill: { color: cell.fill } } : {}),
         ...(cell.header ? { bold: true } : {}),
+        border: bordersOf(cell),
         ...(cell.colspan > 1 ? { colspan: cell.colspan } : {}),
         ...(cell.rowspan > 1 ? { rowspan: cell.rowspan } : {}),
       },
     })),
   )
+}
+
+type BorderProps = PptxModule.default.BorderProps
+
+/** A cell's borders as the slide draws them, top, right, bottom, left: a side without one has none (PowerPoint's default is a grid). */
+function bordersOf(cell: Cell): [BorderProps, BorderProps, BorderProps, BorderProps] {
+  const side = (index: number): BorderProps => {
+    const line = cell.borders[index]
+    return line ? { type: 'solid', pt: points(line.width), color: line.color } : { type: 'none' }
+  }
+  return [side(0), side(1), side(2), side(3)]
 }
 
 /** A picture the page showed, from the deck's folder (or its data URL): as a data URL, and as text for an SVG. */
