@@ -8,7 +8,7 @@ import { copyFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { before, describe, test } from 'node:test'
 import { BrowserSession } from '../src/browser/browser.ts'
-import { openPrintTab } from '../src/browser/export-pdf.ts'
+import { exportPdf, openPrintTab } from '../src/browser/export-pdf.ts'
 import { assertEndedCleanly, browsersUnder, killBrowsersUnder, startBuild } from './faults.ts'
 import { readPdf, type PdfSummary } from './pdf-helpers.ts'
 import { root, runCli, talkHeadings, tempDir } from './helpers.ts'
@@ -375,6 +375,38 @@ describe('the print tab, shared by the decks of a session', () => {
         // Its own file is its own; a file named by its content is the one already loaded.
         { own: 'B', shared: 'A' },
       ])
+    } finally {
+      await session.close()
+    }
+  })
+})
+
+describe('a deck printed in a tab behind another', () => {
+  test('is printed whole, its pictures waited for', async () => {
+    // A course prints its decks in several tabs at once: all but one are behind the others. Chromium 156
+    // never settles an image's decode() in such a tab, which hung the build until it timed out.
+    const dir = await tempDir()
+    await copyFile(path.join(root, 'test', 'fixtures', 'images', 'pixel.png'), path.join(dir, 'pixel.png'))
+    await writeFile(path.join(dir, 'deck.md'), '# A picture\n\n![A dot](pixel.png)\n\n## And text\n\nWords.\n')
+    const built = await runCli(['build', path.join(dir, 'deck.md'), '--out', path.join(dir, 'out'), '--no-pdf'])
+    assert.equal(built.code, 0, built.stderr)
+    const session = new BrowserSession()
+    try {
+      const tabs = [await openPrintTab(session), await openPrintTab(session)]
+      const shown = await Promise.all(tabs.map((tab) => tab.page.evaluate('document.visibilityState')))
+      const behind = tabs[shown.indexOf('hidden')]
+      assert.ok(behind, `one of two tabs is behind the other (${shown.join(', ')})`)
+      const slides = path.join(dir, 'out', 'deck.pdf')
+      const metadata = { title: 'A picture', lang: 'en', creator: 'diapo' }
+      const printed = await exportPdf(session, {
+        html: path.join(dir, 'out', 'index.html'),
+        slides,
+        metadata,
+        tab: Promise.resolve(behind),
+        timeout: 15_000,
+      })
+      assert.equal(printed.pages.slides, 2)
+      assert.equal((await readPdf(slides)).pages.length, 2)
     } finally {
       await session.close()
     }

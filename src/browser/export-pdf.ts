@@ -551,6 +551,10 @@ async function writeWhole(file: string, bytes: Uint8Array): Promise<void> {
  * layout's larger text over in 0.2 s, and it read their heights half-way —
  * slides with fragments a few pixels off, by how far the transition had
  * gone (a public pandoc talk printed three different PDFs in four builds).
+ * A picture is waited for until it has loaded (or failed), not by its
+ * `decode()`: in a tab behind another (a course prints in several at once)
+ * Chromium 156 leaves that promise pending, waiting for a frame such a tab
+ * never draws, and the build hung; printing decodes what it draws anyway.
  *
  * Math's MathML is not laid out here: KaTeX keeps it, clipped to a pixel,
  * for screen readers of the deck, but the PDF has nothing of it (its text
@@ -573,11 +577,22 @@ window.diapoNumberSlides = () => {
   leaves.forEach((section, index) => section.setAttribute('data-diapo-slide', String(index + 1)))
 }
 window.diapoListenForPdfReady()
+window.diapoImagesLoaded = () =>
+  Promise.all(
+    [...document.images]
+      .filter((image) => !image.complete)
+      .map((image) => {
+        image.loading = 'eager'
+        return new Promise((resolve) => {
+          image.addEventListener('load', resolve, { once: true })
+          image.addEventListener('error', resolve, { once: true })
+        })
+      }),
+  )
 window.requestAnimationFrame = (callback) => {
   void document.body?.offsetHeight
-  const images = [...document.images].filter((image) => !image.complete).map((image) => image.decode().catch(() => {}))
   const frame = { callback }
-  Promise.all([document.fonts.ready, ...images]).then(() => setTimeout(() => frame.callback?.(performance.now()), 0))
+  Promise.all([document.fonts.ready, window.diapoImagesLoaded()]).then(() => setTimeout(() => frame.callback?.(performance.now()), 0))
   return frame
 }
 window.cancelAnimationFrame = (frame) => {
@@ -633,7 +648,7 @@ const readyToPrint = `(async () => {
   await window.diapoPdfReady
   window.diapoWaitingFor = 'the fonts and images to load'
   await document.fonts.ready
-  await Promise.all([...document.images].map((image) => image.decode().catch(() => {})))
+  await window.diapoImagesLoaded()
   document.querySelectorAll('.reveal .slides section').forEach((section) => {
     section.removeAttribute('hidden')
     section.removeAttribute('aria-hidden')
