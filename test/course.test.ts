@@ -357,5 +357,13 @@ describe('diapo dev on a course', () => {
     } finally {
       await server.close()
     }
+    // The removed deck's last build ended after its server closed; it watched nothing then, or this
+    // test file would never exit (a watcher keeps Node running).
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    assert.deepEqual(
+      process.getActiveResourcesInfo().filter((name) => name === 'FSEventWrap'),
+      [],
+      'no folder is watched once the server is closed',
+    )
   })
 })

@@ -173,6 +173,7 @@ export class DevServer {
 
   /** Build now, or once more after the build under way: a burst of saves ends in one last build. */
   #schedule() {
+    if (this.#closed) return
     clearTimeout(this.#timer)
     // Editors save in several steps (write, rename): wait for the burst to settle.
     this.#timer = setTimeout(() => {
@@ -296,6 +297,9 @@ export class DevServer {
 
   /** Watch the folders of every file the build read, and the input folder for new files. */
   #watch(result: BuildResult) {
+    // A build that ends after close() (a deck removed from a course while it built) watches nothing:
+    // a watcher made then would keep the process alive.
+    if (this.#closed) return
     const input = path.resolve(this.#options.input ?? 'slides')
     const deckFolder = input.endsWith('.md') ? path.dirname(input) : input
     // The config file, or one made beside the deck.
