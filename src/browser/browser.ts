@@ -117,7 +117,10 @@ export const chromiumFlags = [
   // No network at all, whatever the scheme: every request, WebSocket, WebTransport, to any
   // address, IP literals and loopback included, goes to a proxy that does not exist (the
   // bypass list, set at launch, names diapo's own server only); WebRTC may not go around it.
+  // Chromium 156.0.8078.114 reads the policy from `--webrtc-ip-handling-policy` only (older
+  // ones from `--force-…`, kept for them): with the old name alone, a STUN datagram got out.
   '--proxy-server=http://diapo-offline.invalid:9',
+  '--webrtc-ip-handling-policy=disable_non_proxied_udp',
   '--force-webrtc-ip-handling-policy=disable_non_proxied_udp',
 ]
 
