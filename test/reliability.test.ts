@@ -195,6 +195,26 @@ describe('builds side by side, and the diagram cache', () => {
     }
   })
 
+  test('a TMPDIR too deep for Chromium’s socket (as macOS’s own is): the browser starts all the same, and leaves nothing', async () => {
+    const tmpdir = process.env.TMPDIR
+    // With the profile's name and Chromium's own, the socket's path would be ~150 bytes: Chromium aborted.
+    process.env.TMPDIR = path.join(await tempDir(), 'T'.repeat(50))
+    await mkdir(process.env.TMPDIR)
+    try {
+      const running = await launchBrowser(findBrowser())
+      assert.equal(path.dirname(running.profile), process.env.TMPDIR)
+      const page = await running.newPage()
+      assert.equal(await page.evaluate('6 * 7'), 42)
+      const temporary = path.join('/tmp', path.basename(running.profile))
+      assert.ok(existsSync(temporary), 'its temporary files go where the socket fits')
+      await running.close()
+      assert.ok(!existsSync(running.profile) && !existsSync(temporary))
+    } finally {
+      if (tmpdir === undefined) delete process.env.TMPDIR
+      else process.env.TMPDIR = tmpdir
+    }
+  })
+
   test('two builds at once into different folders, sharing one cold cache: both right, the same bytes', async () => {
     const dir = await tempDir()
     const env = { DIAPO_CACHE_DIR: path.join(dir, 'cache') }

@@ -239,7 +239,13 @@ export async function launchBrowser(
   await sweep(parent, profilePrefix, (folder) => {
     for (const pid of processesUsing(`--user-data-dir=${folder}`)) killGroup(pid)
   })
-  const profile = path.join(parent, `${profilePrefix}${owner}-${randomBytes(4).toString('hex')}`)
+  const name = `${profilePrefix}${owner}-${randomBytes(4).toString('hex')}`
+  const profile = path.join(parent, name)
+  // The browser's temporary files go inside its profile, so that removing the profile removes them too,
+  // unless Chromium's socket would not fit there (see socketFits): then in a folder of their own in /tmp.
+  const temporary = socketFits(path.join(profile, 'tmp')) ? path.join(profile, 'tmp') : path.join(shortRoot, name)
+  const folders = [profile, ...(temporary.startsWith(profile) ? [] : [temporary])]
+  if (folders.length > 1 && parent !== shortRoot) await sweep(shortRoot, profilePrefix)
   let child: ChildProcess | undefined = undefined
   const kill = () => {
     if (child?.pid && child.exitCode === null && child.signalCode === null) killGroup(child.pid)
@@ -250,12 +256,12 @@ export async function launchBrowser(
   const done = untilDone(() => {
     kill()
     waitSync(gone, 2000)
-    rmSync(profile, { recursive: true, force: true })
+    for (const folder of folders) rmSync(folder, { recursive: true, force: true })
   })
   const end = async () => {
     kill()
     for (let waited = 0; !gone() && waited < 2000; waited += 2) await new Promise((resolve) => setTimeout(resolve, 2))
-    await rm(profile, { recursive: true, force: true, maxRetries: 3 }).catch(() => {})
+    for (const folder of folders) await rm(folder, { recursive: true, force: true, maxRetries: 3 }).catch(() => {})
     done()
   }
   // `<-loopback>`: loopback goes through the (missing) proxy too, but for diapo's own server.
@@ -264,15 +270,14 @@ export async function launchBrowser(
   if (process.getuid?.() === 0) args.push('--no-sandbox')
   args.push(options.startUrl ?? 'about:blank')
 
-  // Detached: the browser leads its own process group, which is ended as a whole.
-  // Its temporary files go inside its profile, so that removing the profile removes them too.
-  const temporary = path.join(profile, 'tmp')
   try {
-    await mkdir(temporary, { recursive: true, mode: 0o700 })
+    await mkdir(profile, { mode: 0o700 })
+    await mkdir(temporary, { mode: 0o700 })
   } catch (error) {
     await end()
     throw new EnvironmentError(`Cannot make the browser's profile in ${parent}: ${(error as Error).message}`, { cause: error })
   }
+  // Detached: the browser leads its own process group, which is ended as a whole.
   const env = { ...process.env, TMPDIR: temporary }
   child = spawn(choice.executable, args, { detached: true, stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'], env })
   // The protocol pipes break when the browser is killed, which is how it ends: expected, not an error.
@@ -340,6 +345,21 @@ export async function profileParent(): Promise<string> {
   }
   return temporaryRoot()
 }
+
+/**
+ * Whether Chromium can start with `folder` as its TMPDIR. It makes its
+ * process-singleton socket at `$TMPDIR/org.chromium.Chromium.XXXXXX/SingletonSocket`,
+ * and a Unix socket's path holds at most 107 bytes on Linux, 103 on macOS:
+ * past that the browser aborts ("Socket path too long"). A profile under
+ * a long TMPDIR (macOS's own, ~49 bytes; a test's or a CI runner's) is too
+ * deep for it. Windows has no such socket.
+ */
+export function socketFits(folder: string): boolean {
+  return process.platform === 'win32' || Buffer.byteLength(path.join(folder, 'org.chromium.Chromium.XXXXXX', 'SingletonSocket')) <= 103
+}
+
+/** Where the browser's temporary files go when its profile is too deep for its socket. */
+const shortRoot = '/tmp'
 
 /** How a browser profile's name starts; the owner (see `folders.ts`) follows. */
 const profilePrefix = 'diapo-chromium-'
