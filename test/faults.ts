@@ -46,8 +46,19 @@ export function browsersUnder(dir: string): string[] {
     .map((line) => line.trim())
 }
 
+/** Send `signal` to the browser processes under `dir`; one that ended between `ps` and now is skipped (Chromium starts short-lived helpers). */
+export function signalBrowsersUnder(dir: string, signal: NodeJS.Signals) {
+  for (const line of browsersUnder(dir)) {
+    try {
+      process.kill(Number(line.split(/\s+/)[0]), signal)
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error
+    }
+  }
+}
+
 export function killBrowsersUnder(dir: string) {
-  for (const line of browsersUnder(dir)) process.kill(Number(line.split(/\s+/)[0]), 'SIGKILL')
+  signalBrowsersUnder(dir, 'SIGKILL')
 }
 
 /** What a failed build left: the output, staging folders, temporary PDFs, browser profiles. */

@@ -9,7 +9,7 @@ import path from 'node:path'
 import { before, describe, test } from 'node:test'
 import { BrowserSession } from '../src/browser/browser.ts'
 import { exportPdf, openPrintTab } from '../src/browser/export-pdf.ts'
-import { assertEndedCleanly, browsersUnder, killBrowsersUnder, startBuild } from './faults.ts'
+import { assertEndedCleanly, killBrowsersUnder, signalBrowsersUnder, startBuild } from './faults.ts'
 import { readPdf, type PdfSummary } from './pdf-helpers.ts'
 import { root, runCli, talkHeadings, tempDir } from './helpers.ts'
 
@@ -299,7 +299,7 @@ describe('PDF faults', () => {
     const { dir, deck } = await bigDeck()
     const child = startBuild(deck, dir, ['--timeout', '3'])
     await child.waitFor(/pdf: page open/)
-    for (const line of browsersUnder(dir)) process.kill(Number(line.split(/\s+/)[0]), 'SIGSTOP')
+    signalBrowsersUnder(dir, 'SIGSTOP')
     await assertEndedCleanly(
       child,
       dir,

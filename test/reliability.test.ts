@@ -11,7 +11,7 @@ import { mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { before, describe, test } from 'node:test'
 import { findBrowser, launchBrowser, profileParent } from '../src/browser/browser.ts'
-import { assertEndedCleanly, browsersUnder, killBrowsersUnder, leftovers, startBuild } from './faults.ts'
+import { assertEndedCleanly, browsersUnder, killBrowsersUnder, leftovers, signalBrowsersUnder, startBuild } from './faults.ts'
 import { root, runCli, runMeasured, snapshot, tempDir } from './helpers.ts'
 
 const png = Buffer.from(
@@ -172,7 +172,7 @@ describe('the browser failing while it draws diagrams', () => {
     await child.waitFor(/browser: starting/)
     // Stopped as soon as it exists: whatever it was doing, it never answers.
     for (let tries = 0; browsersUnder(dir).length === 0 && tries < 200; tries++) await new Promise((resolve) => setTimeout(resolve, 10))
-    for (const line of browsersUnder(dir)) process.kill(Number(line.split(/\s+/)[0]), 'SIGSTOP')
+    signalBrowsersUnder(dir, 'SIGSTOP')
     await assertEndedCleanly(child, dir, 3, /Timed out after 3 s waiting for|did not start within 3 s/)
   })
 })
