@@ -74,5 +74,8 @@ export async function assertEndedCleanly(build: ReturnType<typeof startBuild>, d
   assert.equal(ended.code, code, ended.stderr)
   assert.match(ended.stderr, message)
   assert.deepEqual(await leftovers(dir), [])
+  // Under this test's deep TMPDIR, the browser's temporary files go to /tmp (see socketFits): gone too.
+  const stray = (await readdir('/tmp')).filter((name) => name.startsWith('diapo-chromium-') && name.includes(`-${build.process.pid}-`))
+  assert.deepEqual(stray, [], 'nothing of the browser left in /tmp')
   assert.deepEqual(browsersUnder(dir), [])
 }
