@@ -74,7 +74,10 @@ export function parseMarkdown(processor: Parser, file: VFile, options: ParseOpti
   const { cache } = options
   // Read as it means, to the same offsets: pandoc's `::: notes` is diapo's `:::notes`.
   const text = pandocFencedDivs(String(file.value))
-  const whole = () => (cache ? parseCached(processor, text, cache) : processor.parse(text === file.value ? file : text))
+  // A tree from the cache is copied: the build's transforms change the tree they are given, and a
+  // later build of the same text (a course's deck relinked in `diapo dev`) got the changed one.
+  const whole = () =>
+    cache ? copied(parseCached(processor, text, cache), { text, offset: 0, line: 1 }) : processor.parse(text === file.value ? file : text)
   const parts = splitParts(text, options.partSize)
   const elsewhere = (options.labels ?? []).map((label) => `[${label}]: #`)
   if (parts.length < 2 && elsewhere.length === 0) return whole()
