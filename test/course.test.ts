@@ -322,6 +322,48 @@ describe('diapo dev on a course', () => {
     }
   })
 
+  test('the index page reloads when what it lists changes: a deck’s title, a chapter added', async () => {
+    const dir = await smallCourse({
+      'uno/README.md': '## Uno\n\nTexto.\n',
+      'dos/README.md': '## Dos\n\nFin.\n',
+    })
+    const lines: string[] = []
+    const server = await dev({ input: dir, port: 0, report: (line) => lines.push(line) })
+    const browser = await launchBrowser(findBrowser(), { loopback: true })
+    try {
+      const page = await browser.browser.newPage()
+      await page.goto(server.url, { waitUntil: 'load' })
+      const titles = () => page.$$eval('li h2', (headings) => headings.map((heading) => heading.textContent))
+      assert.deepEqual(await titles(), ['Dos', 'Uno'], 'in the order of their folders')
+      await page.evaluate('window.diapoTestMark = true')
+      // An edit of a slide that is not the deck's title: the index is the same, the page stays.
+      await writeFile(path.join(dir, 'uno', 'README.md'), '## Uno\n\nOtro texto.\n')
+      for (let waited = 0; !lines.some((line) => /^uno: ✓ 1 slide updated/.test(line)); waited += 25) {
+        if (waited > 15_000) assert.fail(lines.join('\n'))
+        await new Promise((resolve) => setTimeout(resolve, 25))
+      }
+      await new Promise((resolve) => setTimeout(resolve, 300))
+      assert.equal(await page.evaluate('window.diapoTestMark'), true, 'not reloaded for a change the index does not show')
+
+      await writeFile(path.join(dir, 'dos', 'README.md'), '## Dos, con otro título\n\nFin.\n')
+      await page.waitForFunction(() => document.querySelector('li:nth-child(1) h2')?.textContent === 'Dos, con otro título', {
+        timeout: 15_000,
+      })
+      await mkdir(path.join(dir, 'tres'))
+      await writeFile(path.join(dir, 'tres', 'README.md'), '## Tres\n\nNuevo.\n')
+      await page.waitForFunction(() => document.querySelectorAll('li h2').length === 3, { timeout: 15_000 })
+      assert.deepEqual(await titles(), ['Dos, con otro título', 'Tres', 'Uno'])
+      // Uno was built again for its links, from the same text: the same deck (it was built from the
+      // tree its last build had changed: titled 'uno', two slides).
+      const uno = await (await fetch(new URL('uno/', server.url))).text()
+      assert.match(uno, /<title>Uno<\/title>/)
+      assert.equal(uno.match(/<section/g)?.length, 1)
+    } finally {
+      await browser.close()
+      await server.close()
+    }
+  })
+
   test('a chapter added while it runs is built and served, one removed is no longer; links to them follow', async () => {
     const dir = await smallCourse({
       'uno/README.md': '## Uno\n\nSigue en [el tres](../tres/README.md).\n',

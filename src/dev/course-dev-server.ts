@@ -9,7 +9,12 @@
  * (a folder that gets Markdown, a Markdown file beside them) is built and
  * served, one removed is no longer; the other decks are built again, so
  * that their links to it lead to it, or are said to lead nowhere.
+ *
+ * The index page has an update stream of its own: when what it lists
+ * changes (a deck's title, description or slide count; a chapter come or
+ * gone), the page reloads.
  */
+import { createHash } from 'node:crypto'
 import { watch, type FSWatcher } from 'node:fs'
 import { readdir } from 'node:fs/promises'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
@@ -17,7 +22,10 @@ import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 import { courseIndex } from '../course/course-index.ts'
 import { linksOf, type Course } from '../course/find-course.ts'
-import { allowedHost, checkedPath, contentType, DevServer, DevSessions, listen, type DevServerOptions } from './dev-server.ts'
+import { allowedHost, checkedPath, contentType, DevServer, DevSessions, listen, openStream, type DevServerOptions } from './dev-server.ts'
+
+/** The index page's update stream; a deck's is under the deck's name, so no deck can take this path. */
+const indexEvents = '/__diapo/index-events'
 
 export class CourseDevServer {
   readonly #options: DevServerOptions
@@ -34,6 +42,9 @@ export class CourseDevServer {
   #timer: NodeJS.Timeout | undefined
   #looking: Promise<void> = Promise.resolve()
   #closed = false
+  /** The index pages open now, and the version of the index they were last told of. */
+  readonly #indexPages = new Set<ServerResponse>()
+  #indexVersion = ''
 
   constructor(
     options: DevServerOptions,
@@ -75,6 +86,8 @@ export class CourseDevServer {
     clearTimeout(this.#timer)
     for (const watcher of this.#watchers.values()) watcher.close()
     this.#watchers.clear()
+    for (const page of this.#indexPages) page.end()
+    this.#indexPages.clear()
     await this.#looking
     for (const deck of this.#decks.values()) await deck.close()
     const server = this.#server
@@ -86,7 +99,11 @@ export class CourseDevServer {
   }
 
   #add(name: string, input: string, links: ReturnType<typeof linksOf>): DevServer {
-    const report = this.#options.report && ((line: string) => this.#options.report!(`${name}: ${line}`))
+    // A deck reports when a build of it ends: what the index lists of it may have changed.
+    const report = (line: string) => {
+      this.#options.report?.(`${name}: ${line}`)
+      this.#indexMayHaveChanged()
+    }
     const mount = { prefix: `/${encodeURIComponent(name)}`, course: { ...links, deck: name }, sessions: this.#sessions }
     const server = new DevServer({ ...this.#options, input, report, mount })
     this.#decks.set(name, server)
@@ -112,6 +129,7 @@ export class CourseDevServer {
           this.#timer = setTimeout(() => {
             this.#looking = this.#looking
               .then(() => this.#lookAgain())
+              .then(() => this.#indexMayHaveChanged())
               .catch((error: unknown) => this.#options.report?.(`✗ ${(error as Error).message}`))
           }, 50)
         })
@@ -161,8 +179,19 @@ export class CourseDevServer {
     const pathname = checkedPath(request, response, (header) => allowedHost(header, this.port, this.#options.host))
     if (pathname === undefined) return
     if (pathname === '/' || pathname === '/index.html') {
+      const index = this.#index()
+      const script = `<script>new EventSource(${JSON.stringify(`${indexEvents}?since=${versionOf(index)}`)}).onmessage = () => location.reload()</script>`
       response.writeHead(200, { 'content-type': contentType('index.html'), 'cache-control': 'no-store' })
-      return response.end(this.#index())
+      return response.end(index.replace('</body>', `${script}\n</body>`))
+    }
+    if (pathname === indexEvents) {
+      if (!openStream(request, response)) return
+      // An index page older than the index reloads at once.
+      const since = new URL(request.url ?? '/', 'http://localhost').searchParams.get('since')
+      if (since !== versionOf(this.#index())) response.write('data: reload\n\n')
+      this.#indexPages.add(response)
+      request.on('close', () => this.#indexPages.delete(response))
+      return
     }
     const [, name = '', ...rest] = pathname.split('/')
     const deck = this.#decks.get(name)
@@ -178,6 +207,14 @@ export class CourseDevServer {
       return response.end('Not found')
     }
     target.handle(request, response, deck ? `/${rest.join('/')}` : pathname)
+  }
+
+  /** Tell the index pages to reload, if what the index lists changed since they were last told. */
+  #indexMayHaveChanged() {
+    const version = versionOf(this.#index())
+    if (version === this.#indexVersion) return
+    this.#indexVersion = version
+    for (const page of this.#indexPages) page.write('data: reload\n\n')
   }
 
   /** The index, as the decks are now (no PDFs: dev builds none). */
@@ -196,4 +233,8 @@ export class CourseDevServer {
     })
     return courseIndex({ folder: this.#course.folder, title: this.#meta.title, description: this.#meta.description, decks })
   }
+}
+
+function versionOf(index: string): string {
+  return createHash('sha256').update(index).digest('hex').slice(0, 16)
 }

@@ -388,14 +388,7 @@ export class DevServer {
 
   /** The update stream of one page, which has the deck of version `since`: same-origin pages only. */
   #stream(request: IncomingMessage, response: ServerResponse, since: number) {
-    const origin = request.headers.origin
-    const site = request.headers['sec-fetch-site']
-    if ((origin && origin !== `http://${request.headers.host}`) || (site && site !== 'same-origin' && site !== 'none')) {
-      response.writeHead(403, { 'content-type': 'text/plain; charset=utf-8' })
-      return response.end('Forbidden: updates go to pages of this server only')
-    }
-    response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' })
-    response.write(': diapo\n\n')
+    if (!openStream(request, response)) return
     // A page that loaded before the last build catches up at once.
     const deck = this.#deck
     if (this.#errors.length > 0) response.write(message({ type: 'errors', version: this.#version, messages: this.#errors }))
@@ -453,6 +446,24 @@ export function allowedHost(header: string | undefined, port: number, host: stri
 }
 
 /** An update as a server-sent event. */
+/**
+ * Start an update stream (server-sent events) for `request`: for pages of
+ * this server only (another site's page must not learn of the deck); false
+ * when refused, with its answer sent.
+ */
+export function openStream(request: IncomingMessage, response: ServerResponse): boolean {
+  const origin = request.headers.origin
+  const site = request.headers['sec-fetch-site']
+  if ((origin && origin !== `http://${request.headers.host}`) || (site && site !== 'same-origin' && site !== 'none')) {
+    response.writeHead(403, { 'content-type': 'text/plain; charset=utf-8' })
+    response.end('Forbidden: updates go to pages of this server only')
+    return false
+  }
+  response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' })
+  response.write(': diapo\n\n')
+  return true
+}
+
 function message(update: Update): string {
   return `data: ${JSON.stringify(update)}\n\n`
 }
