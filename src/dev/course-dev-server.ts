@@ -24,7 +24,7 @@ import { courseIndex } from '../course/course-index.ts'
 import { linksOf, type Course } from '../course/find-course.ts'
 import { allowedHost, checkedPath, contentType, DevServer, DevSessions, listen, openStream, type DevServerOptions } from './dev-server.ts'
 
-/** The index page's update stream; a deck's is under the deck's name, so no deck can take this path. */
+/** The index page's update stream (each deck's is under the deck's name: `/uno/__diapo/events`). */
 const indexEvents = '/__diapo/index-events'
 
 export class CourseDevServer {
