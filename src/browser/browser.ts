@@ -9,8 +9,8 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { accessSync, constants, rmSync, statSync } from 'node:fs'
-import { mkdir, rm } from 'node:fs/promises'
+import { accessSync, constants, mkdirSync, rmSync, statSync } from 'node:fs'
+import { rm } from 'node:fs/promises'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import path from 'node:path'
@@ -271,8 +271,9 @@ export async function launchBrowser(
   args.push(options.startUrl ?? 'about:blank')
 
   try {
-    await mkdir(profile, { mode: 0o700 })
-    await mkdir(temporary, { mode: 0o700 })
+    // Made synchronously: a folder made on libuv's threads could appear after Ctrl-C's undo removed it.
+    mkdirSync(profile, { mode: 0o700 })
+    mkdirSync(temporary, { mode: 0o700 })
   } catch (error) {
     await end()
     throw new EnvironmentError(`Cannot make the browser's profile in ${parent}: ${(error as Error).message}`, { cause: error })
