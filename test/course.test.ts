@@ -280,6 +280,14 @@ describe('what a course is', () => {
   })
 })
 
+/** Until a line `diapo dev` reported matches `pattern` (15 s at most). */
+async function reported(lines: readonly string[], pattern: RegExp): Promise<void> {
+  for (let waited = 0; !lines.some((line) => pattern.test(line)); waited += 25) {
+    if (waited > 15_000) assert.fail(`no line matches ${pattern}:\n${lines.join('\n')}`)
+    await new Promise((resolve) => setTimeout(resolve, 25))
+  }
+}
+
 describe('diapo dev on a course', () => {
   test('serves the index and every deck; an edit updates its deck in place and builds no other', async () => {
     const dir = await smallCourse({
@@ -338,10 +346,7 @@ describe('diapo dev on a course', () => {
       await page.evaluate('window.diapoTestMark = true')
       // An edit of a slide that is not the deck's title: the index is the same, the page stays.
       await writeFile(path.join(dir, 'uno', 'README.md'), '## Uno\n\nOtro texto.\n')
-      for (let waited = 0; !lines.some((line) => /^uno: ✓ 1 slide updated/.test(line)); waited += 25) {
-        if (waited > 15_000) assert.fail(lines.join('\n'))
-        await new Promise((resolve) => setTimeout(resolve, 25))
-      }
+      await reported(lines, /^uno: ✓ 1 slide updated/)
       await new Promise((resolve) => setTimeout(resolve, 300))
       assert.equal(await page.evaluate('window.diapoTestMark'), true, 'not reloaded for a change the index does not show')
 
@@ -371,12 +376,7 @@ describe('diapo dev on a course', () => {
     })
     const lines: string[] = []
     const server = await dev({ input: dir, port: 0, report: (line) => lines.push(line) })
-    const until = async (pattern: RegExp) => {
-      for (let waited = 0; !lines.some((line) => pattern.test(line)); waited += 25) {
-        if (waited > 15_000) assert.fail(`no line matches ${pattern}:\n${lines.join('\n')}`)
-        await new Promise((resolve) => setTimeout(resolve, 25))
-      }
-    }
+    const until = (pattern: RegExp) => reported(lines, pattern)
     try {
       // The chapter it leads to is missing: an error at its line, shown on the deck's page.
       await until(

@@ -243,9 +243,10 @@ export async function launchBrowser(
   const profile = path.join(parent, name)
   // The browser's temporary files go inside its profile, so that removing the profile removes them too,
   // unless Chromium's socket would not fit there (see socketFits): then in a folder of their own in /tmp.
-  const temporary = socketFits(path.join(profile, 'tmp')) ? path.join(profile, 'tmp') : path.join(shortRoot, name)
-  const folders = [profile, ...(temporary.startsWith(profile) ? [] : [temporary])]
-  if (folders.length > 1 && parent !== shortRoot) await sweep(shortRoot, profilePrefix)
+  const inProfile = path.join(profile, 'tmp')
+  const temporary = socketFits(inProfile) ? inProfile : path.join(shortRoot, name)
+  const folders = temporary === inProfile ? [profile] : [profile, temporary]
+  if (temporary !== inProfile && parent !== shortRoot) await sweep(shortRoot, profilePrefix)
   let child: ChildProcess | undefined = undefined
   const kill = () => {
     if (child?.pid && child.exitCode === null && child.signalCode === null) killGroup(child.pid)

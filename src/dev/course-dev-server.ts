@@ -26,6 +26,8 @@ import { allowedHost, checkedPath, contentType, DevServer, DevSessions, listen, 
 
 /** The index page's update stream (each deck's is under the deck's name: `/uno/__diapo/events`). */
 const indexEvents = '/__diapo/index-events'
+/** What that stream says when the index changed: a page reloads on any message. */
+const reload = 'data: reload\n\n'
 
 export class CourseDevServer {
   readonly #options: DevServerOptions
@@ -188,7 +190,7 @@ export class CourseDevServer {
       if (!openStream(request, response)) return
       // An index page older than the index reloads at once.
       const since = new URL(request.url ?? '/', 'http://localhost').searchParams.get('since')
-      if (since !== versionOf(this.#index())) response.write('data: reload\n\n')
+      if (since !== versionOf(this.#index())) response.write(reload)
       this.#indexPages.add(response)
       request.on('close', () => this.#indexPages.delete(response))
       return
@@ -214,7 +216,7 @@ export class CourseDevServer {
     const version = versionOf(this.#index())
     if (version === this.#indexVersion) return
     this.#indexVersion = version
-    for (const page of this.#indexPages) page.write('data: reload\n\n')
+    for (const page of this.#indexPages) page.write(reload)
   }
 
   /** The index, as the decks are now (no PDFs: dev builds none). */

@@ -445,7 +445,6 @@ export function allowedHost(header: string | undefined, port: number, host: stri
   return Number(url.port || 80) === port && (isIP(name) !== 0 || name === 'localhost' || name === host)
 }
 
-/** An update as a server-sent event. */
 /**
  * Start an update stream (server-sent events) for `request`: for pages of
  * this server only (another site's page must not learn of the deck); false
@@ -464,6 +463,7 @@ export function openStream(request: IncomingMessage, response: ServerResponse): 
   return true
 }
 
+/** An update as a server-sent event. */
 function message(update: Update): string {
   return `data: ${JSON.stringify(update)}\n\n`
 }
