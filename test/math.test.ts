@@ -7,7 +7,9 @@ import assert from 'node:assert/strict'
 import { existsSync } from 'node:fs'
 import { readdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { describe, test } from 'node:test'
+import { findBrowser, launchBrowser } from '../src/browser/browser.ts'
 import { readPdf } from './pdf-helpers.ts'
 import { root, runCli, slidesOf, tempDir } from './helpers.ts'
 
@@ -63,6 +65,44 @@ describe('math', () => {
       JSON.stringify(pdf.fonts),
     )
     assert.ok(pdf.fonts.some((font) => /KaTeX_Math/.test(font.name) && font.embedded))
+  })
+
+  // KaTeX's HTML is drawn by its stylesheet: the one copied must be that of the KaTeX that rendered it (a newer
+  // one renamed the class that makes scripts smaller), and a theme's rules for pictures must leave its SVGs alone
+  // (a root's sign was 0.2 px tall). Text and fonts alone (the test above) passed with both wrong.
+  test('laid out as KaTeX draws it in every built-in theme and a reveal.js one: scripts smaller, a root’s sign as tall as its text', async () => {
+    const dir = await tempDir()
+    await writeFile(path.join(dir, 'deck.md'), '## Shapes\n\nA square $x^2$, an index $a_{1}$ and a root $\\sqrt{2}$.\n')
+    const browser = await launchBrowser(findBrowser(), { loopback: true })
+    try {
+      for (const theme of ['diapo', 'diapo-dark', 'white']) {
+        const out = path.join(dir, theme)
+        const run = await runCli(['build', path.join(dir, 'deck.md'), '--out', out, '--no-pdf', '--theme', theme])
+        assert.equal(run.code, 0, run.stderr)
+        const page = await browser.browser.newPage()
+        try {
+          await page.goto(pathToFileURL(path.join(out, 'index.html')).href, { waitUntil: 'load' })
+          await page.waitForFunction('window.Reveal && Reveal.isReady()')
+          // A string: the test's compiler would name the functions inside with a helper the page does not have.
+          const shapes = (await page.evaluate(`(() => {
+            const size = (element) => parseFloat(getComputedStyle(element).fontSize)
+            const [square, index] = [...document.querySelectorAll('.katex .msupsub .mord')]
+            const root = document.querySelector('.katex .sqrt svg')
+            const text = document.querySelector('.katex .sqrt .mord')
+            return {
+              scripts: [square, index].map((script) => size(script) / size(script.closest('.katex'))),
+              sign: root.getBoundingClientRect().height / text.getBoundingClientRect().height,
+            }
+          })()`)) as { scripts: number[]; sign: number }
+          for (const ratio of shapes.scripts) assert.ok(ratio > 0.6 && ratio < 0.8, `${theme}: a script at ${ratio} of its formula's size`)
+          assert.ok(shapes.sign > 0.8, `${theme}: a root's sign ${shapes.sign} of its text's height`)
+        } finally {
+          await page.close()
+        }
+      }
+    } finally {
+      await browser.close()
+    }
   })
 
   test('renderings are kept: a second build takes them from the cache and does not load KaTeX, the same bytes', async () => {
