@@ -41,7 +41,7 @@ describe('diapo check on a deck with known problems', () => {
     ],
     [
       'contrast under AA',
-      /deck\.md:59:1 +warning +Slide 4: Text contrast is 1\.7:1, under the 3:1 of WCAG AA: “faint words”.*diapo:contrast$/,
+      /deck\.md:59:1 +warning +Slide 4: Text contrast is 1\.67:1, under the 3:1 of WCAG AA: “faint words”.*diapo:contrast$/,
     ],
     ['image without alt text', /deck\.md:65:1 +warning +Image `pixel\.png` has no alt text.*diapo:image-alt$/],
     [

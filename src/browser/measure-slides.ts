@@ -246,7 +246,8 @@ const measureInPage = String.raw`(defaults, glyphs) => {
       report('diagram-text-size', 'A diagram is scaled down until its labels are ' + round(smallestInDiagram.size) + ' px, under the ' + minDiagramText + ' px minimum: “' + snippet(smallestInDiagram.text) + '”; give it a slide of its own or simplify it')
     }
     if (faintest) {
-      report('contrast', 'Text contrast is ' + round(faintest.ratio) + ':1, under the ' + faintest.needed + ':1 of WCAG AA: “' + snippet(faintest.text) + '” (' + faintest.color + ')')
+      // Two decimals, rounded down: 2.96 rounded to "3:1, under the 3:1" read as no fault at all.
+      report('contrast', 'Text contrast is ' + Math.floor(faintest.ratio * 100) / 100 + ':1, under the ' + faintest.needed + ':1 of WCAG AA: “' + snippet(faintest.text) + '” (' + faintest.color + ')')
     }
 
     // Images: shown too small to see anything.
