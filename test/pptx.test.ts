@@ -411,6 +411,22 @@ describe('diapo pptx', () => {
     assert.equal((await readPptx(path.join(dir, 'talk.pptx'))).slides.length, 8)
   })
 
+  test('a picture of math is taken again when a stylesheet changes how math looks, and kept while none does', async () => {
+    const dir = await tempDir()
+    await writeFile(path.join(dir, 'deck.md'), '---\ntitle: Roots\ncss: brand.css\n---\n\n## A root\n\n$$\n\\sqrt{2}\n$$\n')
+    const env = { DIAPO_CACHE_DIR: path.join(dir, 'cache') }
+    const build = async (css: string) => {
+      await writeFile(path.join(dir, 'brand.css'), css)
+      const run = await runCli(['pptx', 'deck.md', '--verbose'], dir, env)
+      assert.equal(run.code, 0, run.stderr)
+      return /pptx: slides read, (\d+) pictures to take, (\d+) from the cache/.exec(run.stderr)?.slice(1).map(Number)
+    }
+    const [pictures] = (await build('.reveal { --r-heading-color: #333; }\n'))!
+    assert.deepEqual(await build('.reveal { --r-heading-color: #333; }\n'), [0, pictures])
+    // The font and colour of the math are the same: only the stylesheet says its root's sign is drawn otherwise.
+    assert.deepEqual(await build('.reveal .katex svg { stroke-width: 40; }\n'), [1, pictures! - 1])
+  })
+
   test('takes none of the PDF’s options, and `diapo pdf` no --pptx', async () => {
     const dir = await probeDeck()
     const notes = await runCli(['pptx', 'deck.md', '--notes'], dir)

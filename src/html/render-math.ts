@@ -138,7 +138,7 @@ function reportTexErrors(messages: VFile['messages']) {
 
 /** KaTeX's version, read once: a rendering is kept for the KaTeX that made it. */
 let installedKatex: string | undefined
-function katexVersion(): string {
+export function katexVersion(): string {
   installedKatex ??= (JSON.parse(readFileSync(path.join(packageDir('katex'), 'package.json'), 'utf8')) as { version: string }).version
   return installedKatex
 }

@@ -14,6 +14,7 @@ import type { Page } from 'puppeteer-core'
 import { withTimeout } from '../browser/browser.ts'
 import { DiapoError, EnvironmentError } from '../errors.ts'
 import { cacheKey, type DiskCache } from '../files/cache.ts'
+import { katexVersion } from '../html/render-math.ts'
 import { diapoVersion } from '../packages.ts'
 
 /** A box on the slide, in CSS pixels from its top left corner. */
@@ -153,8 +154,8 @@ export async function readSlides(page: Page, options: ReadSlidesOptions): Promis
     )
   })) as ReadDeck & { shots: Array<{ x: number; y: number; width: number; height: number; background?: boolean; key?: string }> }
   const shots: Uint8Array[] = []
-  // A picture is kept for the diapo (and so the fonts and theme) that took it.
-  const keys = read.shots.map((clip) => clip.key && cacheKey([diapoVersion(), clip.key, clip.width, clip.height]))
+  // A picture is kept for the diapo (and so the fonts and theme) and the KaTeX (its stylesheet, which has no hash in its name) that took it.
+  const keys = read.shots.map((clip) => clip.key && cacheKey([diapoVersion(), katexVersion(), clip.key, clip.width, clip.height]))
   const kept = await Promise.all(keys.map((key) => (key ? options.cache?.get(key) : undefined)))
   for (const [index, base64] of kept.entries()) if (base64) shots[index] = Buffer.from(base64, 'base64')
   const taking = read.shots.flatMap((clip, index) => (shots[index] ? [] : [{ ...clip, index }]))
@@ -198,6 +199,8 @@ const readInPage = String.raw`(served, relative) => {
   const { width, height } = Reveal.getConfig()
   const shots = []
   const slides = []
+  // What styles the page, by address (the tab's own part taken off): part of what a picture of math shows.
+  const stylesheets = [...document.styleSheets].map((sheet) => (sheet.href || '').split(served).join('')).join(' ')
   // Each slide once, in its final state: with a page per fragment step, the last page.
   const pages = new Map()
   for (const page of document.querySelectorAll('.reveal .slides .pdf-page')) {
@@ -259,8 +262,9 @@ const readInPage = String.raw`(served, relative) => {
       const fragment = fragmentOf(element)
       if (element.matches(pictures)) {
         const what = element.matches('.katex-display, math') ? 'math' : element.tagName.toLowerCase()
-        // Math is drawn from its markup and style alone; an iframe, a video or a canvas may show anything.
-        const key = what === 'math' ? [element.outerHTML, getComputedStyle(element).font, getComputedStyle(element).color].join('|') : undefined
+        // Math is drawn from its markup and the deck's stylesheets alone (named by their content: the theme's
+        // address has its hash); an iframe, a video or a canvas may show anything.
+        const key = what === 'math' ? [element.outerHTML, getComputedStyle(element).font, getComputedStyle(element).color, stylesheets].join('|') : undefined
         shapes.push({ kind: 'picture', what, box: boxOf(rect), fragment, shot: shot(element, key) })
         if (what !== 'math') notices.push('A' + (/^[aeiou]/.test(what) ? 'n ' : ' ') + what + ' cannot be carried into PowerPoint: it is a picture of it there')
         return
