@@ -21,7 +21,7 @@ import { readInput } from './files/input.ts'
 import { checkLimits, DeckBudget } from './markdown/markdown-limits.ts'
 import { fail, warn } from './messages.ts'
 import type { UserConfig } from './config/config-file.ts'
-import { diapoVersion } from './packages.ts'
+import { diapoVersion, packageVersion } from './packages.ts'
 import { linkDefinitions } from './markdown/deck-definitions.ts'
 import { parseMarkdown, type ParseCache } from './markdown/parse-markdown.ts'
 import { deckStages, parseStages, slideStages } from './pipeline.ts'
@@ -393,9 +393,12 @@ async function lookPhase(source: Source, deckFiles: DeckFiles, options: BuildOpt
           canvasOf(config).width,
         )
       : undefined
-  // The config's plugins change the slides a fit was measured on: its text is in the key.
+  // The config's plugins change the slides a fit was measured on: its text is in the key. So do reveal.js's and
+  // KaTeX's stylesheets, which lay the slides and their math out: their versions are.
   const fitsKey = [
     theme.identity,
+    packageVersion('reveal.js'),
+    packageVersion('katex'),
     config.reveal,
     ...(utilities ? [utilities.content] : []),
     ...(options.project?.identity ? [options.project.identity] : []),

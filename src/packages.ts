@@ -46,6 +46,18 @@ function isPackageFolder(dir: string, name: string): boolean {
   return (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === name
 }
 
+const versions = new Map<string, string>()
+
+/** The version of an installed npm package, read once: what is kept in a cache is kept for the version that made it. */
+export function packageVersion(name: string): string {
+  let version = versions.get(name)
+  if (version === undefined) {
+    version = (JSON.parse(readFileSync(path.join(packageDir(name), 'package.json'), 'utf8')) as { version: string }).version
+    versions.set(name, version)
+  }
+  return version
+}
+
 /** diapo's own version, from its package.json. */
 export function diapoVersion(): string {
   return (JSON.parse(readFileSync(path.join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version

@@ -13,7 +13,6 @@
  *
  * A TeX error is an error at its line and column, with KaTeX's message.
  */
-import { readFileSync } from 'node:fs'
 import { readdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { Element, ElementContent, Parent, Root as HastRoot } from 'hast'
@@ -25,7 +24,7 @@ import { visitParents } from 'unist-util-visit-parents'
 import type { VFile } from 'vfile'
 import { cacheKey, type DiskCache } from '../files/cache.ts'
 import { warn } from '../messages.ts'
-import { packageDir } from '../packages.ts'
+import { packageDir, packageVersion } from '../packages.ts'
 import type { OutputFile } from '../files/write.ts'
 
 /**
@@ -98,7 +97,7 @@ export function renderMath(options: { cache?: DiskCache | undefined } = {}) {
     const counts = (file.data.math = { cached: 0, rendered: 0 })
     let rehypeKatex: typeof import('rehype-katex').default | undefined
     for (const { scope, parent, display } of found) {
-      const key = cacheKey(['math', katexVersion(), display, toText(scope, { whitespace: 'pre' })])
+      const key = cacheKey(['math', packageVersion('katex'), display, toText(scope, { whitespace: 'pre' })])
       const cached = await options.cache?.get(key)
       let rendered = cached === undefined ? undefined : (JSON.parse(cached) as ElementContent[])
       if (rendered) counts.cached++
@@ -134,13 +133,6 @@ function reportTexErrors(messages: VFile['messages']) {
     message.source = 'diapo'
     message.fatal = true
   }
-}
-
-/** KaTeX's version, read once: a rendering is kept for the KaTeX that made it. */
-let installedKatex: string | undefined
-export function katexVersion(): string {
-  installedKatex ??= (JSON.parse(readFileSync(path.join(packageDir('katex'), 'package.json'), 'utf8')) as { version: string }).version
-  return installedKatex
 }
 
 /**

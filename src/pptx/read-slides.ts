@@ -14,8 +14,7 @@ import type { Page } from 'puppeteer-core'
 import { withTimeout } from '../browser/browser.ts'
 import { DiapoError, EnvironmentError } from '../errors.ts'
 import { cacheKey, type DiskCache } from '../files/cache.ts'
-import { katexVersion } from '../html/render-math.ts'
-import { diapoVersion } from '../packages.ts'
+import { diapoVersion, packageVersion } from '../packages.ts'
 
 /** A box on the slide, in CSS pixels from its top left corner. */
 export interface Box {
@@ -155,7 +154,7 @@ export async function readSlides(page: Page, options: ReadSlidesOptions): Promis
   })) as ReadDeck & { shots: Array<{ x: number; y: number; width: number; height: number; background?: boolean; key?: string }> }
   const shots: Uint8Array[] = []
   // A picture is kept for the diapo (and so the fonts and theme) and the KaTeX (its stylesheet, which has no hash in its name) that took it.
-  const keys = read.shots.map((clip) => clip.key && cacheKey([diapoVersion(), katexVersion(), clip.key, clip.width, clip.height]))
+  const keys = read.shots.map((clip) => clip.key && cacheKey([diapoVersion(), packageVersion('katex'), clip.key, clip.width, clip.height]))
   const kept = await Promise.all(keys.map((key) => (key ? options.cache?.get(key) : undefined)))
   for (const [index, base64] of kept.entries()) if (base64) shots[index] = Buffer.from(base64, 'base64')
   const taking = read.shots.flatMap((clip, index) => (shots[index] ? [] : [{ ...clip, index }]))
