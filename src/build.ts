@@ -394,12 +394,14 @@ async function lookPhase(source: Source, deckFiles: DeckFiles, options: BuildOpt
         )
       : undefined
   // The config's plugins change the slides a fit was measured on: its text is in the key. So do reveal.js's and
-  // KaTeX's stylesheets, which lay the slides and their math out: their versions are.
+  // KaTeX's stylesheets, which lay the slides and their math out: their versions are; and the deck's header,
+  // footer and numbers, which take room on every slide (a slide's own are in its text).
   const fitsKey = [
     theme.identity,
     packageVersion('reveal.js'),
     packageVersion('katex'),
     config.reveal,
+    [config.header, config.footer, config.slideNumber],
     ...(utilities ? [utilities.content] : []),
     ...(options.project?.identity ? [options.project.identity] : []),
   ]

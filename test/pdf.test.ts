@@ -218,14 +218,14 @@ describe('header, footer and slide numbers', () => {
     await writeFile(path.join(dir, 'deck.md'), `${await readFile(fixture, 'utf8')}\n## Long\n\n\`\`\`sh\n${code}\n\`\`\`\n`)
     const run = await runCli(['build', path.join(dir, 'deck.md'), '--out', path.join(dir, 'out')])
     assert.equal(run.code, 0, run.stderr)
-    // Sixteen lines fit on a slide without bands: with them, the slide is made to fit, not cut.
-    assert.match(run.stdout, /Built 6 slides \(1 made to fit\)/)
+    // Sixteen lines fit on a slide without bands: with them, the slide is made to fit (split in two), not cut.
+    assert.match(run.stdout, /Built 7 slides \(1 made to fit\)/)
     assert.doesNotMatch(run.stderr, /overflow/)
     const pages = (await readPdf(path.join(dir, 'out', 'bands.pdf'))).pages.map((page) => normalize(page.text))
-    assert.equal(pages.length, 6)
+    assert.equal(pages.length, 7)
     assert.doesNotMatch(pages[0]!, /Introducción a Docker|hello-docker|\d/)
-    for (const index of [1, 3, 4, 5]) assert.match(pages[index]!, /Introducción a Docker/)
-    for (const index of [1, 3, 4, 5]) assert.match(pages[index]!, /diapo · hello-docker/)
+    for (const index of [1, 3, 4, 5, 6]) assert.match(pages[index]!, /Introducción a Docker/)
+    for (const index of [1, 3, 4, 5, 6]) assert.match(pages[index]!, /diapo · hello-docker/)
     assert.match(pages[2]!, /Just here/)
     assert.doesNotMatch(pages[2]!, /hello-docker/)
     // Numbers count the slides reveal.js counts: the fourth slide is not, and has none.
@@ -234,6 +234,36 @@ describe('header, footer and slide numbers', () => {
     assert.doesNotMatch(pages[3]!, /\b[0-9]$/)
     assert.match(pages[4]!, /\b4$/)
     assert.match(pages[5]!, /\b5$/)
+    assert.match(pages[6]!, /\b6$/)
+    assert.deepEqual(pages.slice(5).join(' ').match(/echo \d+/g), Array.from({ length: 16 }, (_, line) => `echo ${line + 1}`))
+  })
+
+  test('a slide far too long is split, each part with the header, footer and a number, as without them; its fit kept apart', async () => {
+    const dir = await tempDir()
+    const items = Array.from({ length: 24 }, (_, item) => `- Item ${item + 1} of a list far too long for one slide`).join('\n')
+    const deck = (bands: string) => `---\ntitle: Long\n${bands}---\n\n## A long list\n\n${items}\n`
+    const build = async (name: string, bands: string, cache: string) => {
+      await writeFile(path.join(dir, `${name}.md`), deck(bands))
+      const run = await runCli(['build', `${name}.md`, '--out', name], dir, { DIAPO_CACHE_DIR: path.join(dir, cache) })
+      assert.equal(run.code, 0, run.stderr)
+      // Neither cut off nor shrunk past reading, nor said to hold raw HTML: split, as the slide without bands is.
+      assert.equal(run.stderr, '')
+      return (await readPdf(path.join(dir, name, 'long.pdf'))).pages.map((page) => normalize(page.text))
+    }
+    const banded = await build('banded', 'header: Top band\nfooter: Bottom band\nslideNumber: true\n', 'shared')
+    assert.ok(banded.length >= 2, `${banded.length} pages`)
+    banded.forEach((page, index) => {
+      assert.match(page, /Top band/)
+      assert.match(page, new RegExp(`Bottom band.*\\b${index + 1}$`))
+    })
+    const listed = banded.join(' ').match(/Item \d+ /g)
+    assert.deepEqual(
+      listed,
+      Array.from({ length: 24 }, (_, item) => `Item ${item + 1} `),
+    )
+    // The same slide without bands, in the cache the banded one filled and in an empty one: fitted alike.
+    const plain = await build('plain', '', 'shared')
+    assert.deepEqual(plain, await build('fresh', '', 'empty'))
   })
 })
 

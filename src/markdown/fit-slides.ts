@@ -26,6 +26,7 @@ import type { VFile } from 'vfile'
 import { cacheKey, type DiskCache } from '../files/cache.ts'
 import { layoutFingerprint, type Cut, type Layout, type SlideFitting } from '../browser/measure-slides.ts'
 import { warn } from '../messages.ts'
+import { isBand } from './slide-bands.ts'
 import type { Slide } from '../types.ts'
 
 /** How one slide, as written, is made to fit. */
@@ -114,9 +115,14 @@ export function fitSlides(options: { fits?: FitLookup | undefined } = {}) {
   }
 }
 
-/** The blocks of a slide that the measuring counts: notes, footnotes and definitions leave none. */
+/**
+ * The blocks of a slide that the measuring counts: notes, footnotes and
+ * definitions leave none, nor do the header, footer and number the slide
+ * is given after its fit (the slide a build lists is the one its stages
+ * finished, bands and all).
+ */
 function blocksOf(slide: Slide): RootContent[] {
-  return slide.children.filter((node) => !silent.has(node.type) && !isNotes(node))
+  return slide.children.filter((node) => !silent.has(node.type) && !isNotes(node) && !isBand(node))
 }
 
 /** The slide cut into parts at `fit.cuts`, each shrunk, scaled and marked as `fit` says. */

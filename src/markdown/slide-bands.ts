@@ -64,6 +64,14 @@ export function slideBands(config: Pick<DeckConfig, 'header' | 'footer' | 'slide
   }
 }
 
+const bandClasses = new Set(['diapo-header', 'diapo-footer', 'diapo-slide-number'])
+
+/** Whether `node` is a band this stage put into its slide. */
+export function isBand(node: RootContent): boolean {
+  const classes = node.type === 'paragraph' ? node.data?.hProperties?.className : undefined
+  return Array.isArray(classes) && classes.some((name) => bandClasses.has(String(name)))
+}
+
 /** The text of a band, as Markdown (see setting-markdown.ts), in its `<div>`. */
 function bandNode(text: string, key: 'header' | 'footer', at: KeyPlace | Position | undefined): Paragraph {
   return { type: 'paragraph', children: settingMarkdown(text, at), data: { hName: 'div', hProperties: { className: [`diapo-${key}`] } } }
