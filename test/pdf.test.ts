@@ -235,7 +235,13 @@ describe('header, footer and slide numbers', () => {
     assert.match(pages[4]!, /\b4$/)
     assert.match(pages[5]!, /\b5$/)
     assert.match(pages[6]!, /\b6$/)
-    assert.deepEqual(pages.slice(5).join(' ').match(/echo \d+/g), Array.from({ length: 16 }, (_, line) => `echo ${line + 1}`))
+    assert.deepEqual(
+      pages
+        .slice(5)
+        .join(' ')
+        .match(/echo \d+/g),
+      Array.from({ length: 16 }, (_, line) => `echo ${line + 1}`),
+    )
   })
 
   test('a slide far too long is split, each part with the header, footer and a number, as without them; its fit kept apart', async () => {
