@@ -3,12 +3,12 @@
  * sizes: reveal.js's arrows never sit on a slide's number or footer.
  */
 import assert from 'node:assert/strict'
-import { readFile, writeFile } from 'node:fs/promises'
+import { copyFile, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { after, before, describe, test } from 'node:test'
 import { findBrowser, launchBrowser, type RunningBrowser } from '../src/browser/browser.ts'
-import { runCli, tempDir } from './helpers.ts'
+import { root, runCli, tempDir } from './helpers.ts'
 
 interface Box {
   left: number
@@ -85,5 +85,36 @@ describe('reveal.js’s arrows and the slide bands', () => {
     await writeFile(path.join(dir, 'deck.md'), '---\nslideNumber: true\n---\n\n## One\n')
     assert.equal((await runCli(['build', 'deck.md', '--out', 'out', '--no-pdf'], dir)).code, 0)
     assert.match(await readFile(path.join(dir, 'out', 'index.html'), 'utf8'), /"controlsLayout":"edges"/)
+  })
+
+  test('images are as large as their Markdown says, in diapo’s, pandoc’s and Marp’s spellings', async () => {
+    const dir = await tempDir()
+    await copyFile(path.join(root, 'test', 'fixtures', 'images', 'pixel.png'), path.join(dir, 'pixel.png'))
+    const deck = (sizes: string[]) => `## Sizes\n\n${sizes.join('\n\n')}\n`
+    await writeFile(path.join(dir, 'deck.md'), deck(['![Tall](pixel.png){height=150}', '![Wide](pixel.png){width=120}']))
+    await writeFile(path.join(dir, 'marp.md'), `---\nmarp: true\n---\n\n${deck(['![h:150 Tall](pixel.png)', '![w:120 Wide](pixel.png)'])}`)
+    for (const name of ['deck', 'marp']) {
+      const run = await runCli(['build', `${name}.md`, '--out', name, '--no-pdf'], dir)
+      assert.equal(run.code, 0, run.stderr)
+      const page = await browser.browser.newPage()
+      try {
+        await page.goto(pathToFileURL(path.join(dir, name, 'index.html')).href, { waitUntil: 'load' })
+        await page.waitForFunction('window.Reveal && Reveal.isReady()')
+        const sizes = await page.evaluate(
+          `[...document.querySelectorAll('.reveal .slides img')].map((image) => [image.offsetWidth, image.offsetHeight])`,
+        )
+        // The picture is square: a height alone sets its width too, and a width its height.
+        assert.deepEqual(
+          sizes,
+          [
+            [150, 150],
+            [120, 120],
+          ],
+          name,
+        )
+      } finally {
+        await page.close()
+      }
+    }
   })
 })

@@ -241,20 +241,25 @@ function fittingHeadings(slide: Slide, file: VFile) {
   })
 }
 
-/** `![w:300](…)`, `![height:200px](…)`: the image's size, the rest of the words its alt text. */
+/**
+ * `![w:300](…)`, `![height:200px](…)`: the image's size, the rest of the
+ * words its alt text. A style, as Marp sets it (and as `{height=…}` does):
+ * a `height` attribute loses to the theme's `height: auto`.
+ */
 function sizeImages(slide: Slide) {
   visit(slide, 'image', (image) => {
     if (!image.alt) return
-    const properties: Record<string, string> = {}
+    const sizes: string[] = []
     const words = image.alt.split(/\s+/).filter((word) => {
       const size = /^(w|width|h|height):(\d+(?:\.\d+)?)(px)?$/.exec(word)
       if (!size) return true
-      properties[size[1]!.startsWith('w') ? 'width' : 'height'] = size[2]!
+      sizes.push(`${size[1]!.startsWith('w') ? 'width' : 'height'}: ${size[2]!}px`)
       return false
     })
-    if (Object.keys(properties).length > 0) {
+    if (sizes.length > 0) {
       image.alt = words.join(' ')
-      Object.assign(((image.data ??= {}).hProperties ??= {}) as Record<string, string>, properties)
+      const properties = ((image.data ??= {}).hProperties ??= {}) as Record<string, string>
+      properties.style = [properties.style, ...sizes].filter(Boolean).join('; ')
     }
   })
 }
