@@ -163,7 +163,21 @@ export function readFrontmatter() {
       const name = key as keyof DeckConfig
       const given = values[written]
       // Several authors as a list, as pandoc and Quarto decks write them: one line, as the `%` block's `Ana; Luis` is.
-      const value = name === 'author' && Array.isArray(given) && given.every((item) => typeof item === 'string') ? given.join(', ') : given
+      const authors = name === 'author' ? readAuthors(given) : undefined
+      const value = authors ? authors.names : given
+      if (authors && authors.affiliations.length > 0 && frontmatter.pandocDeck && values.institute === undefined) {
+        // Quarto's authors with their affiliations: the title slide's institute line, as pandoc's `institute` is.
+        ;(frontmatter.pandoc ??= {}).institute = { value: authors.affiliations.join('; '), place }
+      } else if (authors && authors.affiliations.length > 0) authors.unshown.unshift('affiliation')
+      if (authors && authors.unshown.length > 0) {
+        const fields = [...new Set(authors.unshown)].map((field) => `\`${field}\``).join(', ')
+        warn(
+          file,
+          `diapo does not show the authors' ${fields}: only their names (on the title slide and in the PDF's metadata)`,
+          place,
+          'frontmatter-key',
+        )
+      }
       const kind = configSchema[name]
       if (!matchesKind(value, kind)) {
         fail(file, `Frontmatter \`${key}\` must be ${describeKind(kind)}, not ${JSON.stringify(value)}`, place, 'frontmatter-type')
@@ -186,6 +200,42 @@ export function readFrontmatter() {
       frontmatter.values.slideLevel = typeof divider === 'number' && divider >= 1 && divider <= 6 ? divider : 0
     }
   }
+}
+
+/**
+ * The authors as pandoc and Quarto write them: a name, a list of names, or
+ * (Quarto) each a map with its `name` (a text, or `literal`, or `given`
+ * and `family`), `affiliation(s)` and other details. Undefined when
+ * `given` is none of these.
+ */
+function readAuthors(given: unknown): { names: string; affiliations: string[]; unshown: string[] } | undefined {
+  const affiliations: string[] = []
+  const unshown: string[] = []
+  const nameOf = (author: unknown): string | undefined => {
+    if (typeof author === 'string') return author
+    if (!isRecord(author)) return undefined
+    for (const [field, value] of Object.entries(author)) {
+      if (field === 'affiliation' || field === 'affiliations') {
+        for (const affiliation of Array.isArray(value) ? value : [value]) {
+          const named = typeof affiliation === 'string' ? affiliation : isRecord(affiliation) ? affiliation.name : undefined
+          if (typeof named === 'string' && !affiliations.includes(named)) affiliations.push(named)
+        }
+      } else if (field !== 'name') unshown.push(field)
+    }
+    const name = author.name
+    if (typeof name === 'string') return name
+    if (!isRecord(name)) return undefined
+    if (typeof name.literal === 'string') return name.literal
+    const parts = [name.given, name.family].filter((part) => typeof part === 'string')
+    return parts.length > 0 ? parts.join(' ') : undefined
+  }
+  const names = (Array.isArray(given) ? given : [given]).map(nameOf)
+  if (names.some((name) => name === undefined)) return undefined
+  return { names: names.join(', '), affiliations, unshown }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
 /**
