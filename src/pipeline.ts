@@ -52,6 +52,7 @@ import { marpDirectivesStage } from './markdown/dialects/marp-directives.ts'
 import { DeckBudget, limitTree } from './markdown/markdown-limits.ts'
 import { otherDirectives } from './markdown/other-directives.ts'
 import { pandocAttributes, pandocHeadingAttributes } from './markdown/dialects/pandoc-attributes.ts'
+import { pandocCode } from './markdown/dialects/pandoc-code.ts'
 import { pandocPauses } from './markdown/dialects/pandoc-pauses.ts'
 import { pandocTables } from './markdown/dialects/pandoc-tables.ts'
 import { pandocTitle } from './markdown/dialects/pandoc-title.ts'
@@ -74,7 +75,9 @@ export const markdownSyntax: Preset = { plugins: [remarkGfm, remarkMath, [remark
 
 /** Stage 1's reading of the tree, after the parser: its size limited, other tools' syntax and the frontmatter read. */
 export function readStages(budget: DeckBudget): Preset {
-  return { plugins: [[limitTree, budget], pandocTables, mathDollars, imageAlt, readFrontmatter, revealMdSeparators, slidevFrontmatter] }
+  return {
+    plugins: [[limitTree, budget], pandocTables, pandocCode, mathDollars, imageAlt, readFrontmatter, revealMdSeparators, slidevFrontmatter],
+  }
 }
 
 /**

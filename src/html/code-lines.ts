@@ -8,7 +8,8 @@
  * ```ts {2,3|5|all}        Slidev (and diapo): three steps
  * ```ts {2,3}              two lines highlighted
  * ```js [712: 1-2]         numbered from 712
- * ```ts {*}{lines:true}    numbered, nothing highlighted
+ * ```ts {lines:true}      numbered, nothing highlighted (`startLine:5` from 5)
+ * ```ts {*}{lines:true}    the same
  * ```
  *
  * Each step after the first is a copy of the block, a fragment laid over
@@ -85,8 +86,12 @@ function readSpec(meta: string, file: VFile, code: Element): LineSpec | undefine
     start = Number(offset[1])
     body = offset[2]!
   }
-  // Slidev's options alone (`{lines:true}`) are no line specification.
-  if (braces && /^[a-zA-Z]+\s*:/.test(body)) return undefined
+  // Slidev's options alone: `{lines:true}` numbers the lines (from `startLine`), nothing highlighted; others are none.
+  if (braces && /^[a-zA-Z]+\s*:/.test(body)) {
+    if (!/\blines\s*:\s*true\b/.test(body)) return undefined
+    const from = /\bstartLine\s*:\s*(\d+)/.exec(body)
+    return { steps: ['all'], numbered: true, start: from ? Number(from[1]) : 1 }
+  }
   // Slidev's live editors: shown as the code they hold.
   if (braces && /^monaco(-run|-diff|-write)?$/.test(body)) {
     warn(

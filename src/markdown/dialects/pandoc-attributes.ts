@@ -30,7 +30,8 @@ interface Attributes {
   others: Record<string, string>
 }
 
-function parse(text: string): Attributes {
+/** A `{…}` of pandoc's attributes: `#id`, `.class` and `name=value` (quoted or not). */
+export function parseAttributes(text: string): Attributes {
   const attributes: Attributes = { classes: [], others: {} }
   for (const match of text.matchAll(/([#.])([\w-]+)|([\w-]+)=(?:"([^"]*)"|'([^']*)'|([^\s"'{}]+))/g)) {
     if (match[1] === '#') attributes.id = match[2]!
@@ -63,7 +64,7 @@ function readHeading(heading: Heading) {
   const match = trailing.exec(last.value)
   if (!match) return
   last.value = last.value.slice(0, match.index)
-  const attributes = parse(match[1]!)
+  const attributes = parseAttributes(match[1]!)
   if (attributes.id) ((heading.data ??= {}).hProperties ??= {}).id = attributes.id
   ;((heading.data ??= {}) as { pandocAttributes?: Attributes }).pandocAttributes = attributes
 }
@@ -138,7 +139,7 @@ function imageAttributes(parent: Parent, file: VFile) {
       partial.value = partial.value.slice(stop - start)
     } else if (start !== undefined && start < stop) continue
     children = [...children.slice(0, index + 1), ...rest.filter((node) => node.type !== 'text' || node.value !== '')]
-    const { id, classes, others } = parse(match[1]!)
+    const { id, classes, others } = parseAttributes(match[1]!)
     const properties = ((child.data ??= {}).hProperties ??= {}) as Record<string, unknown>
     const style: string[] = []
     for (const [name, value] of Object.entries(others)) {
@@ -172,7 +173,7 @@ function spans(parent: Parent) {
     let at = 0
     for (const match of child.value.matchAll(span)) {
       if (match.index > at) children.push({ type: 'text', value: child.value.slice(at, match.index) })
-      const { id, classes, others } = parse(match[2]!)
+      const { id, classes, others } = parseAttributes(match[2]!)
       const properties: Record<string, unknown> = { ...others }
       if (id) properties.id = id
       if (classes.length > 0) properties.className = classes
