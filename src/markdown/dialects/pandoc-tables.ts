@@ -8,7 +8,7 @@
  *      12     12        12            12
  *     123     123       123          123
  *
- * Table: A caption, before or after the table.
+ * Table: A caption, before or after the table (a pipe table's too).
  * ```
  *
  * The dashed line under the header row gives the columns: each starts where
@@ -53,6 +53,12 @@ export function pandocTables() {
       if (parent === undefined || index === undefined) return undefined
       if (node.type === 'paragraph' && gridBorder.test(lines[(node.position?.start.line ?? 0) - 1] ?? '')) {
         notRead(file, node, 'grid table')
+        return SKIP
+      }
+      // A pipe table's caption too, after it or before it.
+      if (node.type === 'table') {
+        const caption = [parent.children[index + 1], parent.children[index - 1]].find(isCaption)
+        if (caption) uncaption(caption)
         return SKIP
       }
       if (node.type !== 'thematicBreak') return undefined
