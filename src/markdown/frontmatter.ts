@@ -10,7 +10,8 @@ import { LineCounter, isMap, isScalar, parseDocument } from 'yaml'
 import { configSchema, describeKind, matchesKind, suggestKey, type DeckConfig } from '../config/deck-config.ts'
 import { marpDirectives, marpSizes } from './dialects/marp-directives.ts'
 import { revealMdKeys } from './dialects/reveal-md.ts'
-import { pandocKeys, revealValue } from './dialects/pandoc-title.ts'
+import { pandocKeys, isRecord, revealValue } from './dialects/pandoc-title.ts'
+import { isQuartoRevealjs, quartoFormat } from './dialects/quarto-format.ts'
 import { plainOptions } from '../config/reveal-options.ts'
 import { slidevKeys } from './dialects/slidev.ts'
 import { fail, warn } from '../messages.ts'
@@ -111,7 +112,7 @@ export function readFrontmatter() {
     const isMarp = frontmatter.dialect === 'marp' || (frontmatter.dialect === undefined && (values.marp === true || marpOnly))
     const marp: Frontmatter['marp'] = isMarp ? (frontmatter.marp = {}) : undefined
     // A pandoc deck: `dialect: pandoc`, or metadata only pandoc reads; its reveal.js variables are options.
-    const pandocOnly = Object.keys(values).some((key) => pandocKeys.has(key))
+    const pandocOnly = Object.keys(values).some((key) => pandocKeys.has(key)) || isQuartoRevealjs(values.format)
     frontmatter.pandocDeck = frontmatter.dialect === 'pandoc' || (frontmatter.dialect === undefined && !isMarp && pandocOnly)
     for (const pair of document.contents.items) {
       const keyNode = pair.key
@@ -125,6 +126,10 @@ export function readFrontmatter() {
             : written
       const place = placeOf(isScalar(keyNode) ? (keyNode.range?.[0] ?? 0) : 0)
       if (key === 'dialect') continue
+      if (key === 'format' && frontmatter.pandocDeck) {
+        quartoFormat(values.format, place, frontmatter, new Set(Object.keys(values)), file)
+        continue
+      }
       // Slidev's `css` names its CSS engine (`unocss`), not a stylesheet (reveal-md's `css` is one, as diapo's is).
       if (key === 'css' && (values.css === 'unocss' || values.css === 'windicss')) {
         ;(frontmatter.slidev ??= {})[key] = { value: values[key], place }
@@ -232,10 +237,6 @@ function readAuthors(given: unknown): { names: string; affiliations: string[]; u
   const names = (Array.isArray(given) ? given : [given]).map(nameOf)
   if (names.some((name) => name === undefined)) return undefined
   return { names: names.join(', '), affiliations, unshown }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
 /**

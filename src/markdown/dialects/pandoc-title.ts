@@ -107,6 +107,7 @@ export function pandocTitle() {
   }
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
+/** Whether a YAML value is a map. */
+export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
