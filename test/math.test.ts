@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict'
 import { existsSync } from 'node:fs'
-import { readdir, readFile, writeFile } from 'node:fs/promises'
+import { copyFile, readdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { describe, test } from 'node:test'
@@ -102,6 +102,36 @@ describe('math', () => {
       }
     } finally {
       await browser.close()
+    }
+  })
+
+  test('a formula wider than its box, on its slide or beside a picture, is scaled to it: whole in the PDF, nothing reported', async () => {
+    const dir = await tempDir()
+    await copyFile(path.join(root, 'test', 'fixtures', 'images', 'pixel.png'), path.join(dir, 'pixel.png'))
+    const sum = (terms: number) => Array.from({ length: terms }, (_, term) => `\\frac{x_{${term}}}{y_{${term}}}`).join(' + ')
+    await writeFile(
+      path.join(dir, 'deck.md'),
+      `## Wide\n\n$$\n${sum(14)} = z_{end}\n$$\n\n## Beside\n\n::slide{image-right="pixel.png" alt="A square"}\n\n$$\n${sum(8)} = w_{end}\n$$\n`,
+    )
+    const run = await runCli(['build', path.join(dir, 'deck.md'), '--out', path.join(dir, 'out')], undefined, {
+      DIAPO_CACHE_DIR: path.join(dir, 'cache'),
+    })
+    assert.equal(run.code, 0, run.stderr)
+    assert.equal(run.stderr, '', 'nothing runs off, nothing is reported')
+    const html = await readFile(path.join(dir, 'out', 'index.html'), 'utf8')
+    const scales = [...html.matchAll(/class="katex-display" style="--diapo-math-fit: ([\d.]+)"/g)].map((match) => Number(match[1]))
+    assert.equal(scales.length, 2)
+    assert.ok(
+      scales.every((scale) => scale < 1 && scale > 0.6),
+      String(scales),
+    )
+    const pages = (await readPdf(path.join(dir, 'out', 'wide.pdf'))).pages
+    for (const [index, page] of pages.entries()) {
+      const ends = page.runs.filter((run) => /end/.test(run.text))
+      assert.ok(ends.length > 0, `page ${index + 1}: the formula's last term is printed`)
+      // On the second slide the picture takes the right half: the formula ends before it.
+      const room = index === 0 ? page.width : page.width / 2
+      for (const end of ends) assert.ok(end.x < room, `page ${index + 1}: ${end.x} within ${room}`)
     }
   })
 

@@ -61,7 +61,9 @@ export interface SlideFitting {
   floor: number
   /** Code or tables too wide, to be scaled; the cuts and shrink above are measured as if they were. */
   wide: WideCode[]
-  /** Whether the slide runs off the bottom (with `wide` scaled): if not, scaling the width is all it takes. */
+  /** Formulas on a line of their own too wide for their box, by their TeX, to be scaled as `wide` is. */
+  math: Array<{ tex: string; scale: number }>
+  /** Whether the slide runs off the bottom (with `wide` and `math` scaled): if not, scaling the width is all it takes. */
   tall: boolean
 }
 
@@ -183,8 +185,14 @@ const measureInPage = String.raw`(defaults, glyphs) => {
         report('overflow', (cutX > 1 ? 'A line is ' + cutX + ' px wider' : 'Content is ' + cutY + ' px taller') + ' than its box, so it is cut off: “' + snippet(element.textContent) + '”')
       }
     }
+    // A formula of a line of its own wider than its box (its column, say): scaled to it (see fitting()), reported
+    // only if it still is after.
+    const wideMath = [...section.querySelectorAll('.katex-display')].filter((display) => !inNotes(display) && mathOverflow(display) > 1)
+    for (const display of wideMath) {
+      report('overflow', 'A formula is ' + Math.round(mathOverflow(display)) + ' px wider than its box: “' + snippet(texOf(display)) + '”')
+    }
     // Whether the slide needs fitting (see fitting() below).
-    let needsFit = wideCode
+    let needsFit = wideCode || wideMath.length > 0
     if (worst) {
       const { box } = worst
       const edge = box.bottom - (top + height) === worst.past ? 'bottom' : box.right - (left + width) === worst.past ? 'right' : box.left < left ? 'left' : 'top'
@@ -358,6 +366,18 @@ const measureInPage = String.raw`(defaults, glyphs) => {
     return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
   }
 
+  /** How far a formula on a line of its own (KaTeX's display) runs past its box, in its pixels. */
+  function mathOverflow(display) {
+    const formula = display.querySelector(':scope > .katex')
+    return formula ? formula.scrollWidth - display.clientWidth : 0
+  }
+
+  /** A formula's TeX, as KaTeX keeps it for screen readers: what the build finds it by again. */
+  function texOf(display) {
+    const annotation = display.querySelector('annotation[encoding="application/x-tex"]')
+    return annotation ? annotation.textContent.trim() : ''
+  }
+
   /**
    * The characters of a text that no font of the element's stack draws:
    * drawn on a canvas, such a character looks like one no font has (the
@@ -440,6 +460,17 @@ const measureInPage = String.raw`(defaults, glyphs) => {
       const table = element.matches('table')
       const target = table ? element : element.querySelector('code') || element
       target.style.setProperty(table ? '--diapo-table-fit' : '--diapo-code-fit', String(scale))
+    }
+
+    // Formulas wider than their box: scaled to it, as code is, and put in the page as the build will.
+    const math = []
+    for (const display of section.querySelectorAll('.katex-display')) {
+      const formula = display.querySelector(':scope > .katex')
+      if (!formula || display.closest('aside.notes') || mathOverflow(display) <= 1) continue
+      const own = (display.currentCSSZoom || 1) / (display.parentElement.currentCSSZoom || 1)
+      const scale = Math.floor((display.clientWidth / formula.scrollWidth) * own * 1000) / 1000
+      math.push({ tex: texOf(display), scale })
+      display.style.setProperty('--diapo-math-fit', String(scale))
     }
 
     // Everything inside the section scales with its zoom: margins, and so its scrollHeight, too. A
@@ -527,7 +558,7 @@ const measureInPage = String.raw`(defaults, glyphs) => {
     }
     // Runs only a little over: shrunk whole rather than split, if that keeps its text legible.
     const shrinkFirst = shrink !== undefined && needed >= 0.85
-    return { slide, blocks: blocks.length, cuts, shrink, shrinkFirst, floor, wide, tall: wide.length === 0 || needed < 1 }
+    return { slide, blocks: blocks.length, cuts, shrink, shrinkFirst, floor, wide, math, tall: (wide.length === 0 && math.length === 0) || needed < 1 }
   }
 }`
 

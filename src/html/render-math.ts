@@ -113,6 +113,10 @@ export function renderMath(options: { cache?: DiskCache | undefined } = {}) {
         if (file.messages.length === before) await options.cache?.set(key, JSON.stringify(rendered))
         else reportTexErrors(file.messages.slice(before))
       }
+      // The scale a fit gave a formula too wide for its box (fit-slides.ts), on what KaTeX drew of it.
+      const style = scope.properties.style
+      const drawn = rendered.find((node): node is Element => node.type === 'element')
+      if (typeof style === 'string' && style.includes('--diapo-math-fit') && drawn) drawn.properties.style = style
       parent.children.splice(parent.children.indexOf(scope), 1, ...rendered)
     }
   }

@@ -22,6 +22,7 @@
  * nothing.
  */
 import type { Code, Heading, List, Root, RootContent, Table } from 'mdast'
+import { visit } from 'unist-util-visit'
 import type { VFile } from 'vfile'
 import { cacheKey, type DiskCache } from '../files/cache.ts'
 import { layoutFingerprint, type Cut, type Layout, type SlideFitting } from '../browser/measure-slides.ts'
@@ -39,6 +40,8 @@ export interface Fit {
   shrink: Record<string, number>
   /** Code blocks scaled to their box's width, by block. */
   wide: Record<number, number>
+  /** Formulas on a line of their own scaled to their box's width, by their TeX (absent in fits of older builds). */
+  math?: Record<string, number>
   /** Parts that cannot be made to fit, by where they start: shown with a mark that they continue. */
   clipped: string[]
 }
@@ -138,6 +141,7 @@ function split(slide: Slide, fit: Fit, key: string, file: VFile): Slide[] {
     )
   }
   for (const [index, scale] of Object.entries(fit.wide)) widen(blocks[Number(index)], scale)
+  if (fit.math) scaleMath(slide, fit.math)
 
   const heading = blocks[0]?.type === 'heading' ? blocks[0] : undefined
   type Draft = { start: string; children: RootContent[]; pieces: PartOrigin['pieces'] }
@@ -237,6 +241,15 @@ function sliceList(node: List, from: number, to: number | undefined): List {
 function widen(node: RootContent | undefined, scale: number) {
   if (node?.type !== 'code' && node?.type !== 'table') return
   ;((node.data ??= {}).hProperties ??= {}).style = `--diapo-${node.type}-fit: ${scale}`
+}
+
+/** Formulas on a line of their own (`$$…$$`, a ```math fence) shown at the scale `scales` gives their TeX. */
+function scaleMath(slide: Slide, scales: Record<string, number>) {
+  visit(slide, (node) => {
+    const tex = node.type === 'math' || (node.type === 'code' && node.lang === 'math') ? node.value.trim() : undefined
+    const scale = tex === undefined ? undefined : scales[tex]
+    if (scale !== undefined) ((node.data ??= {}).hProperties ??= {}).style = `--diapo-math-fit: ${scale}`
+  })
 }
 
 /** The heading repeated on a continuation slide, marked so. */
@@ -409,6 +422,11 @@ function adjust(fit: Fit, fitting: SlideFitting, origin: PartOrigin, mode: 'spli
     if (block === undefined) continue
     if ((fit.wide[block] ?? Infinity) <= wide.scale) continue
     fit.wide[block] = wide.scale
+    widened = true
+  }
+  for (const { tex, scale } of fitting.math ?? []) {
+    if ((fit.math?.[tex] ?? Infinity) <= scale) continue
+    fit.math = { ...fit.math, [tex]: scale }
     widened = true
   }
   // Only too wide: scaled, it fits (or nothing more can be done about its width).
