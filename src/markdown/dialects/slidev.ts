@@ -216,6 +216,7 @@ export function slidevSlides() {
       if (text !== undefined) slide.children[slide.children.length - 1] = notesOf(text ? [{ text, position: last!.position }] : [])
       twoColumns(slide, file)
       slidevImage(slide)
+      clicksOneByOne(slide.children)
       visit(slide, 'html', (node) => {
         vClicks(node)
         closeSelfClosing(node)
@@ -317,6 +318,30 @@ function scopeStyle(slide: Slide, node: Html, file: VFile) {
   )
   const attributes = (settingsOf(slide, true)!.attributes ??= {})
   attributes.class = [attributes.class, name].filter(Boolean).join(' ')
+}
+
+/**
+ * `<v-clicks>` on a line of its own, around Markdown: each block it holds
+ * (each item, for a list) shown on a click of its own, as in Slidev. The
+ * tags stay, as an element that draws no box (see {@link vClicks}).
+ */
+function clicksOneByOne(nodes: RootContent[]) {
+  let open = -1
+  nodes.forEach((node, index) => {
+    if ('children' in node && node.type !== 'paragraph' && node.type !== 'heading') clicksOneByOne(node.children as RootContent[])
+    if (node.type !== 'html') return
+    if (/^<v-clicks\b[^>]*>$/.test(node.value.trim())) open = index
+    else if (open >= 0 && /^<\/v-clicks>$/.test(node.value.trim())) {
+      nodes[open] = { ...(nodes[open] as Html), value: '<div class="diapo-clicks">' }
+      for (const held of nodes.slice(open + 1, index)) {
+        for (const block of held.type === 'list' ? held.children : [held]) {
+          const properties = ((block.data ??= {}).hProperties ??= {}) as { className?: unknown }
+          properties.className = [...(Array.isArray(properties.className) ? properties.className.map(String) : []), 'fragment']
+        }
+      }
+      open = -1
+    }
+  })
 }
 
 /**
