@@ -78,6 +78,8 @@ export interface Frontmatter {
   dialect?: Dialect
   /** Whether the file is a Slidev deck, as `slidev.ts` found. */
   slidevDeck?: boolean
+  /** Whether the frontmatter has reveal-md's `revealOptions` (read as `reveal:`): the deck is reveal-md's. */
+  revealOptions?: boolean
 }
 
 declare module 'mdast' {

@@ -126,6 +126,7 @@ export function readFrontmatter() {
             : written
       const place = placeOf(isScalar(keyNode) ? (keyNode.range?.[0] ?? 0) : 0)
       if (key === 'dialect') continue
+      if (written === 'revealOptions') frontmatter.revealOptions = true
       if (key === 'format' && frontmatter.pandocDeck) {
         quartoFormat(values.format, place, frontmatter, new Set(Object.keys(values)), file)
         continue

@@ -3,7 +3,8 @@
  *
  * reveal.js splits Markdown at separator lines, between blank lines: `---`
  * for the next slide, `--` for the next slide of the same vertical stack
- * (its Markdown plugin's, and reveal-md's, defaults), and only there — a
+ * (its Markdown plugin's defaults; `----` too in a reveal-md deck, as
+ * reveal-md's README has it), and only there — a
  * heading does not start a slide. CommonMark reads a lone `--` as a
  * paragraph (a dash, once typography is done), so such decks came out with
  * dashes on their slides and their stacks merged.
@@ -62,7 +63,9 @@ export function revealMdSeparators() {
       }
     }
     const horizontal = pattern('separator')
-    const vertical = pattern('verticalSeparator') ?? /^--$/
+    // reveal.js's Markdown plugin separates stacks' slides with `--`; reveal-md with `----` (its README's default).
+    const revealMd = dialect === 'reveal-md' || Object.keys(settings).length > 0 || frontmatter?.revealOptions === true
+    const vertical = pattern('verticalSeparator') ?? (revealMd ? /^(?:--|----)$/ : /^--$/)
     const lineOf = (node: RootContent) => {
       const { start, end } = node.position ?? {}
       if (start?.offset === undefined || end?.offset === undefined || start.line !== end.line) return undefined
