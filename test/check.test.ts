@@ -73,6 +73,17 @@ describe('diapo check on a deck with known problems', () => {
     assert.equal(loose.code, 0, loose.stderr)
     assert.equal(warningLines(loose.stderr).length, expected.length)
   })
+
+  test('code in a sentence is held to code’s minimum, not prose’s', async () => {
+    const dir = await tempDir()
+    const sized = (code: number) => `<p style="font-size: 24px">Call <code style="font-size: ${code}px">total()</code> here.</p>`
+    await writeFile(path.join(dir, 'deck.md'), `## Small enough\n\n${sized(17)}\n\n## Too small\n\n${sized(11)}\n`)
+    const run = await runCli(['check', path.join(dir, 'deck.md')])
+    assert.deepEqual(
+      warningLines(run.stderr).map((line) => line.replace(/^.*?warning +/, '')),
+      ['Slide 2: Code at 11 px is smaller than the 14 px minimum: “total()”  diapo:text-size'],
+    )
+  })
 })
 
 describe('the talk and the seed article pass the check', () => {

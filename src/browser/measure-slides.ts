@@ -221,7 +221,8 @@ const measureInPage = String.raw`(defaults, glyphs) => {
       const size = parseFloat(style.fontSize) * scale
       if (svg) {
         if (!smallestInDiagram || size < smallestInDiagram.size) smallestInDiagram = { size, text: node.textContent }
-      } else if (element.closest('pre')) {
+      } else if (element.closest('pre, code')) {
+        // Code in a sentence too: set smaller than its text, as code is everywhere (Slidev's scale sets it at 0.85em).
         if (!smallestCode || size < smallestCode.size) smallestCode = { size, text: node.textContent }
       } else if (element.closest('.katex .msupsub, .katex .mfrac, .katex .sqrt > .root, .katex .op-limits')) {
         // Scripts, fractions and limits of math are set smaller, as on paper: read with what they are attached to.
