@@ -189,6 +189,14 @@ function backgroundImages(slide: Slide, attributes: Record<string, string>, file
   let split: { image: Image; side: string; width: string } | undefined
   for (const [index, { image, parent }] of images.entries()) {
     const words = (image.alt ?? '').split(/\s+/)
+    const filters = words.filter((word) =>
+      /^(blur|brightness|contrast|drop-shadow|grayscale|hue-rotate|invert|opacity|saturate|sepia)(:|$)/.test(word),
+    )
+    if (filters.length > 0) {
+      const named = filters.map((word) => `\`${word}\``).join(', ')
+      const what = filters.length > 1 ? `filters ${named} are` : `filter ${named} is`
+      warn(file, `Marp's image ${what} not rendered by diapo yet: the picture is shown as it is`, image, 'marp')
+    }
     const side = words.map((word) => /^(left|right)(?::(\d+(?:\.\d+)?%))?$/.exec(word)).find(Boolean)
     if (index > 0 || words.some((word) => /^vertical$/.test(word))) {
       warn(
@@ -197,13 +205,15 @@ function backgroundImages(slide: Slide, attributes: Record<string, string>, file
         image,
         'marp',
       )
-      image.alt = words.filter((word) => word !== 'bg' && word !== 'vertical').join(' ')
+      image.alt = words.filter((word) => word !== 'bg' && word !== 'vertical' && !filters.includes(word)).join(' ')
       continue
     }
     if (side) {
       // `bg left:40%`: the image takes that share of the slide, beside the content, as two columns.
       image.alt = words
-        .filter((word) => word !== 'bg' && word !== side[0] && !/^(contain|cover|fit|auto|\d+(\.\d+)?%)$/.test(word))
+        .filter(
+          (word) => word !== 'bg' && word !== side[0] && !filters.includes(word) && !/^(contain|cover|fit|auto|\d+(\.\d+)?%)$/.test(word),
+        )
         .join(' ')
       split = { image, side: side[1]!, width: side[2] ?? '50%' }
       parent.children = (parent.children as RootContent[]).filter((child) => child !== image) as Parent['children']
