@@ -111,7 +111,9 @@ describe('math', () => {
     const sum = (terms: number) => Array.from({ length: terms }, (_, term) => `\\frac{x_{${term}}}{y_{${term}}}`).join(' + ')
     await writeFile(
       path.join(dir, 'deck.md'),
-      `## Wide\n\n$$\n${sum(14)} = z_{end}\n$$\n\n## Beside\n\n::slide{image-right="pixel.png" alt="A square"}\n\n$$\n${sum(8)} = w_{end}\n$$\n`,
+      `## Wide\n\n$$\n${sum(14)} = z_{end}\n$$\n\n## Beside\n\n::slide{image-right="pixel.png" alt="A square"}\n\n$$\n${sum(8)} = w_{end}\n$$\n` +
+        // On a slide shrunk whole, where the slide's zoom and the formula's are on the same element (layout.css).
+        `\n## Shrunk\n\n::slide{fit="shrink"}\n\n${Array.from({ length: 11 }, (_, line) => `Line ${line + 1} of a tall slide.`).join('\n\n')}\n\n$$\n${sum(14)} = v_{end}\n$$\n`,
     )
     const run = await runCli(['build', path.join(dir, 'deck.md'), '--out', path.join(dir, 'out')], undefined, {
       DIAPO_CACHE_DIR: path.join(dir, 'cache'),
@@ -120,7 +122,7 @@ describe('math', () => {
     assert.equal(run.stderr, '', 'nothing runs off, nothing is reported')
     const html = await readFile(path.join(dir, 'out', 'index.html'), 'utf8')
     const scales = [...html.matchAll(/class="katex-display" style="--diapo-math-fit: ([\d.]+)"/g)].map((match) => Number(match[1]))
-    assert.equal(scales.length, 2)
+    assert.equal(scales.length, 3)
     assert.ok(
       scales.every((scale) => scale < 1 && scale > 0.6),
       String(scales),
@@ -130,7 +132,7 @@ describe('math', () => {
       const ends = page.runs.filter((run) => /end/.test(run.text))
       assert.ok(ends.length > 0, `page ${index + 1}: the formula's last term is printed`)
       // On the second slide the picture takes the right half: the formula ends before it.
-      const room = index === 0 ? page.width : page.width / 2
+      const room = index === 1 ? page.width / 2 : page.width
       for (const end of ends) assert.ok(end.x < room, `page ${index + 1}: ${end.x} within ${room}`)
     }
   })

@@ -443,6 +443,10 @@ const measureInPage = String.raw`(defaults, glyphs) => {
     // will put it, and the slide is measured for its cuts as it will be (one round, not two).
     const wide = []
     const width = section.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight)
+    // An element's own scale, apart from the slide's: a shrunk slide's zoom is on its children (layout.css).
+    const slideFit = parseFloat(style.getPropertyValue('--diapo-fit')) || 1
+    const ownZoom = (element) =>
+      (element.currentCSSZoom || 1) / (element.parentElement.currentCSSZoom || 1) / (element.parentElement === section ? slideFit : 1)
     blocks.forEach((element, index) => {
       const code = element.matches('pre') ? element.querySelector('code') || element : null
       const table = element.matches('table') ? element : null
@@ -453,7 +457,7 @@ const measureInPage = String.raw`(defaults, glyphs) => {
       const [shown, room] = code ? [code.scrollWidth, code.clientWidth] : [box(table).width / zoom, width / zoom]
       if (shown - room <= 1) return
       // Its own zoom (its scale so far), apart from the slide's.
-      const own = zoom / (target.parentElement.currentCSSZoom || 1)
+      const own = ownZoom(target)
       wide.push({ block: index, scale: Math.floor((room / shown) * own * 1000) / 1000 })
     })
     for (const { block, scale } of wide) {
@@ -468,7 +472,7 @@ const measureInPage = String.raw`(defaults, glyphs) => {
     for (const display of section.querySelectorAll('.katex-display')) {
       const formula = display.querySelector(':scope > .katex')
       if (!formula || display.closest('aside.notes') || mathOverflow(display) <= 1) continue
-      const own = (display.currentCSSZoom || 1) / (display.parentElement.currentCSSZoom || 1)
+      const own = ownZoom(display)
       const scale = Math.floor((display.clientWidth / formula.scrollWidth) * own * 1000) / 1000
       math.push({ tex: texOf(display), scale })
       display.style.setProperty('--diapo-math-fit', String(scale))
