@@ -8,6 +8,7 @@
  * ```{.python code-line-numbers="1|3-4"}        Quarto: numbered, two steps
  * ```{python}                                   a Quarto cell: its code, shown
  * ```{mermaid}                                  a Quarto diagram, drawn
+ * ```{=html}                                    raw HTML (another format's: shown as code, said)
  * ```
  *
  * They become the fence's language and the line specification of
@@ -28,10 +29,22 @@ const numbering = new Set(['numberLines', 'number-lines'])
 
 export function pandocCode() {
   return function (tree: Root, file: VFile): undefined {
-    visit(tree, 'code', (code: Code) => {
+    visit(tree, 'code', (code: Code, index, parent) => {
       const info = [code.lang, code.meta].filter(Boolean).join(' ').trim()
       const whole = /^\{(.*)\}$/.exec(info)
       if (!whole) return
+      // pandoc's raw block: HTML (`{=html}`, `{=revealjs}`) is the slide's raw HTML, as pandoc passes it to reveal.js; another format's is shown as code.
+      const raw = /^=\s*(\S+)$/.exec(whole[1]!.trim())?.[1]
+      if (raw && (raw === 'html' || raw === 'html5' || raw === 'revealjs') && parent && index !== undefined) {
+        parent.children[index] = { type: 'html', value: code.value, ...(code.position ? { position: code.position } : {}) }
+        return
+      }
+      if (whole[1]!.trim().startsWith('=')) {
+        code.lang = null
+        code.meta = null
+        warn(file, `pandoc's raw \`{${whole[1]!.trim()}}\` block is not passed through by diapo: it is shown as code`, code, 'pandoc')
+        return
+      }
       // Quarto's cell (`{python}`, `{r echo=FALSE}`): a language word first, without pandoc's dot.
       const cell = /^([a-zA-Z][\w+-]*)\b,?\s*(.*)$/.exec(whole[1]!.trim())
       const { classes, others } = parseAttributes(cell ? cell[2]! : whole[1]!)
