@@ -187,9 +187,11 @@ const measureInPage = String.raw`(defaults, glyphs) => {
     }
     // A formula of a line of its own wider than its box (its column, say): scaled to it (see fitting()), reported
     // only if it still is after.
-    const wideMath = [...section.querySelectorAll('.katex-display')].filter((display) => !inNotes(display) && mathOverflow(display) > 1)
-    for (const display of wideMath) {
-      report('overflow', 'A formula is ' + Math.round(mathOverflow(display)) + ' px wider than its box: “' + snippet(texOf(display)) + '”')
+    const wideMath = [...section.querySelectorAll('.katex-display')]
+      .map((display) => ({ display, past: inNotes(display) ? 0 : mathOverflow(display) }))
+      .filter(({ past }) => past > 1)
+    for (const { display, past } of wideMath) {
+      report('overflow', 'A formula is ' + Math.round(past) + ' px wider than its box: “' + snippet(texOf(display)) + '”')
     }
     // Whether the slide needs fitting (see fitting() below).
     let needsFit = wideCode || wideMath.length > 0

@@ -31,23 +31,22 @@ export function pandocCode() {
   return function (tree: Root, file: VFile): undefined {
     visit(tree, 'code', (code: Code, index, parent) => {
       const info = [code.lang, code.meta].filter(Boolean).join(' ').trim()
-      const whole = /^\{(.*)\}$/.exec(info)
-      if (!whole) return
+      const body = /^\{(.*)\}$/.exec(info)?.[1]!.trim()
+      if (body === undefined) return
       // pandoc's raw block: HTML (`{=html}`, `{=revealjs}`) is the slide's raw HTML, as pandoc passes it to reveal.js; another format's is shown as code.
-      const raw = /^=\s*(\S+)$/.exec(whole[1]!.trim())?.[1]
-      if (raw && (raw === 'html' || raw === 'html5' || raw === 'revealjs') && parent && index !== undefined) {
-        parent.children[index] = { type: 'html', value: code.value, ...(code.position ? { position: code.position } : {}) }
-        return
-      }
-      if (whole[1]!.trim().startsWith('=')) {
+      if (body.startsWith('=')) {
+        if (/^=\s*(html5?|revealjs)$/.test(body) && parent && index !== undefined) {
+          parent.children[index] = { type: 'html', value: code.value, ...(code.position ? { position: code.position } : {}) }
+          return
+        }
         code.lang = null
         code.meta = null
-        warn(file, `pandoc's raw \`{${whole[1]!.trim()}}\` block is not passed through by diapo: it is shown as code`, code, 'pandoc')
+        warn(file, `pandoc's raw \`{${body}}\` block is not passed through by diapo: it is shown as code`, code, 'pandoc')
         return
       }
       // Quarto's cell (`{python}`, `{r echo=FALSE}`): a language word first, without pandoc's dot.
-      const cell = /^([a-zA-Z][\w+-]*)\b,?\s*(.*)$/.exec(whole[1]!.trim())
-      const { classes, others } = parseAttributes(cell ? cell[2]! : whole[1]!)
+      const cell = /^([a-zA-Z][\w+-]*)\b,?\s*(.*)$/.exec(body)
+      const { classes, others } = parseAttributes(cell ? cell[2]! : body)
       const language = cell ? cell[1]! : classes.find((name) => !numbering.has(name))
       const unread = [
         ...classes.filter((name) => name !== language && !numbering.has(name)).map((name) => `.${name}`),

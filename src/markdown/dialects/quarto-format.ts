@@ -52,9 +52,10 @@ export function quartoFormat(format: unknown, place: KeyPlace, frontmatter: Fron
     else if (key === 'incremental' && typeof value === 'boolean') set('incremental', value)
     else if (key === 'theme') {
       const themes = (Array.isArray(value) ? value : [value]).map(String)
-      const theme = themes.find((name) => !/\.s[ac]ss$/.test(name))
+      const sass = themes.filter((name) => /\.s[ac]ss$/.test(name))
+      const theme = themes.find((name) => !sass.includes(name))
       if (theme && theme !== 'default') set('theme', theme)
-      for (const name of themes.filter((name) => /\.s[ac]ss$/.test(name))) unread.push(`Sass theme \`${name}\``)
+      for (const name of sass) unread.push(`Sass theme \`${name}\``)
     } else if (plainOptions.has(camel) && ['boolean', 'number', 'string'].includes(typeof value)) {
       frontmatter.values.reveal = { [camel]: revealValue(value), ...frontmatter.values.reveal }
       frontmatter.revealPlaces[camel] = place
